@@ -1,0 +1,284 @@
+"""Shopkeep's one entry point: ``python run.py [console|serve|users|routes] ...``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+
+from service.config import Settings, env_defaults
+
+COMMANDS = ("console", "serve", "users", "routes")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad flags end with one line and exit status 2, not a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def common_flags() -> argparse.ArgumentParser:
+    env = env_defaults()
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--host", default=env["host"], help="address to listen on (SHOPKEEP_HOST)")
+    parent.add_argument(
+        "--port",
+        type=int,
+        default=env["port"],
+        help="port to listen on, 0 for a free one (SHOPKEEP_PORT)",
+    )
+    parent.add_argument("--db", default=env["db"], help="SQLite database file (SHOPKEEP_DB)")
+    parent.add_argument("--log-file", help="log file (default: beside the database)")
+    parent.add_argument("--demo", action="store_true", help="seed realistic demo data")
+    parent.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        metavar="ORIGIN",
+        help="browser origin allowed on /api (repeatable; default localhost dev)",
+    )
+    parent.add_argument(
+        "--trusted-proxy",
+        action="append",
+        dest="trusted_proxies",
+        metavar="IP",
+        help="proxy whose X-Forwarded-For is believed (repeatable)",
+    )
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_flags()
+    parser = OneLineParser(
+        prog="run.py",
+        parents=[common],
+        description="Shopkeep: WooCommerce sync tokens and the WooNooW REST API, with an "
+        "admin console. With no command: console on a terminal, else serve.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+    sub.add_parser(
+        "serve",
+        parents=[common],
+        help="run the API only (headless)",
+        description="Run the API headless until SIGTERM or SIGINT.",
+    )
+    console = sub.add_parser(
+        "console",
+        parents=[common],
+        help="run the API and the console",
+        description="Run the admin console with the API in the same process.",
+    )
+    console.add_argument(
+        "--no-api",
+        action="store_true",
+        help="console only, e.g. when `serve` already holds the port",
+    )
+
+    users = sub.add_parser(
+        "users",
+        parents=[common],
+        help="manage accounts",
+        description="Create and list users, set passwords.",
+    )
+    users_sub = users.add_subparsers(
+        dest="users_command", required=True, parser_class=OneLineParser
+    )
+    create = users_sub.add_parser("create", help="create a user", description="Create a user.")
+    create.add_argument("email")
+    create.add_argument("--password", required=True)
+    create.add_argument(
+        "--role", required=True, choices=("administrator", "shop_manager", "customer")
+    )
+    create.add_argument("--name")
+    users_sub.add_parser("list", help="list users", description="List users.")
+    set_pw = users_sub.add_parser(
+        "set-password",
+        help="set a user's password",
+        description="Set a password (prompted unless --password).",
+    )
+    set_pw.add_argument("email")
+    set_pw.add_argument("--password")
+    app_pw = users_sub.add_parser(
+        "app-password",
+        help="create a WordPress application password (shown once)",
+        description="Create an application password for Basic auth; it is printed once.",
+    )
+    app_pw.add_argument("email")
+    app_pw.add_argument("label")
+
+    routes = sub.add_parser(
+        "routes",
+        parents=[common],
+        help="inspect routes",
+        description="List the route registry or check routes for conflicts.",
+    )
+    routes_sub = routes.add_subparsers(
+        dest="routes_command", required=True, parser_class=OneLineParser
+    )
+    check = routes_sub.add_parser(
+        "check",
+        help="check routes for conflicts",
+        description="SOURCE: 'live' (default), a /wp-json index JSON file, a site URL "
+        "ending in /wp-json/, or a routes document in the WooNooW format.",
+    )
+    check.add_argument("sources", nargs="*", metavar="SOURCE")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument("--fail-on", choices=("error", "warning"), default="error")
+    check.add_argument(
+        "--params",
+        choices=("typed", "any"),
+        default="typed",
+        help="how {placeholders} in a routes document are read",
+    )
+    lst = routes_sub.add_parser(
+        "list", help="print routes in dispatch order", description="Print routes in dispatch order."
+    )
+    lst.add_argument("sources", nargs="*", metavar="SOURCE")
+    lst.add_argument("--format", choices=("table", "json"), default="table")
+    diff = routes_sub.add_parser(
+        "diff",
+        help="documented vs served routes",
+        description="Routes documented but not served, and served but not documented.",
+    )
+    diff.add_argument("documented")
+    diff.add_argument("served", nargs="?", default="live")
+    diff.add_argument("--format", choices=("table", "json"), default="table")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = Settings(
+        host=args.host, port=args.port, db=args.db, log_file=args.log_file, demo=args.demo
+    )
+    if args.cors_origins:
+        settings.cors_origins = tuple(args.cors_origins)
+    if args.trusted_proxies:
+        settings.trusted_proxies = tuple(args.trusted_proxies)
+    return settings
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"shopkeep: {message}", file=sys.stderr)
+    return code
+
+
+async def cmd_serve(settings: Settings) -> int:
+    from service.runtime import Runtime
+
+    runtime = Runtime(settings)
+    try:
+        await runtime.open()
+        for line in runtime.notices:
+            print(line, file=sys.stderr)
+        url = await runtime.start_api()
+        runtime.install_signal_handlers()
+        print(f"listening on {url}", file=sys.stderr, flush=True)
+        await runtime.wait_for_stop()
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def cmd_console(settings: Settings, with_api: bool) -> int:
+    from tui.app import ConsoleApp
+
+    from service.runtime import Runtime, StartupError
+
+    runtime = Runtime(settings)
+    try:
+        await runtime.open()
+        if with_api:
+            try:
+                await runtime.start_api()
+            except StartupError as exc:
+                raise StartupError(
+                    f"{exc}; if `run.py serve` holds it, open the console on the same "
+                    f"database with `python run.py console --no-api --db {settings.db}`"
+                ) from None
+        await runtime.run_console(ConsoleApp(runtime))
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    from service import accounts
+    from service.context import Context
+
+    ctx = await Context.open(settings)
+    try:
+        if args.users_command == "create":
+            user = await accounts.create_user(ctx, args.email, args.password, args.role, args.name)
+            print(f"created user {user.id} {user.email} ({user.role})")
+        elif args.users_command == "list":
+            for user in await accounts.list_users(ctx):
+                state = "active" if user.is_active else "inactive"
+                print(
+                    f"{user.id:>5}  {user.email:<32} {user.role:<14} {state:<9} {user.display_name}"
+                )
+        elif args.users_command == "set-password":
+            user = await accounts.find_user(ctx, args.email)
+            if user is None:
+                return fail(f"no user with email {args.email}")
+            password = args.password or getpass.getpass("New password: ")
+            await accounts.set_password(ctx, user.id, password)
+            print(f"password changed for {user.email}; existing sessions were signed out")
+        elif args.users_command == "app-password":
+            user = await accounts.find_user(ctx, args.email)
+            if user is None:
+                return fail(f"no user with email {args.email}")
+            _, password = await accounts.create_app_password(ctx, user.id, args.label)
+            print(f"application password for {user.email} ({args.label}), shown once:")
+            print(password)
+    finally:
+        await ctx.close()
+    return 0
+
+
+def cmd_routes(args: argparse.Namespace) -> int:
+    from service import route_inspection
+
+    text, code = route_inspection.run_cli(args)
+    if text:
+        print(text)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or ("console" if sys.stdin.isatty() and sys.stdout.isatty() else "serve")
+    settings = settings_from(args)
+    if command == "routes":
+        return cmd_routes(args)
+
+    from service.errors import ServiceError
+    from service.logs import setup_logging
+    from service.runtime import StartupError
+    from store.db import StoreError
+
+    try:
+        setup_logging(
+            settings.log_path, stderr_level=logging.WARNING if command == "serve" else None
+        )
+    except OSError as exc:
+        return fail(f"cannot write log file {settings.log_path}: {exc.strerror or exc}")
+    try:
+        if command == "serve":
+            return asyncio.run(cmd_serve(settings))
+        if command == "console":
+            return asyncio.run(cmd_console(settings, with_api=not getattr(args, "no_api", False)))
+        return asyncio.run(cmd_users(settings, args))
+    except (StartupError, StoreError) as exc:
+        return fail(str(exc))
+    except ServiceError as exc:
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items())
+        return fail(f"{exc.message} {detail}".strip())
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

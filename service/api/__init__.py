@@ -1,0 +1,35 @@
+"""Every route the server answers, registered in one visible place and order.
+
+The WordPress controllers register in WooNooW's ``Routes.php`` order; the
+platform (integration) routes come last. Adding a controller is one line here.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from service.api import platform_auth
+from service.http.registry import RouteRegistry
+
+# WordPress surface, in registration order: settings, products, orders, customers,
+# coupons, analytics, licenses, shop, cart, account, hooks.
+WP_CONTROLLERS: list = []
+
+# Platform surface (served by aiohttp's router, recorded in the registry).
+PLATFORM_MODULES = [platform_auth]
+
+
+def register_all(registry: RouteRegistry) -> None:
+    for controller in WP_CONTROLLERS:
+        controller.register(registry)
+
+
+def add_platform_routes(app: web.Application, registry: RouteRegistry) -> None:
+    for module in PLATFORM_MODULES:
+        for route in module.ROUTES:
+            for prefix in route.prefixes:
+                path = prefix + route.path
+                app.router.add_route(route.method, path, route.handler)
+                registry.register_platform(
+                    [route.method], path, route.owner, route.permission, route.description
+                )

@@ -1,0 +1,42 @@
+"""Time in one place, so tests can move it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+class Clock:
+    """The wall clock in UTC. Tests use :class:`FrozenClock`."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FrozenClock(Clock):
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at or datetime(2026, 1, 1, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(**delta)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 in UTC with a Z, the one format the store and the APIs use."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """Parse an ISO-8601 timestamp; naive values are taken as UTC."""
+    if text is None or text == "":
+        return None
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -1,0 +1,52 @@
+"""Settings: flags > SHOPKEEP_* environment > defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_CORS_ORIGINS = (
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:8080",
+)
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db: str = "shopkeep.db"
+    log_file: str | None = None
+    demo: bool = False
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    trusted_proxies: tuple[str, ...] = ()
+    access_ttl_s: int = 15 * 60
+    refresh_ttl_s: int = 7 * 24 * 3600
+    client_max_size: int = 1024 * 1024
+    shutdown_timeout_s: float = 5.0
+    site_url: str = field(default="")
+
+    @property
+    def log_path(self) -> str:
+        if self.log_file:
+            return self.log_file
+        db = Path(self.db)
+        return str(db.with_name(db.stem + ".log")) if self.db != ":memory:" else "shopkeep.log"
+
+    @property
+    def base_url(self) -> str:
+        return self.site_url or f"http://{self.host}:{self.port}"
+
+
+def env_defaults() -> dict[str, object]:
+    """Defaults taken from the environment, for argparse."""
+    port = os.environ.get("SHOPKEEP_PORT")
+    return {
+        "host": os.environ.get("SHOPKEEP_HOST", "127.0.0.1"),
+        "port": int(port) if port and port.isdigit() else 8000,
+        "db": os.environ.get("SHOPKEEP_DB", "shopkeep.db"),
+    }

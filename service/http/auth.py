@@ -1,0 +1,54 @@
+"""Who is calling: Bearer JWT or Basic application password."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from aiohttp import web
+
+from service import accounts
+from service.accounts import User
+from service.context import Context
+from service.errors import ServiceError
+from service.jwt_codec import invalid_token
+
+
+def _scheme(request: web.Request) -> tuple[str, str]:
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.strip().partition(" ")
+    return scheme.lower(), credentials.strip()
+
+
+async def wp_user(request: web.Request, ctx: Context) -> User | None:
+    """WordPress determines the current user from any credentials sent; bad ones are an
+    error on every route (rest_authentication_errors), none means anonymous."""
+    scheme, credentials = _scheme(request)
+    if not scheme:
+        return None
+    if scheme == "bearer":
+        if not credentials:
+            raise invalid_token("Authorization header must contain a token")
+        return await accounts.user_for_token(ctx, credentials)
+    if scheme == "basic":
+        try:
+            login, _, password = (
+                base64.b64decode(credentials, validate=True).decode().partition(":")
+            )
+        except (binascii.Error, UnicodeDecodeError):
+            raise ServiceError("invalid_username", "Malformed Basic credentials.", 401) from None
+        return await accounts.authenticate_app_password(ctx, login, password)
+    raise invalid_token("Unsupported authorization scheme")
+
+
+async def platform_user(request: web.Request, ctx: Context) -> User:
+    """The platform API accepts only a Bearer access JWT."""
+    scheme, credentials = _scheme(request)
+    if scheme != "bearer" or not credentials:
+        raise ServiceError(
+            "not_authenticated",
+            "Authentication credentials were not provided.",
+            401,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    return await accounts.user_for_token(ctx, credentials)

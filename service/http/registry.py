@@ -1,0 +1,344 @@
+"""The route registry, with WordPress's registration and dispatch semantics.
+
+Registration (``register_rest_route`` / ``WP_REST_Server::register_route``):
+the key is ``/namespace/route``; registering a key again appends its handlers (the
+earlier ones keep winning) unless ``override=True`` replaces them; the first route
+of a namespace auto-registers the namespace index ``/namespace``.
+
+Dispatch (``match_request_to_handler``): the namespaces whose name is a raw prefix
+of the path are collected in namespace order (all routes when none is); each
+route's regex is matched anchored and case-insensitively (ASCII, as PCRE without
+/u); the first route that matches *and* has a handler for the method wins; HEAD
+falls back to GET; a route that matches without a handler for the method falls
+through to later routes.
+
+WordPress scans linearly. We keep its order exactly but only test the routes whose
+leading literal segments agree with the path: a segment trie indexes each route
+under its literal prefix, so dispatch cost grows with the path's depth, not with
+the number of routes.
+
+Platform routes (``/api/...``) are served by aiohttp's router; they are recorded
+here too so that every route the server answers is in one list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.permissions import PUBLIC, Permission
+
+READABLE = frozenset({"GET"})
+CREATABLE = frozenset({"POST"})
+EDITABLE = frozenset({"POST", "PUT", "PATCH"})
+DELETABLE = frozenset({"DELETE"})
+ALLMETHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_PCRE_NAMED = re.compile(r"\(\?<(?![=!])([A-Za-z_]\w*)>")
+_PCRE_QUOTED = re.compile(r"\(\?'([A-Za-z_]\w*)'")
+_SIMPLE_ESCAPES = set("/-.~_@%&#:,;=!<>'\"` ")
+_QUANTIFIERS = set("?*+{")
+
+
+def ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+def to_python_regex(pattern: str) -> str:
+    """Rewrite PCRE-only named groups into Python's syntax."""
+    return _PCRE_QUOTED.sub(r"(?P<\1>", _PCRE_NAMED.sub(r"(?P<\1>", pattern))
+
+
+def compile_route(pattern: str) -> re.Pattern[str]:
+    return re.compile(to_python_regex(pattern), re.IGNORECASE | re.ASCII)
+
+
+def literal_prefix(pattern: str) -> tuple[str, bool]:
+    """The text every match must start with, and whether it is the whole pattern."""
+    if _has_top_level_alternation(pattern):
+        return "", False
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _SIMPLE_ESCAPES:
+            literal, step = pattern[i + 1], 2
+        elif ch.isalnum() or ch in "/-_~%@!,;=:' ":
+            literal, step = ch, 1
+        else:
+            return "".join(out), False
+        nxt = pattern[i + step] if i + step < len(pattern) else ""
+        if nxt in _QUANTIFIERS:
+            return "".join(out), False
+        out.append(literal)
+        i += step
+    return "".join(out), True
+
+
+def _has_top_level_alternation(pattern: str) -> bool:
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+Handler = Callable[[Any], Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    methods: frozenset[str]
+    handler: Handler | None
+    permission: Permission = PUBLIC
+    args: dict[str, dict[str, Any]] = field(default_factory=dict)
+    description: str = ""
+    show_in_index: bool = True
+    owner: str = ""
+
+    def __post_init__(self) -> None:
+        self.methods = frozenset(m.upper() for m in self.methods)
+
+
+@dataclass
+class Route:
+    namespace: str
+    pattern: str
+    endpoints: list[Endpoint]
+    owner: str
+    position: int
+    surface: str = "wp"
+    regex: re.Pattern[str] | None = None
+    path_template: str = ""
+
+    @property
+    def methods(self) -> list[str]:
+        """Concatenated over endpoints, duplicates kept, as WordPress's index does."""
+        return [m for ep in self.endpoints for m in _ordered(ep.methods)]
+
+    @property
+    def has_params(self) -> bool:
+        return "(?P<" in to_python_regex(self.pattern)
+
+    def endpoint_for(self, method: str) -> Endpoint | None:
+        for ep in self.endpoints:
+            if method in ep.methods:
+                return ep
+        if method == "HEAD":
+            for ep in self.endpoints:
+                if "GET" in ep.methods:
+                    return ep
+        return None
+
+
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _ordered(methods: Iterable[str]) -> list[str]:
+    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 99, m))
+
+
+@dataclass
+class Match:
+    route: Route
+    endpoint: Endpoint
+    params: dict[str, str]
+
+
+class _Node:
+    __slots__ = ("children", "routes")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.routes: list[Route] = []
+
+
+class RouteRegistry:
+    def __init__(self, index_handler: Handler | None = None) -> None:
+        self._routes: dict[str, Route] = {}
+        self._namespaces: list[str] = []
+        self._platform: list[Route] = []
+        self._trie = _Node()
+        self._index_handler = index_handler
+
+    # -- registration -------------------------------------------------------
+    def register(
+        self,
+        namespace: str,
+        route: str,
+        endpoints: Endpoint | Iterable[Endpoint],
+        owner: str,
+        override: bool = False,
+    ) -> Route:
+        if not namespace or not namespace.strip("/"):
+            raise ValueError("Routes must be namespaced with plugin or theme name and version.")
+        if not route:
+            raise ValueError("Route must be specified.")
+        namespace = namespace.strip("/")
+        key = "/" + namespace + "/" + route.strip("/")
+        endpoints = [endpoints] if isinstance(endpoints, Endpoint) else list(endpoints)
+        for ep in endpoints:
+            ep.owner = ep.owner or owner
+        if namespace not in self._namespaces:
+            self._namespaces.append(namespace)
+            self._add_namespace_index(namespace)
+        return self._put(namespace, key, endpoints, owner, override)
+
+    def register_root(self, endpoints: Iterable[Endpoint], owner: str) -> Route:
+        """The site index ``/``, which belongs to no namespace."""
+        return self._put("", "/", list(endpoints), owner, override=True)
+
+    def _add_namespace_index(self, namespace: str) -> None:
+        from service.schema import arg
+
+        index = Endpoint(
+            READABLE,
+            self._index_handler,
+            args={
+                "namespace": arg("string", default=namespace),
+                "context": arg("string", default="view"),
+            },
+            owner="WP_REST_Server",
+        )
+        self._put(namespace, "/" + namespace, [index], "WP_REST_Server", override=False)
+
+    def _put(
+        self, namespace: str, key: str, endpoints: list[Endpoint], owner: str, override: bool
+    ) -> Route:
+        existing = self._routes.get(key)
+        if existing is not None:
+            if override:
+                existing.endpoints = endpoints
+                existing.owner = owner
+            else:
+                existing.endpoints.extend(endpoints)
+            return existing
+        route = Route(
+            namespace=namespace,
+            pattern=key,
+            endpoints=endpoints,
+            owner=owner,
+            position=len(self._routes),
+            regex=compile_route(key),
+        )
+        self._routes[key] = route
+        self._index(route)
+        return route
+
+    def _index(self, route: Route) -> None:
+        text, complete = literal_prefix(route.pattern)
+        parts = ascii_lower(text).split("/")
+        node = self._trie
+        for segment in parts if complete else parts[:-1]:
+            node = node.children.setdefault(segment, _Node())
+        node.routes.append(route)
+
+    def register_platform(
+        self,
+        methods: Iterable[str],
+        path: str,
+        owner: str,
+        permission: Permission,
+        description: str = "",
+    ) -> Route:
+        """Record a route served by aiohttp's router (``{name}`` placeholders)."""
+        pattern = re.sub(r"\{(\w+)(?::[^}]*)?\}", r"(?P<\1>[^/]+)", path)
+        namespace = "/".join(path.strip("/").split("/")[:2])
+        route = Route(
+            namespace=namespace,
+            pattern=pattern,
+            endpoints=[
+                Endpoint(frozenset(methods), None, permission, description=description, owner=owner)
+            ],
+            owner=owner,
+            position=-1,
+            surface="platform",
+            regex=compile_route(pattern),
+            path_template=path,
+        )
+        self._platform.append(route)
+        return route
+
+    # -- lookup -------------------------------------------------------------
+    @property
+    def namespaces(self) -> list[str]:
+        return list(self._namespaces)
+
+    def routes(self, namespace: str | None = None) -> list[Route]:
+        """WordPress routes in registration (index) order."""
+        if namespace is None:
+            return list(self._routes.values())
+        return [r for r in self._routes.values() if r.namespace == namespace]
+
+    def all_routes(self) -> list[Route]:
+        """Every route the server answers: WordPress routes, then platform routes."""
+        wp = self.routes()
+        for offset, route in enumerate(self._platform):
+            route.position = len(wp) + offset
+        return wp + self._platform
+
+    def _indexed(self, path: str) -> list[Route]:
+        """Routes whose literal prefix agrees with ``path``: the only ones that can match."""
+        found: list[Route] = []
+        node: _Node | None = self._trie
+        found.extend(self._trie.routes)
+        for segment in ascii_lower(path).split("/"):
+            node = node.children.get(segment)
+            if node is None:
+                break
+            found.extend(node.routes)
+        return found
+
+    def candidates(self, path: str) -> list[Route]:
+        """Routes that may match ``path``, in WordPress's scan order."""
+        found = self._indexed(path)
+        probe = path.lstrip("/") + "/" if not path.endswith("/") else path.lstrip("/")
+        qualifying = [ns for ns in self._namespaces if probe.startswith(ns)]
+        if qualifying:
+            order = {ns: i for i, ns in enumerate(qualifying)}
+            found = [r for r in found if r.namespace in order]
+            found.sort(key=lambda r: (order[r.namespace], r.position))
+        else:
+            found.sort(key=lambda r: r.position)
+        return found
+
+    def iter_matches(self, path: str) -> Iterator[tuple[Route, dict[str, str]]]:
+        for route in self.candidates(path):
+            assert route.regex is not None
+            m = route.regex.fullmatch(path)
+            if m:
+                yield route, {k: v for k, v in m.groupdict().items() if v is not None}
+
+    def match(self, path: str, method: str) -> Match | None:
+        method = method.upper()
+        for route, params in self.iter_matches(path):
+            endpoint = route.endpoint_for(method)
+            if endpoint is not None and endpoint.handler is not None:
+                return Match(route, endpoint, params)
+        return None
+
+    def first_route(self, path: str) -> tuple[Route, dict[str, str]] | None:
+        """OPTIONS: the first route whose regex matches, whatever the method (all routes)."""
+        for route in sorted(self._indexed(path), key=lambda r: r.position):
+            m = route.regex.fullmatch(path) if route.regex else None
+            if m:
+                return route, {k: v for k, v in m.groupdict().items() if v is not None}
+        return None

@@ -1,0 +1,64 @@
+"""JSON responses and the two error shapes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from service.errors import ServiceError
+
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def dumps(data: Any) -> str:
+    return _encoder.encode(data)
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        text=dumps(data),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def is_platform(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def wp_error_body(err: ServiceError) -> dict[str, Any]:
+    data: dict[str, Any] = {"status": err.status, **err.data}
+    if err.fields and "params" not in data:
+        data["params"] = {k: " ".join(v) for k, v in err.fields.items()}
+    return {"code": err.code, "message": err.message, "data": data}
+
+
+def platform_error_body(err: ServiceError) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": err.message, "code": err.code}
+    if err.fields:
+        body["errors"] = err.fields
+    elif isinstance(err.data.get("params"), dict):
+        body["errors"] = {k: [v] for k, v in err.data["params"].items()}
+    return body
+
+
+def error_response(err: ServiceError, path: str) -> web.Response:
+    body = platform_error_body(err) if is_platform(path) else wp_error_body(err)
+    return json_response(body, err.status, dict(err.headers))
+
+
+def http_status_error(status: int, reason: str) -> ServiceError:
+    """aiohttp's own HTTP errors (413, 405 ...) as service errors."""
+    codes = {
+        413: ("request_too_large", "The request body is too large."),
+        404: ("not_found", "Not found."),
+        405: ("method_not_allowed", "Method not allowed."),
+    }
+    code, message = codes.get(status, ("http_error", reason or "HTTP error"))
+    return ServiceError(code, message, status)

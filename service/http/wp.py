@@ -1,0 +1,238 @@
+"""The WordPress REST surface: ``/wp-json/...`` and ``?rest_route=/...``.
+
+Every request is dispatched by the route registry (see registry.py for the
+semantics). Handlers receive a :class:`RestRequest` and return data, or a
+:class:`RestResponse` when they need a status or headers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from service.accounts import User
+from service.context import Context
+from service.errors import ServiceError
+from service.http import auth
+from service.http.keys import CTX
+from service.http.registry import Match, Route, RouteRegistry
+from service.http.responses import json_response
+from service.schema import index_entry, validate_args
+
+REST_PREFIX = "/wp-json"
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class RestRequest:
+    method: str
+    path: str
+    params: dict[str, Any]
+    url_params: dict[str, str]
+    query: MultiDictProxy[str]
+    body: Any
+    user: User | None
+    ctx: Context
+    route: Route
+    http: web.Request
+    headers: Any = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+@dataclass
+class RestResponse:
+    data: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def no_route() -> ServiceError:
+    return ServiceError(
+        "rest_no_route", "No route was found matching the URL and request method.", 404
+    )
+
+
+def rest_path(request: web.Request) -> str | None:
+    """The route path of a REST request, untrailingslashed as WordPress does."""
+    if request.path == REST_PREFIX or request.path.startswith(REST_PREFIX + "/"):
+        path = request.path[len(REST_PREFIX) :]
+    elif "rest_route" in request.query:
+        path = request.query["rest_route"]
+    else:
+        return None
+    path = path.rstrip("/")
+    return path if path.startswith("/") else "/" + path if path else "/"
+
+
+def _method(request: web.Request) -> str:
+    method = request.method.upper()
+    if method == "POST":
+        override = request.query.get("_method") or request.headers.get("X-HTTP-Method-Override")
+        if override:
+            method = override.upper()
+    return method
+
+
+async def _read_body(request: web.Request) -> tuple[Any, dict[str, Any]]:
+    """Returns (raw body, params it contributes)."""
+    if not request.body_exists:
+        return None, {}
+    ctype = request.content_type
+    if ctype == "application/json" or ctype.endswith("+json"):
+        raw = await request.text()
+        if not raw.strip():
+            return None, {}
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise ServiceError(
+                "rest_invalid_json", "Invalid JSON body passed.", 400, data={"json_error_code": 4}
+            ) from None
+        return body, body if isinstance(body, dict) else {}
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.post()
+        return dict(form), {k: v for k, v in form.items() if isinstance(v, str)}
+    await request.read()
+    return None, {}
+
+
+def allowed_methods(route: Route, user: User | None) -> str:
+    methods: list[str] = []
+    for ep in route.endpoints:
+        if ep.permission.allows(user):
+            methods.extend(m for m in route.methods if m in ep.methods and m not in methods)
+    return ", ".join(methods)
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    path = rest_path(request)
+    if path is None:
+        raise web.HTTPNotFound()
+    ctx = request.app[CTX]
+    registry: RouteRegistry = ctx.registry
+    method = _method(request)
+    user = await auth.wp_user(request, ctx)
+
+    if method == "OPTIONS":
+        found = registry.first_route(path)
+        if found is None:
+            return json_response([])
+        route, _ = found
+        return json_response(
+            route_data(route, ctx.settings.base_url),
+            headers={"Allow": allowed_methods(route, user)},
+        )
+
+    match = registry.match(path, method)
+    if match is None:
+        raise no_route()
+    allow = allowed_methods(match.route, user)
+    try:
+        result = await _call(request, ctx, match, method, path, user)
+    except ServiceError as err:
+        err.headers.setdefault("Allow", allow)
+        raise
+    if isinstance(result, web.StreamResponse):
+        return result
+    response = result if isinstance(result, RestResponse) else RestResponse(result)
+    headers = {"Allow": allow, **response.headers}
+    return json_response(response.data, response.status, headers)
+
+
+async def _call(
+    request: web.Request, ctx: Context, match: Match, method: str, path: str, user: User | None
+) -> Any:
+    match.endpoint.permission.check(user)
+    body, body_params = await _read_body(request) if method in BODY_METHODS else (None, {})
+    # WordPress's precedence is JSON > body > query > URL; we let the URL win for
+    # the named URL parameters so a body cannot redirect an update to another id.
+    supplied: dict[str, Any] = {**request.query, **body_params, **match.params}
+    params = validate_args(match.endpoint.args, supplied)
+    rest = RestRequest(
+        method=method,
+        path=path,
+        params=params,
+        url_params=match.params,
+        query=request.query,
+        body=body,
+        user=user,
+        ctx=ctx,
+        route=match.route,
+        http=request,
+        headers=request.headers,
+    )
+    return await match.endpoint.handler(rest)
+
+
+# -- index -----------------------------------------------------------------
+def route_data(route: Route, base_url: str) -> dict[str, Any]:
+    shown = [ep for ep in route.endpoints if ep.show_in_index]
+    data: dict[str, Any] = {
+        "namespace": route.namespace,
+        "methods": [m for ep in shown for m in route.methods if m in ep.methods],
+        "endpoints": [
+            {
+                "methods": [m for m in route.methods if m in ep.methods],
+                "args": {name: index_entry(spec) for name, spec in ep.args.items()},
+            }
+            for ep in shown
+        ],
+    }
+    # WordPress's order of methods: per endpoint, in declaration order, duplicates kept.
+    data["methods"] = [m for e in data["endpoints"] for m in e["methods"]]
+    if not route.has_params:
+        data["_links"] = {"self": [{"href": f"{base_url}{REST_PREFIX}{route.pattern}"}]}
+    return data
+
+
+def routes_data(routes: list[Route], base_url: str) -> dict[str, Any]:
+    return {
+        r.pattern: route_data(r, base_url)
+        for r in routes
+        if any(ep.show_in_index for ep in r.endpoints)
+    }
+
+
+async def site_index(req: RestRequest) -> dict[str, Any]:
+    registry: RouteRegistry = req.ctx.registry
+    base = req.ctx.settings.base_url
+    return {
+        "name": "Shopkeep",
+        "description": "WooNooW REST API and WooCommerce sync tokens",
+        "url": base,
+        "home": base,
+        "gmt_offset": "0",
+        "timezone_string": "UTC",
+        "namespaces": registry.namespaces,
+        "authentication": {
+            "application-passwords": {
+                "endpoints": {"authorization": f"{base}/wp-admin/authorize-application.php"}
+            }
+        },
+        "routes": routes_data(registry.routes(), base),
+        "site_logo": 0,
+        "site_icon": 0,
+        "site_icon_url": "",
+        "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},
+    }
+
+
+async def namespace_index(req: RestRequest) -> dict[str, Any]:
+    registry: RouteRegistry = req.ctx.registry
+    namespace = req.params.get("namespace") or req.route.namespace
+    if namespace not in registry.namespaces:
+        raise ServiceError(
+            "rest_invalid_namespace", "The specified namespace could not be found.", 404
+        )
+    base = req.ctx.settings.base_url
+    return {
+        "namespace": namespace,
+        "routes": routes_data(registry.routes(namespace), base),
+        "_links": {"up": [{"href": f"{base}{REST_PREFIX}/"}]},
+    }

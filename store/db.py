@@ -1,0 +1,137 @@
+"""The embedded store: one writer connection behind a lock, one reader, WAL.
+
+Every write goes through ``async with store.transaction() as tx`` which takes the
+lock, issues ``BEGIN IMMEDIATE`` and commits, or rolls back on any exception
+(cancellation included, shielded so the connection is never left mid-transaction).
+Reads outside a transaction use a second connection; WAL lets it read while the
+writer writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from store.migrations import apply_migrations
+
+BUSY_TIMEOUT_S = 5.0
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class StoreError(Exception):
+    """The database cannot be used (unwritable, locked, newer than this code)."""
+
+
+class _Queries:
+    """Query helpers shared by the reader and by a transaction."""
+
+    _conn: aiosqlite.Connection
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Tx(_Queries):
+    """An open write transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows changed."""
+        async with self._conn.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; returns the new rowid."""
+        async with self._conn.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+
+class Store(_Queries):
+    """Owns the connections. Open with ``await Store.open(path)``."""
+
+    def __init__(self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self._conn = reader
+        self._lock = asyncio.Lock()
+        self.closed = False
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        path = str(path)
+        try:
+            writer = await _connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        try:
+            await writer.execute("PRAGMA journal_mode=WAL")
+            await apply_migrations(writer)
+            reader = await _connect(path)
+        except sqlite3.Error as exc:
+            await writer.close()
+            raise StoreError(_describe(path, exc)) from exc
+        except StoreError:
+            await writer.close()
+            raise
+        return cls(path, writer, reader)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self._lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._writer)
+            except BaseException:
+                await asyncio.shield(self._writer.rollback())
+                raise
+            else:
+                await asyncio.shield(self._writer.commit())
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        async with self._lock:
+            for conn in (self._conn, self._writer):
+                with suppress(sqlite3.Error):
+                    await conn.execute("PRAGMA optimize")
+                await conn.close()
+
+
+async def _connect(path: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    await conn.execute("PRAGMA synchronous=NORMAL")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    return conn
+
+
+def _describe(path: str, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"database {path} is locked by another process ({text})"
+    if "readonly" in text or "unable to open" in text:
+        return f"database {path} is not writable ({text})"
+    return f"database {path}: {text}"
