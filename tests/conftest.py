@@ -1,0 +1,58 @@
+"""Shared fixtures: a context on a fresh file database, an API client, users."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from support import Account, make_account
+
+from service.clock import Clock
+from service.config import Settings
+from service.context import Context
+from service.http.app import build_registry, create_app
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=str(tmp_path / "test.db"), log_file=str(tmp_path / "test.log"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Override in a test module with a FrozenClock to move time."""
+    return Clock()
+
+
+@pytest.fixture
+async def ctx(settings: Settings, clock: Clock) -> AsyncIterator[Context]:
+    context = await Context.open(settings, clock)
+    context.registry = build_registry()
+    yield context
+    await context.close()
+
+
+@pytest.fixture
+async def client(aiohttp_client, ctx: Context):
+    return await aiohttp_client(create_app(ctx))
+
+
+@pytest.fixture
+async def admin(ctx: Context) -> Account:
+    return await make_account(ctx, "admin@example.com", "administrator", "Admin")
+
+
+@pytest.fixture
+async def manager(ctx: Context) -> Account:
+    return await make_account(ctx, "manager@example.com", "shop_manager", "Manager")
+
+
+@pytest.fixture
+async def customer(ctx: Context) -> Account:
+    return await make_account(ctx, "alice@example.com", "customer", "Alice")
+
+
+@pytest.fixture
+async def other_customer(ctx: Context) -> Account:
+    return await make_account(ctx, "bob@example.com", "customer", "Bob")

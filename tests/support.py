@@ -1,0 +1,79 @@
+"""Helpers shared by tests (import as ``from support import ...``)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from service import accounts
+from service.context import Context
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Account:
+    user: accounts.User
+    password: str
+    access: str
+    refresh: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+
+async def make_account(ctx: Context, email: str, role: str, name: str | None = None) -> Account:
+    user = await accounts.create_user(ctx, email, PASSWORD, role, name)
+    tokens = await accounts.login(ctx, email, PASSWORD)
+    return Account(user, PASSWORD, tokens["access"], tokens["refresh"])
+
+
+def basic_auth(login: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{login}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@dataclass
+class ServerProcess:
+    """``python run.py serve`` running as a subprocess on a free port."""
+
+    proc: subprocess.Popen
+    url: str
+    stderr_lines: list[str]
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=timeout)
+
+
+def start_server(db: Path, *extra: str, timeout: float = 15) -> ServerProcess:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "serve", "--port", "0", "--db", str(db), *extra],
+        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, env=env,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        m = re.fullmatch(r"listening on (http://\S+)", line.strip())
+        if m:
+            return ServerProcess(proc, m.group(1), lines)
+    proc.kill()
+    raise AssertionError(f"server did not start: {lines}")
