@@ -20,109 +20,107 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def common_flags() -> argparse.ArgumentParser:
+def common_flags(top: bool) -> argparse.ArgumentParser:
+    """The flags every command takes. Defaults live on the top-level parser only, so a
+    flag given before the sub-command is not reset by the sub-command's parser."""
     env = env_defaults()
+
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--host", default=env["host"], help="address to listen on (SHOPKEEP_HOST)")
-    parent.add_argument(
+    add = parent.add_argument
+    add("--host", default=default(env["host"]), help="address to listen on (SHOPKEEP_HOST)")
+    add(
         "--port",
         type=int,
-        default=env["port"],
+        default=default(env["port"]),
         help="port to listen on, 0 for a free one (SHOPKEEP_PORT)",
     )
-    parent.add_argument("--db", default=env["db"], help="SQLite database file (SHOPKEEP_DB)")
-    parent.add_argument("--log-file", help="log file (default: beside the database)")
-    parent.add_argument("--demo", action="store_true", help="seed realistic demo data")
-    parent.add_argument(
+    add("--db", default=default(env["db"]), help="SQLite database file (SHOPKEEP_DB)")
+    add("--log-file", default=default(None), help="log file (default: beside the database)")
+    add("--demo", action="store_true", default=default(False), help="seed realistic demo data")
+    add(
         "--cors-origin",
         action="append",
         dest="cors_origins",
         metavar="ORIGIN",
-        help="browser origin allowed on /api (repeatable; default localhost dev)",
+        default=default(None),
+        help="browser origin allowed on /api (repeatable)",
     )
-    parent.add_argument(
+    add(
         "--trusted-proxy",
         action="append",
         dest="trusted_proxies",
         metavar="IP",
+        default=default(None),
         help="proxy whose X-Forwarded-For is believed (repeatable)",
     )
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = common_flags()
+    common = common_flags(top=False)
     parser = OneLineParser(
         prog="run.py",
-        parents=[common],
+        parents=[common_flags(top=True)],
         description="Shopkeep: WooCommerce sync tokens and the WooNooW REST API, with an "
         "admin console. With no command: console on a terminal, else serve.",
     )
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
-    sub.add_parser(
-        "serve",
-        parents=[common],
-        help="run the API only (headless)",
-        description="Run the API headless until SIGTERM or SIGINT.",
-    )
-    console = sub.add_parser(
-        "console",
-        parents=[common],
-        help="run the API and the console",
-        description="Run the admin console with the API in the same process.",
-    )
+
+    def command(group, name: str, text: str, *, flags: bool = True) -> argparse.ArgumentParser:
+        return group.add_parser(
+            name, parents=[common] if flags else [], help=text, description=text
+        )
+
+    command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    console = command(sub, "console", "Run the admin console with the API in the same process.")
     console.add_argument(
         "--no-api",
         action="store_true",
         help="console only, e.g. when `serve` already holds the port",
     )
 
-    users = sub.add_parser(
-        "users",
-        parents=[common],
-        help="manage accounts",
-        description="Create and list users, set passwords.",
-    )
+    users = command(sub, "users", "Manage accounts.", flags=False)
     users_sub = users.add_subparsers(
         dest="users_command", required=True, parser_class=OneLineParser
     )
-    create = users_sub.add_parser("create", help="create a user", description="Create a user.")
+    create = command(users_sub, "create", "Create a user.")
     create.add_argument("email")
     create.add_argument("--password", required=True)
     create.add_argument(
         "--role", required=True, choices=("administrator", "shop_manager", "customer")
     )
     create.add_argument("--name")
-    users_sub.add_parser("list", help="list users", description="List users.")
-    set_pw = users_sub.add_parser(
+    command(users_sub, "list", "List users.")
+    set_pw = command(
+        users_sub,
         "set-password",
-        help="set a user's password",
-        description="Set a password (prompted unless --password).",
+        "Set a password (prompted unless --password); the user's sessions are signed out.",
     )
     set_pw.add_argument("email")
     set_pw.add_argument("--password")
-    app_pw = users_sub.add_parser(
+    app_pw = command(
+        users_sub,
         "app-password",
-        help="create a WordPress application password (shown once)",
-        description="Create an application password for Basic auth; it is printed once.",
+        "Create a WordPress application password for Basic auth (printed once).",
     )
     app_pw.add_argument("email")
     app_pw.add_argument("label")
 
-    routes = sub.add_parser(
-        "routes",
-        parents=[common],
-        help="inspect routes",
-        description="List the route registry or check routes for conflicts.",
+    routes = command(
+        sub, "routes", "Inspect routes: list them or check them for conflicts.", flags=False
     )
     routes_sub = routes.add_subparsers(
         dest="routes_command", required=True, parser_class=OneLineParser
     )
-    check = routes_sub.add_parser(
+    check = command(
+        routes_sub,
         "check",
-        help="check routes for conflicts",
-        description="SOURCE: 'live' (default), a /wp-json index JSON file, a site URL "
-        "ending in /wp-json/, or a routes document in the WooNooW format.",
+        "Check routes for conflicts. SOURCE: 'live' (default), a /wp-json index "
+        "JSON file, a site URL ending in /wp-json/, or a routes document in the "
+        "WooNooW format.",
     )
     check.add_argument("sources", nargs="*", metavar="SOURCE")
     check.add_argument("--format", choices=("table", "json"), default="table")
@@ -133,15 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="typed",
         help="how {placeholders} in a routes document are read",
     )
-    lst = routes_sub.add_parser(
-        "list", help="print routes in dispatch order", description="Print routes in dispatch order."
-    )
+    lst = command(routes_sub, "list", "Print routes in dispatch order.")
     lst.add_argument("sources", nargs="*", metavar="SOURCE")
     lst.add_argument("--format", choices=("table", "json"), default="table")
-    diff = routes_sub.add_parser(
-        "diff",
-        help="documented vs served routes",
-        description="Routes documented but not served, and served but not documented.",
+    diff = command(
+        routes_sub, "diff", "Routes documented but not served, and served but not documented."
     )
     diff.add_argument("documented")
     diff.add_argument("served", nargs="?", default="live")
@@ -183,9 +177,8 @@ async def cmd_serve(settings: Settings) -> int:
 
 
 async def cmd_console(settings: Settings, with_api: bool) -> int:
-    from tui.app import ConsoleApp
-
     from service.runtime import Runtime, StartupError
+    from tui.app import ConsoleApp
 
     runtime = Runtime(settings)
     try:

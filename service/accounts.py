@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -153,12 +154,48 @@ async def login(ctx: Context, email: str, password: str) -> dict[str, Any]:
     }
 
 
+class UserCache:
+    """Users read for authentication, kept briefly so a request with a JWT costs no
+    database round trip. Writes in this process drop the entry at once; a write from
+    another process (``console --no-api``) is seen within ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 2.0) -> None:
+        self.ttl = ttl
+        self._users: dict[int, tuple[float, User | None]] = {}
+
+    def get(self, user_id: int) -> tuple[bool, User | None]:
+        hit = self._users.get(user_id)
+        if hit is None or hit[0] < time.monotonic():
+            return False, None
+        return True, hit[1]
+
+    def put(self, user_id: int, user: User | None) -> None:
+        if len(self._users) > 10_000:
+            self._users.clear()
+        self._users[user_id] = (time.monotonic() + self.ttl, user)
+
+    def forget(self, user_id: int) -> None:
+        self._users.pop(user_id, None)
+
+
+def _cache(ctx: Context) -> UserCache:
+    cache = ctx.extras.get("user_cache")
+    if cache is None:
+        cache = ctx.extras["user_cache"] = UserCache()
+    return cache
+
+
 async def user_for_token(ctx: Context, token: str, token_type: str = "access") -> User:
     claims = ctx.jwt.decode(token, token_type)
-    row = await user_sql.by_id(ctx.store, claims.user_id)
-    if row is None or not row["is_active"] or row["token_version"] != claims.version:
+    cache = _cache(ctx)
+    found, user = cache.get(claims.user_id)
+    if not found:
+        row = await user_sql.by_id(ctx.store, claims.user_id)
+        user = User.from_row(row) if row else None
+        cache.put(claims.user_id, user)
+    if user is None or not user.is_active or user.token_version != claims.version:
         raise invalid_token("User is inactive or the token was revoked")
-    return User.from_row(row)
+    return user
 
 
 async def refresh(ctx: Context, refresh_token: str) -> dict[str, str]:
@@ -174,6 +211,7 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
         if not await user_sql.update_user(tx, user_id, password_hash=hashed):
             raise not_found("user_not_found", "No such user.")
         await user_sql.bump_token_version(tx, user_id)
+    _cache(ctx).forget(user_id)
 
 
 async def update_user(
@@ -200,6 +238,7 @@ async def update_user(
         if is_active is False:
             await user_sql.bump_token_version(tx, user_id)
         row = await user_sql.by_id(tx, user_id)
+    _cache(ctx).forget(user_id)
     if row is None:
         raise not_found("user_not_found", "No such user.")
     return User.from_row(row)

@@ -12,6 +12,7 @@ from service.clock import Clock
 from service.errors import ServiceError
 
 ALGORITHM = "HS256"
+_VERIFIED_MAX = 10_000
 
 
 def invalid_token(message: str = "Given token not valid for any token type") -> ServiceError:
@@ -20,11 +21,12 @@ def invalid_token(message: str = "Given token not valid for any token type") -> 
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claims:
     user_id: int
     token_type: str
     version: int
+    exp: int
 
 
 class JwtCodec:
@@ -32,6 +34,7 @@ class JwtCodec:
         self._secret = secret
         self._clock = clock
         self._ttl = {"access": access_ttl_s, "refresh": refresh_ttl_s}
+        self._verified: dict[str, Claims] = {}
 
     def issue(self, user_id: int, token_type: str, version: int) -> str:
         now = self._clock.now()
@@ -46,6 +49,20 @@ class JwtCodec:
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def decode(self, token: str, token_type: str) -> Claims:
+        """Verify a token; a verified token is remembered, its expiry checked every time."""
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            if len(self._verified) >= _VERIFIED_MAX:
+                self._verified.clear()
+            self._verified[token] = claims
+        if claims.token_type != token_type:
+            raise invalid_token(f"Token is not an {token_type} token")
+        if claims.exp <= self._clock.now().timestamp():
+            raise invalid_token("Token is expired")
+        return claims
+
+    def _verify(self, token: str) -> Claims:
         try:
             claims = jwt.decode(
                 token,
@@ -56,12 +73,10 @@ class JwtCodec:
             )
         except jwt.PyJWTError as exc:
             raise invalid_token() from exc
-        if claims.get("typ") != token_type:
-            raise invalid_token(f"Token is not an {token_type} token")
-        exp = claims.get("exp")
-        if not isinstance(exp, int) or exp <= self._clock.now().timestamp():
-            raise invalid_token("Token is expired")
+        exp, token_type = claims.get("exp"), claims.get("typ")
+        if not isinstance(exp, int) or token_type not in self._ttl:
+            raise invalid_token()
         try:
-            return Claims(int(claims["sub"]), token_type, int(claims.get("ver", 0)))
+            return Claims(int(claims["sub"]), token_type, int(claims.get("ver", 0)), exp)
         except (TypeError, ValueError) as exc:
             raise invalid_token() from exc

@@ -20,7 +20,8 @@ from service import demo
 from service.clock import Clock
 from service.config import Settings
 from service.context import Context
-from service.http.accesslog import PathOnlyAccessLogger
+from service.http.accesslog import BUFFER as ACCESS_LOG
+from service.http.accesslog import BufferedAccessLogger
 from service.http.app import build_registry, create_app
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Runtime:
         self.runner = web.AppRunner(
             app,
             access_log=logging.getLogger("shopkeep.access"),
-            access_log_class=PathOnlyAccessLogger,
+            access_log_class=BufferedAccessLogger,
             shutdown_timeout=self.settings.shutdown_timeout_s,
             handle_signals=False,
         )
@@ -106,6 +107,7 @@ class Runtime:
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
+            ACCESS_LOG.flush()
         if self.ctx is not None:
             await self.ctx.close()
             self.ctx = None

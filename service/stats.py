@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 HISTORY = 50
 WINDOW_S = 60
-NOTIFY_INTERVAL_S = 0.2
+NOTIFY_INTERVAL_S = 0.25
 
 
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
+    seq: int
     at: float
     method: str
     path: str
@@ -43,7 +44,7 @@ class RequestStats:
         now = self._clock()
         self.total += 1
         self.version += 1
-        self.recent.append(RequestRecord(now, method, path, status, ms))
+        self.recent.append(RequestRecord(self.version, now, method, path, status, ms))
         second = int(now)
         slot = second % WINDOW_S
         if self._bucket_second[slot] != second:

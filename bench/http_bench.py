@@ -1,0 +1,295 @@
+"""HTTP benchmarks: Shopkeep against a bare aiohttp JSON handler, side by side.
+
+    python bench/http_bench.py                 # every case, headless serve
+    python bench/http_bench.py --case me       # one case
+    python bench/http_bench.py --console       # API throughput with the console open in tmux
+
+Both servers run in this one run on this machine and are loaded by the same
+generator (wrk, `apt-get install wrk`) with the same connections and duration;
+we print requests/s, p50 and p99 for each and the ratio. Benchmarks are not
+tests: nothing here asserts on timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def http_json(url: str, body: dict | None = None, headers: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(
+    url: str,
+    *,
+    connections: int,
+    seconds: int,
+    script: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Result:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    p = {k: _ms(*re.fullmatch(r"([\d.]+)(\w+)", v).groups()) for k, v in lat.items()}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Result(rps, p.get("50", 0.0), p.get("99", 0.0), int(errors.group(1)) if errors else 0)
+
+
+@dataclass
+class Shopkeep:
+    """``run.py serve`` on a scratch database with a demo admin."""
+
+    url: str
+    proc: subprocess.Popen
+    db: Path
+    access: str = ""
+    extras: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def start_shopkeep(workdir: Path, *flags: str) -> Shopkeep:
+    db = workdir / "bench.db"
+    env = {**os.environ}
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "run.py"),
+            "users",
+            "create",
+            "bench@example.com",
+            "--password",
+            "bench-password",
+            "--role",
+            "administrator",
+            "--db",
+            str(db),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "run.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            *flags,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if line.startswith("listening on"):
+            break
+    else:
+        raise RuntimeError(f"serve did not start: {''.join(seen)}")
+    url = line.split()[-1]
+    tokens = http_json(
+        f"{url}/api/v1/auth/login/", {"email": "bench@example.com", "password": "bench-password"}
+    )
+    return Shopkeep(url, proc, db, tokens["access"])
+
+
+@dataclass
+class Case:
+    name: str
+    describe: str
+    target: str
+    connections: int = 32
+    # Given the running Shopkeep, returns (path, headers, wrk lua script or None).
+    prepare: Callable[[Shopkeep, Path], tuple[str, dict, str | None]] = None  # type: ignore
+
+
+def _namespace_index(sk: Shopkeep, _: Path):
+    return "/wp-json/woonoow/v1", {}, None
+
+
+def _me(sk: Shopkeep, _: Path):
+    return "/api/v1/auth/me/", {"Authorization": f"Bearer {sk.access}"}, None
+
+
+CASES: list[Case] = [
+    Case("namespace-index", "GET /wp-json/woonoow/v1 (namespace index)", "-", 32, _namespace_index),
+    Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.5", 32, _me),
+]
+
+
+def run_cases(selected: list[Case], seconds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        bare_port = free_port()
+        bare = subprocess.Popen(
+            [sys.executable, str(REPO / "bench" / "bare_app.py"), "--port", str(bare_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        bare_url = f"http://127.0.0.1:{bare_port}"
+        sk = start_shopkeep(workdir, "--demo")
+        try:
+            wait_http(bare_url + "/")
+            print(
+                f"{'case':<22} {'bare rps':>9} {'shopkeep':>9} {'ratio':>6} {'target':>7} "
+                f"{'p50 bare/sk ms':>16} {'p99 bare/sk ms':>16} {'non-2xx':>8}"
+            )
+            for case in selected:
+                path, headers, script = case.prepare(sk, workdir)
+                b = run_wrk(
+                    bare_url + path,
+                    connections=case.connections,
+                    seconds=seconds,
+                    script=script,
+                    headers=headers,
+                )
+                s = run_wrk(
+                    sk.url + path,
+                    connections=case.connections,
+                    seconds=seconds,
+                    script=script,
+                    headers=headers,
+                )
+                print(
+                    f"{case.name:<22} {b.rps:>9.0f} {s.rps:>9.0f} {s.rps / b.rps:>6.2f} "
+                    f"{case.target:>7} {b.p50_ms:>7.2f}/{s.p50_ms:<8.2f} "
+                    f"{b.p99_ms:>7.2f}/{s.p99_ms:<8.2f} {s.errors:>8}"
+                )
+                for check in sk.extras.get("checks", []):
+                    print("   ", check())
+                sk.extras["checks"] = []
+        finally:
+            sk.stop()
+            bare.terminate()
+            bare.wait()
+
+
+def run_console(seconds: int) -> None:
+    """Headless serve vs. the console on its Dashboard in a real terminal (tmux)."""
+    if not shutil.which("tmux"):
+        sys.exit("the console case needs tmux (apt-get install tmux)")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        sk = start_shopkeep(workdir)
+        path, headers, _ = _me(sk, workdir)
+        headless = run_wrk(sk.url + path, connections=32, seconds=seconds, headers=headers)
+        sk.stop()
+        port = free_port()
+        session = f"shopkeep-bench-{port}"
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                session,
+                "-x",
+                "160",
+                "-y",
+                "45",
+                f"{sys.executable} {REPO / 'run.py'} console --port {port} --db {sk.db}",
+            ],
+            check=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_http(url + "/wp-json/")
+            time.sleep(1)
+            console = run_wrk(url + path, connections=32, seconds=seconds, headers=headers)
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+        finally:
+            subprocess.run(["tmux", "send-keys", "-t", session, "q"])
+            time.sleep(1)
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        shown = re.search(r"Requests\s*[│|]?\s*\n?.*?(\d+)", screen, re.S)
+        print(f"headless serve: {headless.rps:.0f} req/s (p99 {headless.p99_ms:.2f} ms)")
+        print(f"console open:   {console.rps:.0f} req/s (p99 {console.p99_ms:.2f} ms)")
+        print(f"ratio console/headless: {console.rps / headless.rps:.2f} (target 0.8)")
+        print("dashboard was live:", "yes" if shown else "could not read the screen")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--case", action="append", choices=[c.name for c in CASES])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--console", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("the benchmarks need wrk (apt-get install wrk)")
+    if args.console:
+        run_console(args.seconds)
+        return
+    selected = [c for c in CASES if not args.case or c.name in args.case]
+    run_cases(selected, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The store: migrations, transactions, refusal of newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import aiosqlite
+import pytest
+
+from store.db import Store, StoreError
+from store.migrations import latest_version, migration_files, split_statements
+
+
+async def test_migrates_an_empty_file_and_reopens_idempotently(tmp_path):
+    path = tmp_path / "fresh.db"
+    store = await Store.open(path)
+    assert await store.fetchval("PRAGMA user_version") == latest_version()
+    tables = {
+        r[0] for r in await store.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    assert {"meta", "users", "app_passwords"} <= tables
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('probe', 'kept')")
+    await store.close()
+
+    again = await Store.open(path)
+    assert await again.fetchval("PRAGMA user_version") == latest_version()
+    assert await again.fetchval("SELECT value FROM meta WHERE key='probe'") == "kept"
+    assert await again.fetchval("PRAGMA journal_mode") == "wal"
+    assert await again.fetchval("PRAGMA foreign_keys") == 1
+    await again.close()
+
+
+def test_migration_files_are_numbered_without_gaps():
+    numbers = [n for n, _ in migration_files()]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+async def test_rollback_on_error_leaves_nothing_half_written(tmp_path):
+    store = await Store.open(tmp_path / "tx.db")
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('b', '2')")
+            raise RuntimeError("boom")
+    assert await store.fetchval("SELECT count(*) FROM meta WHERE key IN ('a','b')") == 0
+    # A constraint failure half-way rolls back the earlier statement too.
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('c', '1')")
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('c', '2')")
+    assert await store.fetchval("SELECT count(*) FROM meta WHERE key = 'c'") == 0
+    # The connection is usable afterwards.
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('d', '1')")
+    assert await store.fetchval("SELECT value FROM meta WHERE key = 'd'") == "1"
+    await store.close()
+
+
+async def test_concurrent_transactions_serialise(tmp_path):
+    import asyncio
+
+    store = await Store.open(tmp_path / "c.db")
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('n', '0')")
+
+    async def bump():
+        async with store.transaction() as tx:
+            value = int(await tx.fetchval("SELECT value FROM meta WHERE key='n'"))
+            await asyncio.sleep(0)
+            await tx.execute("UPDATE meta SET value=? WHERE key='n'", (str(value + 1),))
+
+    await asyncio.gather(*(bump() for _ in range(50)))
+    assert await store.fetchval("SELECT value FROM meta WHERE key='n'") == "50"
+    await store.close()
+
+
+async def test_refuses_a_database_newer_than_the_code(tmp_path):
+    path = tmp_path / "new.db"
+    async with aiosqlite.connect(path) as conn:
+        await conn.execute(f"PRAGMA user_version = {latest_version() + 5}")
+        await conn.commit()
+    with pytest.raises(StoreError, match="newer than this Shopkeep"):
+        await Store.open(path)
+
+
+async def test_unwritable_location_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError):
+        await Store.open(tmp_path / "missing-dir" / "x.db")
+
+
+def test_split_statements_keeps_triggers_whole():
+    sql = """CREATE TABLE t (a);
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+  UPDATE t SET a = 1;
+  UPDATE t SET a = 2;
+END;
+-- trailing comment
+"""
+    parts = split_statements(sql)
+    assert len(parts) == 2
+    assert parts[1].startswith("CREATE TRIGGER") and parts[1].endswith("END;")

@@ -1,0 +1,24 @@
+"""The console's screens. Adding one is one line in SCREENS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+from tui.screens.dashboard import DashboardScreen
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    id: str
+    title: str
+    key: str
+    description: str
+    factory: Callable[[], Screen]
+
+
+SCREENS: list[ScreenSpec] = [
+    ScreenSpec("dashboard", "Dashboard", "1", "Requests, rate and uptime", DashboardScreen),
+]

@@ -1,0 +1,111 @@
+"""Dashboard: uptime, request totals, a requests-per-second sparkline and the last
+50 requests. The API only appends to an aggregate; this screen redraws from it
+when told something changed, and only while it is the screen on view."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from service.stats import HISTORY, RequestStats
+from tui.messages import StatsChanged
+from tui.screens.base import ConsoleScreen
+
+
+def format_uptime(seconds: float) -> str:
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return (f"{days}d " if days else "") + f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+class DashboardScreen(ConsoleScreen):
+    TITLE_TEXT = "Dashboard"
+
+    def __init__(self) -> None:
+        super().__init__(id="dashboard")
+        self._shown_version = -1
+        self._last_row_seq = 0
+        self._row_keys: list[str] = []
+        self._unsubscribe = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dash-cards"):
+            yield Static("", id="uptime", classes="card")
+            yield Static("", id="total", classes="card")
+            yield Static("", id="rate", classes="card")
+            yield Static("", id="api", classes="card")
+        with Vertical(id="dash-spark-box"):
+            yield Static("Requests per second, last 60 s", classes="caption")
+            yield Sparkline([0] * 60, id="rps", summary_function=max)
+        table = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        table.add_columns("time", "method", "path", "status", "ms")
+        yield table
+        yield Footer()
+
+    @property
+    def stats(self) -> RequestStats:
+        return self.ctx.stats
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.stats.subscribe(lambda: self.post_message(StatsChanged()))
+        self.set_interval(1.0, self._tick)
+        url = self.runtime.url
+        self.query_one("#api", Static).update(
+            f"API\n[b]{url}[/b]" if url else "API\n[b]not served here[/b] (--no-api)"
+        )
+        self.refresh_stats(force=True)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_stats()
+
+    def on_stats_changed(self, _: StatsChanged) -> None:
+        self.refresh_stats()
+
+    def _tick(self) -> None:
+        if self.is_current:
+            self.query_one("#uptime", Static).update(
+                f"Uptime\n[b]{format_uptime(self.stats.uptime())}[/b]"
+            )
+            self.query_one("#rps", Sparkline).data = self.stats.per_second()
+
+    def refresh_stats(self, force: bool = False) -> None:
+        stats = self.stats
+        if not force and (not self.is_current or stats.version == self._shown_version):
+            return
+        self._shown_version = stats.version
+        series = stats.per_second()
+        self.query_one("#total", Static).update(f"Requests\n[b]{stats.total}[/b]")
+        self.query_one("#rate", Static).update(f"Last second\n[b]{series[-1]}/s[/b]")
+        self.query_one("#rps", Sparkline).data = series
+        self._tick()
+        self._append_new_rows()
+
+    def _append_new_rows(self) -> None:
+        """Add only the requests not shown yet (newest last) and drop the oldest."""
+        table = self.query_one("#requests", DataTable)
+        for record in self.stats.recent:
+            if record.seq <= self._last_row_seq:
+                continue
+            table.add_row(
+                time.strftime("%H:%M:%S", time.localtime(record.at)),
+                record.method,
+                record.path,
+                str(record.status),
+                f"{record.ms:.1f}",
+                key=str(record.seq),
+            )
+            self._row_keys.append(str(record.seq))
+            self._last_row_seq = record.seq
+        while len(self._row_keys) > HISTORY:
+            table.remove_row(self._row_keys.pop(0))
+        table.scroll_end(animate=False)
