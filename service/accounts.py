@@ -289,3 +289,11 @@ async def authenticate_app_password(ctx: Context, login: str, password: str) -> 
     async with ctx.store.transaction() as tx:
         await user_sql.touch_app_password(tx, match["uuid"], iso(ctx.clock.now()))
     return User.from_row(row)
+
+
+CONSOLE_ACTOR = User(
+    id=0, email="console@localhost", display_name="Console", role="administrator",
+    is_active=True, token_version=0, created_at="",
+)
+"""Who the admin console acts as: whoever can open the console can open the database,
+so it has an administrator's authority; records name the real owner it acts for."""

@@ -44,8 +44,10 @@ class ConsoleApp(App[None]):
         self.sub_title = f"{where} · {runtime.settings.db}"
 
     def on_mount(self) -> None:
-        for line in self.runtime.notices:
-            self.notify(line, title="Shown once", timeout=60)
+        if self.runtime.notices:
+            self.notify(
+                "\n".join(self.runtime.notices), title="Demo accounts (shown once)", timeout=120
+            )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Static
 
-from service.runtime import Runtime
 from tui.app import ConsoleApp
 from tui.screens.help import HelpScreen
-
-
-@pytest.fixture
-async def runtime(settings):
-    settings.port = 0
-    rt = Runtime(settings)
-    await rt.open()
-    await rt.start_api()
-    yield rt
-    await rt.close()
 
 
 async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_client):

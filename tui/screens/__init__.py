@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.tokens import TokensScreen
+from tui.screens.users import UsersScreen
 
 
 @dataclass(frozen=True)
@@ -21,4 +23,8 @@ class ScreenSpec:
 
 SCREENS: list[ScreenSpec] = [
     ScreenSpec("dashboard", "Dashboard", "1", "Requests, rate and uptime", DashboardScreen),
+    ScreenSpec(
+        "tokens", "Tokens", "2", "Integration tokens: generate, rotate, revoke", TokensScreen
+    ),
+    ScreenSpec("users", "Users", "3", "Accounts, roles, tokens for a user", UsersScreen),
 ]

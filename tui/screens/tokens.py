@@ -1,0 +1,193 @@
+"""Tokens: the token guide's "Settings > Integrations > Store" card, keyboard-first.
+
+g generates (then the one-time reveal), r regenerates, d revokes, enter shows
+details with the token's recent webhook events, / filters, a shows revoked too.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from service import accounts, tokens
+from service.accounts import CONSOLE_ACTOR
+from service.errors import ServiceError
+from tui.modals.confirm import ConfirmModal
+from tui.modals.reveal import RevealSecretModal
+from tui.modals.token_detail import TokenDetailModal
+from tui.modals.token_form import GenerateTokenModal
+from tui.screens.base import ConsoleScreen
+from tui.widgets.format import ago
+
+REFRESH_S = 3.0
+PAGE = 100
+
+
+class TokensScreen(ConsoleScreen):
+    TITLE_TEXT = "Tokens"
+    BINDINGS = [
+        Binding("g", "generate", "Generate", id="tokens.generate"),
+        Binding("r", "regenerate", "Regenerate", id="tokens.regenerate"),
+        Binding("d", "revoke", "Revoke", id="tokens.revoke"),
+        Binding("enter", "details", "Details", id="tokens.details"),
+        Binding("slash", "filter", "Filter", key_display="/", id="tokens.filter"),
+        Binding("a", "toggle_revoked", "Show revoked", id="tokens.revoked"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="tokens")
+        self.show_revoked = False
+        self.rows: dict[str, tokens.TokenInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tokens-bar", classes="bar"):
+            yield Input(placeholder="filter by name, preview or owner (/)", id="token-filter")
+            yield Static("", id="token-count", classes="bar-info")
+        table = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("name", "type", "preview", "status", "usage", "last used", "owner")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_S, self._refresh_if_current)
+        self.reload()
+        self.query_one("#token-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def _refresh_if_current(self) -> None:
+        if self.is_current:
+            self.reload()
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.query_one("#token-table", DataTable).focus()
+
+    @work(exclusive=True, group="tokens-reload")
+    async def reload(self) -> None:
+        search = self.query_one("#token-filter", Input).value.strip() or None
+        page = await tokens.list_tokens(
+            self.ctx,
+            CONSOLE_ACTOR,
+            tokens.TokenFilters(search=search, include_revoked=self.show_revoked),
+            page=1,
+            page_size=PAGE,
+        )
+        self.show(page.items, page.count)
+
+    def show(self, items: list[tokens.TokenInfo], total: int) -> None:
+        table = self.query_one("#token-table", DataTable)
+        selected = self.selected_id()
+        now = self.ctx.clock.now()
+        table.clear()
+        self.rows = {}
+        for info in items:
+            self.rows[info.id] = info
+            table.add_row(
+                info.name,
+                info.integration_type,
+                info.token_preview,
+                info.status,
+                str(info.usage_count),
+                ago(info.last_used_at, now),
+                info.user_email,
+                key=info.id,
+            )
+        if selected in self.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.query_one("#token-count", Static).update(f"{shown} token{'' if total == 1 else 's'}")
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#token-table", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return key.value
+
+    def selected(self) -> tokens.TokenInfo | None:
+        token_id = self.selected_id()
+        return self.rows.get(token_id) if token_id else None
+
+    # -- actions ---------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one("#token-filter", Input).focus()
+
+    def action_toggle_revoked(self) -> None:
+        self.show_revoked = not self.show_revoked
+        self.notify(
+            "Showing revoked tokens too." if self.show_revoked else "Hiding revoked tokens."
+        )
+        self.reload()
+
+    @work
+    async def action_generate(self, owner_id: int | None = None) -> None:
+        users = await accounts.list_users(self.ctx)
+        issued = await self.app.push_screen_wait(GenerateTokenModal(users, owner_id))
+        if issued is not None:
+            await self.reveal(issued, "Token created")
+
+    async def reveal(self, issued: tokens.IssuedToken, title: str) -> None:
+        self.reload()
+        await self.app.push_screen_wait(
+            RevealSecretModal(
+                f"{title}: {issued.info.name} ({issued.info.user_email})", issued.token
+            )
+        )
+
+    @work
+    async def action_regenerate(self) -> None:
+        info = self.selected()
+        if info is None or info.status == "revoked":
+            self.notify("Choose a token that is not revoked.", severity="warning")
+            return
+        question = (
+            f"Regenerate [b]{info.name}[/b]?\nThe current secret ({info.token_preview}) "
+            "stops working at once; the WordPress plugin needs the new one."
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Regenerate")):
+            return
+        try:
+            issued = await tokens.regenerate(self.ctx, CONSOLE_ACTOR, info.id)
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            return
+        await self.reveal(issued, "Token regenerated")
+
+    @work
+    async def action_revoke(self) -> None:
+        info = self.selected()
+        if info is None or info.status == "revoked":
+            self.notify("Choose a token that is not revoked.", severity="warning")
+            return
+        question = (
+            f"Revoke [b]{info.name}[/b] ({info.token_preview})?\n"
+            "It stops working at once and for good."
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Revoke", danger=True)):
+            return
+        try:
+            await tokens.revoke(self.ctx, CONSOLE_ACTOR, info.id)
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            return
+        self.notify(f"Revoked {info.name}.")
+        self.reload()
+
+    def action_details(self) -> None:
+        info = self.selected()
+        if info is not None:
+            self.app.push_screen(TokenDetailModal(info))
+
+    def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_details()

@@ -1,0 +1,158 @@
+"""Users: list, create, change role, deactivate; and the guide's admin flow, a new
+integration token (or application password) for a chosen user."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header
+
+from service import accounts
+from service.errors import ServiceError
+from tui.modals.confirm import ConfirmModal
+from tui.modals.reveal import RevealSecretModal
+from tui.modals.token_form import GenerateTokenModal
+from tui.modals.user_form import CreateUserModal, RoleModal
+from tui.screens.base import ConsoleScreen
+from tui.widgets.format import short_date
+
+APP_PASSWORD_STEPS = (
+    "Use it with HTTP Basic auth on /wp-json/: the user's email (or display name)\n"
+    "and this password. Spaces are optional."
+)
+
+
+class UsersScreen(ConsoleScreen):
+    TITLE_TEXT = "Users"
+    BINDINGS = [
+        Binding("c", "create", "New user", id="users.create"),
+        Binding("e", "role", "Change role", id="users.role"),
+        Binding("x", "toggle_active", "(De)activate", id="users.active"),
+        Binding("t", "token", "New token for user", id="users.token"),
+        Binding("p", "app_password", "App password", id="users.app_password"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="users")
+        self.users: dict[int, accounts.User] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("id", "email", "name", "role", "status", "created")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#user-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="users-reload")
+    async def reload(self) -> None:
+        table = self.query_one("#user-table", DataTable)
+        selected = self.selected()
+        users = await accounts.list_users(self.ctx)
+        table.clear()
+        self.users = {u.id: u for u in users}
+        for u in users:
+            table.add_row(
+                str(u.id),
+                u.email,
+                u.display_name,
+                u.role,
+                "active" if u.is_active else "inactive",
+                short_date(u.created_at),
+                key=str(u.id),
+            )
+        if selected and selected.id in self.users:
+            table.move_cursor(row=table.get_row_index(str(selected.id)))
+
+    def selected(self) -> accounts.User | None:
+        table = self.query_one("#user-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.users.get(int(key)) if key else None
+
+    @work
+    async def action_create(self) -> None:
+        user = await self.app.push_screen_wait(CreateUserModal())
+        if user is not None:
+            self.notify(f"Created {user.email} ({user.role}).")
+            self.reload()
+
+    @work
+    async def action_role(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        role = await self.app.push_screen_wait(RoleModal(user))
+        if role and role != user.role:
+            await self._update(user, role=role)
+
+    @work
+    async def action_toggle_active(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        verb = "Deactivate" if user.is_active else "Reactivate"
+        question = f"{verb} [b]{user.email}[/b]?" + (
+            "\nTheir sessions end and their integration tokens stop working."
+            if user.is_active
+            else ""
+        )
+        if await self.app.push_screen_wait(ConfirmModal(question, yes=verb, danger=user.is_active)):
+            await self._update(user, is_active=not user.is_active)
+
+    async def _update(self, user: accounts.User, **changes) -> None:
+        try:
+            updated = await accounts.update_user(self.ctx, user.id, **changes)
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            return
+        self.notify(
+            f"{updated.email}: {updated.role}, {'active' if updated.is_active else 'inactive'}."
+        )
+        self.reload()
+
+    @work
+    async def action_token(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        if not user.is_active:
+            self.notify("Reactivate the user first.", severity="warning")
+            return
+        issued = await self.app.push_screen_wait(
+            GenerateTokenModal(list(self.users.values()), owner_id=user.id)
+        )
+        if issued is not None:
+            await self.app.push_screen_wait(
+                RevealSecretModal(
+                    f"Token created for {issued.info.user_email}: {issued.info.name}", issued.token
+                )
+            )
+
+    @work
+    async def action_app_password(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        try:
+            _, password = await accounts.create_app_password(self.ctx, user.id, "console")
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            return
+        await self.app.push_screen_wait(
+            RevealSecretModal(
+                f"Application password for {user.email}",
+                password,
+                steps=APP_PASSWORD_STEPS,
+                warning="This password is shown only once. Copy it now.",
+                warning_fa=None,
+            )
+        )
