@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.api import platform_auth
+from service.api import integrations, platform_auth, web_knowledge, woocommerce_sync
 from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
@@ -16,7 +16,7 @@ from service.http.registry import RouteRegistry
 WP_CONTROLLERS: list = []
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
-PLATFORM_MODULES = [platform_auth]
+PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
 
 
 def register_all(registry: RouteRegistry) -> None:

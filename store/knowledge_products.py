@@ -1,0 +1,155 @@
+"""SQL for products synced into the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.db import Store, Tx
+
+COLUMNS = (
+    "id, user_id, external_source, external_id, source_product_id, token_id, sku, title, "
+    "short_description, description, price, regular_price, sale_price, discount_amount, "
+    "currency, stock_quantity, stock_status, in_stock, categories, tags, image, gallery, "
+    "permalink, product_type, on_sale, date_modified, content_hash, content_updated_at, "
+    "is_active, deleted_at, created_at, updated_at"
+)
+# ordering name -> SQL expression; NULL prices sort last either way
+ORDERINGS = {
+    "price": "price IS NULL, price",
+    "title": "title_key",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "stock_quantity": "stock_quantity IS NULL, stock_quantity",
+    "date_modified": "date_modified IS NULL, date_modified",
+}
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    user_id: int
+    external_source: str | None = None
+    category_key: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool | None = None
+    is_active: bool | None = True
+    has_discount: bool | None = None
+    search_terms: tuple[str, ...] = ()
+    ordering: tuple[tuple[str, bool], ...] = field(default=(("created_at", True),))
+
+
+def _where(query: ProductQuery) -> tuple[str, list[Any]]:
+    clauses, params = ["user_id = ?"], [query.user_id]
+    if query.external_source is not None:
+        clauses.append("external_source = ?")
+        params.append(query.external_source)
+    if query.category_key is not None:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(category_keys) WHERE value = ?)")
+        params.append(query.category_key)
+    if query.min_price is not None:
+        clauses.append("price >= ?")
+        params.append(query.min_price)
+    if query.max_price is not None:
+        clauses.append("price <= ?")
+        params.append(query.max_price)
+    for name, value in (("in_stock", query.in_stock), ("is_active", query.is_active)):
+        if value is not None:
+            clauses.append(f"{name} = ?")
+            params.append(int(value))
+    if query.has_discount is not None:
+        clauses.append("discount_amount > 0" if query.has_discount else "discount_amount = 0")
+    for term in query.search_terms:
+        clauses.append("instr(search_text, ?) > 0")
+        params.append(term)
+    return " WHERE " + " AND ".join(clauses), params
+
+
+def _order(query: ProductQuery) -> str:
+    parts = []
+    for name, descending in query.ordering:
+        expression = ORDERINGS[name]
+        head, _, tail = expression.rpartition(", ")
+        direction = " DESC" if descending else ""
+        parts.append(f"{head + ', ' if head else ''}{tail}{direction}")
+    parts.append("rowid DESC")
+    return " ORDER BY " + ", ".join(parts)
+
+
+async def search(db: Store | Tx, query: ProductQuery, limit: int, offset: int) -> list[Any]:
+    where, params = _where(query)
+    return await db.fetchall(
+        f"SELECT {COLUMNS} FROM knowledge_products{where}{_order(query)} LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
+
+
+async def count(db: Store | Tx, query: ProductQuery) -> int:
+    where, params = _where(query)
+    return await db.fetchval(f"SELECT count(*) FROM knowledge_products{where}", params)
+
+
+async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
+    return await db.fetchone(
+        f"SELECT {COLUMNS} FROM knowledge_products WHERE id = ? AND user_id = ?",
+        (product_id, user_id),
+    )
+
+
+async def by_external(db: Store | Tx, user_id: int, source: str, external_id: str) -> Any:
+    return await db.fetchone(
+        "SELECT id, is_active, date_modified, content_hash, content_updated_at "
+        "FROM knowledge_products WHERE user_id = ? AND external_source = ? AND external_id = ?",
+        (user_id, source, external_id),
+    )
+
+
+async def insert(tx: Tx, row: dict[str, Any]) -> None:
+    names = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    await tx.execute(
+        f"INSERT INTO knowledge_products ({names}) VALUES ({marks})", tuple(row.values())
+    )
+
+
+async def update(tx: Tx, product_id: str, row: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in row)
+    await tx.execute(
+        f"UPDATE knowledge_products SET {assignments} WHERE id = ?", (*row.values(), product_id)
+    )
+
+
+async def deactivate(tx: Tx, product_id: str, when: str, date_modified: str | None) -> None:
+    await tx.execute(
+        "UPDATE knowledge_products SET is_active = 0, deleted_at = ?, updated_at = ?, "
+        "date_modified = coalesce(?, date_modified) WHERE id = ?",
+        (when, when, date_modified, product_id),
+    )
+
+
+async def stats(db: Store | Tx, user_id: int) -> dict[str, Any]:
+    row = await db.fetchone(
+        "SELECT count(*) AS total, coalesce(sum(is_active), 0) AS active, "
+        "coalesce(sum(is_active AND in_stock), 0) AS in_stock, "
+        "coalesce(sum(is_active AND discount_amount > 0), 0) AS with_discount, "
+        "min(CASE WHEN is_active THEN price END) AS min_price, "
+        "max(CASE WHEN is_active THEN price END) AS max_price "
+        "FROM knowledge_products WHERE user_id = ?",
+        (user_id,),
+    )
+    sources = await db.fetchall(
+        "SELECT external_source, count(*) AS n FROM knowledge_products "
+        "WHERE user_id = ? AND is_active GROUP BY external_source ORDER BY n DESC",
+        (user_id,),
+    )
+    categories = await db.fetchall(
+        "SELECT c.value AS name, count(*) AS n "
+        "FROM knowledge_products p, json_each(p.categories) c "
+        "WHERE p.user_id = ? AND p.is_active GROUP BY c.value ORDER BY n DESC, name LIMIT 50",
+        (user_id,),
+    )
+    return {
+        **dict(row),
+        "by_source": {r["external_source"]: r["n"] for r in sources},
+        "by_category": {r["name"]: r["n"] for r in categories},
+    }
