@@ -7,6 +7,10 @@ back-references, PCRE-only syntax) gives an *unknown* verdict, never "disjoint"
 a breadth-first search over the pair of automata, choosing readable characters;
 interegular's own ``strings()`` enumerates every character of every transition and
 can run for minutes on route-sized patterns.
+
+interegular folds case for every letter while WordPress (PCRE without /u) folds
+ASCII only; this matters only for non-ASCII letters in a pattern, and a witness
+that relies on it fails the verification against Python's ``re`` (ASCII mode).
 """
 
 from __future__ import annotations

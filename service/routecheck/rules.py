@@ -158,7 +158,10 @@ def overlap_finding(a: RouteKey, b: RouteKey, rel: overlap.Relation) -> Finding 
         )
         return Finding("shadowed-route", "error", routes, ms, msg, rel.witness)
     if rel.kind == overlap.FIRST_CONTAINS:
-        msg = f"{later} can never serve {what}: every path it matches is matched first by {first}."
+        msg = (
+            f"{later} can never serve {what}: every path it matches is matched first by {first}; "
+            f"register it before #{spec_a.position} or narrow that pattern."
+        )
         return Finding("shadowed-route", "error", routes, ms, msg, rel.witness)
     if rel.kind == overlap.SECOND_CONTAINS:
         msg = (

@@ -302,3 +302,23 @@ def test_decision_is_symmetric(a, b):
     forward, backward = decide(a, b), decide(b, a)
     mirror = {FIRST_CONTAINS: SECOND_CONTAINS, SECOND_CONTAINS: FIRST_CONTAINS}
     assert backward.kind == mirror.get(forward.kind, forward.kind)
+
+
+@st.composite
+def registries(draw: st.DrawFn) -> list[str]:
+    prefixes = ["/ns", "/ns/v1", "/other", "/NS"]
+    count = draw(st.integers(min_value=2, max_value=8))
+    return [draw(st.sampled_from(prefixes)) + draw(routes()) for _ in range(count)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(registry=registries())
+def test_candidate_pairs_miss_no_overlap(registry):
+    prepared = [prepare(r) for r in registry]
+    found = {(i, j) for i, j, _ in overlap.overlapping_pairs(prepared)}
+    everything = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(registry)), 2)
+        if decide(prepared[i], prepared[j]).kind != DISJOINT
+    }
+    assert found == everything
