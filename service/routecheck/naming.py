@@ -73,6 +73,20 @@ IRREGULAR_PLURALS = frozenset({
 })  # fmt: skip
 
 
+_GENERIC_TAIL = (
+    "'/{text}' directly under the namespace is a generic action route; "
+    "put it under its resource (e.g. /products/search)"
+)
+_VERB_TAIL = (
+    "segment '{text}' uses the verb '{verb}'; name the resource and let the HTTP method "
+    "carry the action"
+)
+_PARAM_ROOT_TAIL = (
+    "has a parameter directly under the namespace, so it matches every resource name; "
+    "put it under a resource"
+)
+
+
 def words(segment: str) -> list[str]:
     return [ascii_lower(w) for part in re.split(r"[-_.\s]+", segment) for w in _WORD.findall(part)]
 
@@ -108,17 +122,13 @@ def _segment_problems(body: list[str | None], idx: int) -> list[tuple[str, str]]
         out.append(("kebab-case", f"segment '{text}' is not kebab-case (write '{'-'.join(ws)}')"))
     joined = "-".join(ws)
     if root and joined in GENERIC:
-        out.append(
-            ("generic-route", f"'/{text}' directly under the namespace is a generic action route; "
-             "put it under its resource (e.g. /products/search)")
-        )  # fmt: skip
+        out.append(("generic-route", _GENERIC_TAIL.format(text=text)))
         return out
     verb = next((w for w in ws if w in HTTP_VERBS), None)
     if verb is None and root and ws[0] in CRUD_VERBS:
         verb = ws[0]
     if verb is not None:
-        out.append(("verb-in-path", f"segment '{text}' uses the verb '{verb}'; name the resource "
-                    "and let the HTTP method carry the action"))  # fmt: skip
+        out.append(("verb-in-path", _VERB_TAIL.format(text=text, verb=verb)))
         return out
     is_action = after_param and any(w in ACTION_VERBS for w in ws)
     if (root or before_param or after_param) and not is_action and not is_plural(ws[-1]):
@@ -149,11 +159,7 @@ def naming_findings(keys: Sequence[RouteKey]) -> list[Finding]:
             continue
         if body[0] is None:
             where = ("generic-route", key.namespace, "{}")
-            tail = (
-                "has a parameter directly under the namespace, so it matches every resource "
-                "name; put it under a resource"
-            )
-            seen.setdefault(where, _Problem(spec, tail)).count += 1
+            seen.setdefault(where, _Problem(spec, _PARAM_ROOT_TAIL)).count += 1
         for idx, text in enumerate(body):
             if text is None:
                 continue

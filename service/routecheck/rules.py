@@ -235,7 +235,11 @@ def owner_findings(keys: Sequence[RouteKey], owners: Mapping[str, str] | None) -
             if spec.owner == owner:
                 continue
             first = collection_owner.get((spec.namespace, root))
-            if kind == "collection" and first is spec:
+            owner_later = any(
+                s.owner == owner and s.namespace == spec.namespace and r == root and k == kind
+                for s, r, k in placed
+            )
+            if kind == "collection" and first is spec and owner_later:
                 msg = (
                     f"Registration order hands /{root} to {spec.owner}: {describe(spec)} is "
                     f"registered before {owner}, which owns /{root}."
