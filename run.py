@@ -236,7 +236,7 @@ def cmd_routes(args: argparse.Namespace) -> int:
 
     text, code = route_inspection.run_cli(args)
     if text:
-        print(text)
+        print(text, file=sys.stderr if code == 2 else sys.stdout)
     return code
 
 

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.api import integrations, platform_auth, web_knowledge, woocommerce_sync
+from service.api import (
+    customers,
+    integrations,
+    orders,
+    platform_auth,
+    products,
+    settings,
+    web_knowledge,
+    woocommerce_sync,
+)
 from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
-WP_CONTROLLERS: list = []
+WP_CONTROLLERS: list = [settings, products, orders, customers]
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
 PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
@@ -22,14 +31,22 @@ PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge
 def register_all(registry: RouteRegistry) -> None:
     for controller in WP_CONTROLLERS:
         controller.register(registry)
-
-
-def add_platform_routes(app: web.Application, registry: RouteRegistry) -> None:
     for module in PLATFORM_MODULES:
         for route in module.ROUTES:
             for prefix in route.prefixes:
-                path = prefix + route.path
-                app.router.add_route(route.method, path, route.handler)
                 registry.register_platform(
-                    [route.method], path, route.owner, route.permission, route.description
+                    [route.method],
+                    prefix + route.path,
+                    route.owner,
+                    route.permission,
+                    route.description,
+                    handler=route.handler,
                 )
+
+
+def add_platform_routes(app: web.Application, registry: RouteRegistry) -> None:
+    """Platform routes are served by aiohttp's router, from the registry's records."""
+    for route in registry.platform_routes():
+        for endpoint in route.endpoints:
+            for method in endpoint.methods:
+                app.router.add_route(method, route.path_template, endpoint.handler)

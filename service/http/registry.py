@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.permissions import PUBLIC, Permission
+from service.routecheck import regexes
 
 READABLE = frozenset({"GET"})
 CREATABLE = frozenset({"POST"})
@@ -37,68 +38,39 @@ DELETABLE = frozenset({"DELETE"})
 ALLMETHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_PCRE_NAMED = re.compile(r"\(\?<(?![=!])([A-Za-z_]\w*)>")
-_PCRE_QUOTED = re.compile(r"\(\?'([A-Za-z_]\w*)'")
-_SIMPLE_ESCAPES = set("/-.~_@%&#:,;=!<>'\"` ")
-_QUANTIFIERS = set("?*+{")
+_META = set(".^$*+?{}[]()|\\")
 
 
 def ascii_lower(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-def to_python_regex(pattern: str) -> str:
-    """Rewrite PCRE-only named groups into Python's syntax."""
-    return _PCRE_QUOTED.sub(r"(?P<\1>", _PCRE_NAMED.sub(r"(?P<\1>", pattern))
-
-
 def compile_route(pattern: str) -> re.Pattern[str]:
-    return re.compile(to_python_regex(pattern), re.IGNORECASE | re.ASCII)
+    """The route's regex as WordPress matches it (PCRE forms translated); use fullmatch."""
+    try:
+        return regexes.compile_route(pattern)
+    except regexes.RouteRegexError as exc:
+        raise ValueError(f"route {pattern!r} is not a valid regex: {exc}") from None
+
+
+def _is_literal(python_regex: str) -> bool:
+    escaped = False
+    for ch in python_regex:
+        if escaped:
+            if ch.isalnum():
+                return False
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in _META:
+            return False
+    return True
 
 
 def literal_prefix(pattern: str) -> tuple[str, bool]:
-    """The text every match must start with, and whether it is the whole pattern."""
-    if _has_top_level_alternation(pattern):
-        return "", False
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern) and pattern[i + 1] in _SIMPLE_ESCAPES:
-            literal, step = pattern[i + 1], 2
-        elif ch.isalnum() or ch in "/-_~%@!,;=:' ":
-            literal, step = ch, 1
-        else:
-            return "".join(out), False
-        nxt = pattern[i + step] if i + step < len(pattern) else ""
-        if nxt in _QUANTIFIERS:
-            return "".join(out), False
-        out.append(literal)
-        i += step
-    return "".join(out), True
-
-
-def _has_top_level_alternation(pattern: str) -> bool:
-    depth, in_class, i = 0, False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False
+    """The text every match starts with, and whether it is the whole pattern."""
+    prefix = regexes.literal_prefix(pattern)
+    return prefix, _is_literal(regexes.to_python(pattern))
 
 
 Handler = Callable[[Any], Awaitable[Any]]
@@ -136,7 +108,7 @@ class Route:
 
     @property
     def has_params(self) -> bool:
-        return "(?P<" in to_python_regex(self.pattern)
+        return "(?P<" in regexes.to_python(self.pattern)
 
     def endpoint_for(self, method: str) -> Endpoint | None:
         for ep in self.endpoints:
@@ -258,6 +230,7 @@ class RouteRegistry:
         owner: str,
         permission: Permission,
         description: str = "",
+        handler: Handler | None = None,
     ) -> Route:
         """Record a route served by aiohttp's router (``{name}`` placeholders)."""
         pattern = re.sub(r"\{(\w+)(?::[^}]*)?\}", r"(?P<\1>[^/]+)", path)
@@ -266,7 +239,9 @@ class RouteRegistry:
             namespace=namespace,
             pattern=pattern,
             endpoints=[
-                Endpoint(frozenset(methods), None, permission, description=description, owner=owner)
+                Endpoint(
+                    frozenset(methods), handler, permission, description=description, owner=owner
+                )
             ],
             owner=owner,
             position=-1,
@@ -287,6 +262,9 @@ class RouteRegistry:
         if namespace is None:
             return list(self._routes.values())
         return [r for r in self._routes.values() if r.namespace == namespace]
+
+    def platform_routes(self) -> list[Route]:
+        return list(self._platform)
 
     def all_routes(self) -> list[Route]:
         """Every route the server answers: WordPress routes, then platform routes."""

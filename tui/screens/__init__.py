@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.routes import RoutesScreen
 from tui.screens.tokens import TokensScreen
 from tui.screens.users import UsersScreen
 
@@ -27,4 +28,5 @@ SCREENS: list[ScreenSpec] = [
         "tokens", "Tokens", "2", "Integration tokens: generate, rotate, revoke", TokensScreen
     ),
     ScreenSpec("users", "Users", "3", "Accounts, roles, tokens for a user", UsersScreen),
+    ScreenSpec("routes", "Routes", "4", "Route registry and conflict checks", RoutesScreen),
 ]

@@ -1,0 +1,114 @@
+"""One route: its endpoints and argument schemas, its findings with witnesses, and
+"try it": the witness (or a sample path) sent through the dispatcher the API uses,
+showing which route answers it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from service.http.registry import Route
+from service.routecheck.model import Finding
+from service.routecheck.overlap import example_path
+
+SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
+
+
+def try_paths(route: Route, findings: list[Finding]) -> list[tuple[str, str]]:
+    """(method, path) pairs worth trying: each finding's witness, else a sample path."""
+    tries: list[tuple[str, str]] = []
+    for f in findings:
+        if f.witness:
+            for method in f.methods or route.methods[:1]:
+                tries.append((method, f.witness))
+    if not tries and route.surface == "wp":
+        sample = example_path(route.pattern)
+        if sample:
+            tries.extend((m, sample) for m in dict.fromkeys(route.methods))
+    return list(dict.fromkeys(tries))
+
+
+class RouteDetailModal(ModalScreen[None]):
+    BINDINGS = [
+        Binding("t", "try_it", "Try it", id="route_detail.try"),
+        Binding("escape,q", "close", "Close", id="route_detail.close"),
+    ]
+
+    def __init__(self, route: Route, findings: list[Finding]) -> None:
+        super().__init__()
+        self.route = route
+        self.findings = findings
+
+    def compose(self) -> ComposeResult:
+        route = self.route
+        with VerticalScroll(classes="modal-box", id="route-detail"):
+            yield Static(
+                f"[b]#{route.position} {route.pattern}[/b]\n"
+                f"namespace {route.namespace or '(root)'} · owner {route.owner} · "
+                f"{'served by the WordPress dispatcher' if route.surface == 'wp' else 'platform API (aiohttp router)'}"
+            )
+            endpoints = DataTable(id="route-endpoints", cursor_type="row")
+            endpoints.add_columns(
+                "methods", "permission", "owner", "arg", "type", "required", "default / enum"
+            )
+            for ep in route.endpoints:
+                methods = ", ".join(m for m in route.methods if m in ep.methods)
+                if not ep.args:
+                    endpoints.add_row(methods, ep.permission.label, ep.owner, "—", "", "", "")
+                for i, (name, spec) in enumerate(ep.args.items()):
+                    extra = spec.get("enum") or spec.get("default", "")
+                    endpoints.add_row(
+                        methods if i == 0 else "",
+                        ep.permission.label if i == 0 else "",
+                        ep.owner if i == 0 else "",
+                        name,
+                        str(spec.get("type", "")),
+                        "yes" if spec.get("required") else "",
+                        str(extra),
+                    )
+            yield Static("[b]Endpoints and arguments[/b]")
+            yield endpoints
+            yield Static("[b]Findings[/b]")
+            if not self.findings:
+                yield Static("none")
+            for f in self.findings:
+                witness = f"\n    witness: {f.witness}" if f.witness else ""
+                yield Static(f"[{f.severity}] {f.rule}: {f.message}{witness}", classes="finding")
+            yield Static("[b]Try it[/b] (t): which route answers each witness", id="try-title")
+            tried = DataTable(id="route-try", cursor_type="row")
+            tried.add_columns("method", "path", "answered by", "owner")
+            yield tried
+
+    def action_try_it(self) -> None:
+        registry = self.app.runtime.ctx.registry  # type: ignore[attr-defined]
+        table = self.query_one("#route-try", DataTable)
+        table.clear()
+        if self.route.surface != "wp":
+            table.add_row(
+                "—",
+                self.route.path_template,
+                "platform route: aiohttp's router dispatches it",
+                self.route.owner,
+            )
+            return
+        tries = try_paths(self.route, self.findings)
+        if not tries:
+            table.add_row("—", "no witness or sample path for this route", "", "")
+        for method, path in tries:
+            match = registry.match(path, method)
+            if match is None:
+                table.add_row(method, path, "404 rest_no_route", "")
+            else:
+                me = " (this route)" if match.route is self.route else ""
+                table.add_row(
+                    method,
+                    path,
+                    f"#{match.route.position} {match.route.pattern}{me}",
+                    match.endpoint.owner,
+                )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
