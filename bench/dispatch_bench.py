@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from routecheck_bench import generate  # noqa: E402
+from routecheck_bench import generate
 
-from service.http.registry import Endpoint, RouteRegistry  # noqa: E402
-from service.routecheck.overlap import example_path  # noqa: E402
+from service.http.registry import Endpoint, RouteRegistry
+from service.routecheck.overlap import example_path
 
 
 async def _noop(req):

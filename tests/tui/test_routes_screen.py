@@ -54,7 +54,7 @@ async def test_routes_in_dispatch_order_with_findings_and_try_it(runtime):
             "owner-conflict",
         }
         finding_rows = rows(app.screen, "#finding-table")
-        assert ["error", "shadowed-route"] == finding_rows[0][:2]
+        assert finding_rows[0][:2] == ["error", "shadowed-route"]
 
         # Filter by owner, then open the route and try its witness.
         app.screen.query_one("#route-owner", Select).value = "LateController"

@@ -48,7 +48,7 @@ class RouteDetailModal(ModalScreen[None]):
             yield Static(
                 f"[b]#{route.position} {route.pattern}[/b]\n"
                 f"namespace {route.namespace or '(root)'} · owner {route.owner} · "
-                f"{'served by the WordPress dispatcher' if route.surface == 'wp' else 'platform API (aiohttp router)'}"
+                f"{SURFACE[route.surface]}"
             )
             endpoints = DataTable(id="route-endpoints", cursor_type="row")
             endpoints.add_columns(
