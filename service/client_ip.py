@@ -59,11 +59,13 @@ def _within(address: Address, networks: Iterable[Network]) -> bool:
 def resolve(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[str]) -> str | None:
     """The client IP for a request whose socket peer is ``peer`` and whose
     ``X-Forwarded-For`` header values are ``forwarded_for``."""
+    if not trusted or not forwarded_for:
+        return peer or None  # the common case, kept cheap: allowlists parse it anyway
     current = parse_address(peer)
     if current is None:
         return None
     networks = trusted_networks(tuple(trusted))
-    if not networks or not forwarded_for:
+    if not networks:
         return str(current)
     hops = [part for value in forwarded_for for part in value.split(",") if part.strip()]
     for entry in reversed(hops):

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.webhook_payload import ProductData, WebhookEvent
-from store import knowledge_products as product_sql
-from store.db import Tx
+from store.sync_writer import SyncSql
 
 SOURCE = "woocommerce"
 IN_STOCK_STATUSES = frozenset({"instock", "onbackorder"})
@@ -114,14 +113,15 @@ def is_stale(stored: Any, incoming: str | None) -> bool:
     return incoming < known or (incoming == known and not stored["is_active"])
 
 
-async def apply(tx: Tx, user_id: int, token_id: str, event: WebhookEvent, now: str) -> Applied:
-    stored = await product_sql.by_external(tx, user_id, SOURCE, external_id(event.source_id))
+def apply(sql: SyncSql, user_id: int, token_id: str, event: WebhookEvent, now: str) -> Applied:
+    """Runs on the writer thread, inside the batch's transaction."""
+    stored = sql.product_by_external(user_id, SOURCE, external_id(event.source_id))
     if event.event_type == "product.deleted":
         if stored is None or not stored["is_active"]:
             return Applied("skipped", None, stored["id"] if stored else None)
         if is_stale(stored, event.date_modified):
             return Applied("stale", None, stored["id"])
-        await product_sql.deactivate(tx, stored["id"], now, event.date_modified)
+        sql.deactivate_product(stored["id"], now, event.date_modified)
         return Applied("processed", "deleted", stored["id"])
 
     product = event.product
@@ -141,9 +141,9 @@ async def apply(tx: Tx, user_id: int, token_id: str, event: WebhookEvent, now: s
             content_updated_at=now,
             created_at=now,
         )
-        await product_sql.insert(tx, fields)
+        sql.insert_product(fields)
         return Applied("processed", "created", product_id)
     if stored["content_hash"] != content_hash:
         fields["content_updated_at"] = now
-    await product_sql.update(tx, stored["id"], fields)
+    sql.update_product(stored["id"], fields)
     return Applied("processed", "updated", stored["id"])

@@ -4,8 +4,9 @@ Idempotency is per (owner, event_id) and rests on the event log's UNIQUE constra
 each event first claims its key with INSERT ... ON CONFLICT DO NOTHING inside the
 same write transaction that applies it. A repeat, however concurrent, finds the
 claim and answers ``skipped`` with the first outcome. Only a ``failed`` event may be
-tried again under the same id. The caller acknowledges an event only after the
-transaction has committed, so an acknowledged event is durable.
+tried again under the same id. Events arriving together share one transaction
+(``service.sync_batcher``); each caller is answered only after that transaction has
+committed, so an acknowledged event is durable.
 
 The event log's readers (``list_events``, ``recent_events``, ``get_event``,
 ``event_stats``) live in ``service.sync_log`` and are re-exported here.
@@ -19,8 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from service import lang, product_sync
-from service.clock import iso
+from service import lang, product_sync, sync_batcher
 from service.errors import ServiceError, invalid
 from service.sync_log import (
     STATUSES,
@@ -33,9 +33,7 @@ from service.sync_log import (
 )
 from service.tokens import TokenAuth, require_type
 from service.webhook_payload import WebhookEvent, parse_event
-from store import sync_events as event_sql
-from store.db import Tx
-from store.savepoints import savepoint
+from store.sync_writer import SyncSql
 
 if TYPE_CHECKING:
     from service.context import Context
@@ -117,15 +115,25 @@ class BatchOutcome:
         }
 
 
+@dataclass(frozen=True)
+class _Job:
+    auth: TokenAuth
+    event: WebhookEvent
+    meta: RequestMeta
+
+
+def _batcher(ctx: Context) -> sync_batcher.Batcher:
+    return sync_batcher.batcher(ctx, _process_all)
+
+
 async def handle_webhook(
     ctx: Context, auth: TokenAuth, body: object, meta: RequestMeta | None = None
 ) -> EventOutcome:
     """Process one event; returns once its outcome is committed."""
     require_type(auth, *TOKEN_TYPES)
     event = parse_event(body)
-    async with ctx.store.transaction() as tx:
-        outcome = await _process(ctx, tx, auth, event, meta or RequestMeta())
-    if outcome.status == "failed" and not outcome.duplicate:
+    [outcome] = await _batcher(ctx).submit([_Job(auth, event, meta or RequestMeta())])
+    if outcome.status == "failed":
         raise ServiceError(
             "processing_failed",
             "The event could not be processed; it was logged and may be sent again.",
@@ -146,34 +154,28 @@ async def handle_batch(
         raise invalid({"events": "This field is required and must be a list of events."})
     if not 1 <= len(raw_events) <= MAX_BATCH:
         raise invalid({"events": f"Send between 1 and {MAX_BATCH} events."})
-    parsed: list[WebhookEvent | EventOutcome] = []
+    results: list[EventOutcome | None] = []
+    jobs: list[_Job] = []
     for raw in raw_events:
         try:
-            parsed.append(parse_event(raw))
+            jobs.append(_Job(auth, parse_event(raw), meta or RequestMeta()))
+            results.append(None)
         except ServiceError as err:
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
-            parsed.append(
-                EventOutcome(
-                    "invalid",
-                    event_id if isinstance(event_id, str) else None,
-                    errors=err.fields,
-                )
-            )
-    results: list[EventOutcome] = []
-    async with ctx.store.transaction() as tx:
-        for item in parsed:
-            if isinstance(item, EventOutcome):
-                results.append(item)
-            else:
-                results.append(await _process(ctx, tx, auth, item, meta or RequestMeta()))
-    return BatchOutcome(results)
+            text_id = event_id if isinstance(event_id, str) else None
+            results.append(EventOutcome("invalid", text_id, errors=err.fields))
+    processed = iter(await _batcher(ctx).submit(jobs) if jobs else [])
+    return BatchOutcome([result or next(processed) for result in results])
 
 
-async def _process(
-    ctx: Context, tx: Tx, auth: TokenAuth, event: WebhookEvent, meta: RequestMeta
-) -> EventOutcome:
+def _process_all(sql: SyncSql, jobs: list[_Job], now: str) -> list[EventOutcome]:
+    """Runs on the writer thread, inside one transaction."""
+    return [_process(sql, job, now) for job in jobs]
+
+
+def _process(sql: SyncSql, job: _Job, now: str) -> EventOutcome:
     started = time.perf_counter()
-    now = iso(ctx.clock.now())
+    auth, event, meta = job.auth, job.event, job.meta
     details = {
         "token_id": auth.token_id,
         "event_type": event.event_type,
@@ -184,21 +186,12 @@ async def _process(
         "updated_at": now,
     }
     record_id = str(uuid.uuid4())
-    claimed = await event_sql.claim(
-        tx,
-        {
-            "id": record_id,
-            "user_id": auth.user_id,
-            "event_id": event.event_id,
-            "status": "processed",  # replaced below, before the commit
-            "created_at": now,
-            **details,
-        },
-    )
-    if not claimed:
-        first = await event_sql.by_key(tx, auth.user_id, event.event_id)
+    claim = {"id": record_id, "user_id": auth.user_id, "event_id": event.event_id,
+             "status": "processed", "created_at": now, **details}  # fmt: skip
+    if not sql.claim_event(claim):  # status is replaced below, before the commit
+        first = sql.event_by_key(auth.user_id, event.event_id)
         if first["status"] != "failed":
-            await event_sql.note_duplicate(tx, first["id"], now)
+            sql.note_duplicate(first["id"], now)
             return EventOutcome(
                 "skipped",
                 event.event_id,
@@ -209,14 +202,13 @@ async def _process(
                 record_id=first["id"],
             )
         record_id = first["id"]
-        await event_sql.retry(tx, record_id, details)
+        sql.retry_event(record_id, details)
     try:
-        async with savepoint(tx, "sync_event"):
-            applied = await product_sync.apply(tx, auth.user_id, auth.token_id, event, now)
+        with sql.savepoint():
+            applied = product_sync.apply(sql, auth.user_id, auth.token_id, event, now)
     except Exception as exc:
         log.exception("sync event %s (record %s) failed", event.event_type, record_id)
-        await event_sql.finish(
-            tx,
+        sql.finish_event(
             record_id,
             status="failed",
             action=None,
@@ -225,8 +217,7 @@ async def _process(
             processing_time_ms=_elapsed_ms(started),
         )
         return EventOutcome("failed", event.event_id, record_id=record_id)
-    await event_sql.finish(
-        tx,
+    sql.finish_event(
         record_id,
         status=applied.status,
         action=applied.action,

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service import client_ip, lang, passwords, usage
+from service import client_ip, lang, passwords, token_cache, usage
 from service.accounts import User
 from service.clock import iso
 from service.errors import ServiceError, invalid
@@ -336,6 +336,7 @@ async def update(ctx: Context, actor: User, token_id: str, **changes: object) ->
         async with ctx.store.transaction() as tx:
             if not await token_sql.update(tx, token_id, **values, updated_at=iso(ctx.clock.now())):
                 raise _not_found()
+        token_cache.cache(ctx).forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
 
 
@@ -351,6 +352,7 @@ async def regenerate(ctx: Context, actor: User, token_id: str) -> IssuedToken:
         )
         if not changed:
             raise _not_found()
+    token_cache.cache(ctx).forget(token_id)
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
 
@@ -362,6 +364,7 @@ async def revoke(ctx: Context, actor: User, token_id: str) -> TokenInfo:
     async with ctx.store.transaction() as tx:
         if not await token_sql.revoke(tx, token_id, iso(ctx.clock.now())):
             raise _not_found()
+    token_cache.cache(ctx).forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
 
 
@@ -383,26 +386,33 @@ async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     throttle = failures(ctx)
     throttle.check(ip)
     tracker = usage.tracker(ctx)
-    row = None
+    entry = None
     if looks_like_token(secret):
         digest = passwords.digest(secret)
-        row = await tracker.consistent(lambda: token_sql.by_digest(ctx.store, digest))
+        known = token_cache.cache(ctx)
+        entry = known.get(digest)
+        if entry is None:
+            version = known.version
+            row = await tracker.consistent(lambda: token_sql.by_digest(ctx.store, digest))
+            if row is not None:
+                entry = token_cache.CachedToken.from_row(row)
+                known.put(digest, entry, version)
     now = iso(ctx.clock.now()) or ""
-    if row is None or not row["user_active"] or _status(row, now) != "active":
+    if entry is None or not entry.usable(now):
         throttle.fail(ip)
         raise invalid_token()
-    if not client_ip.allowed(ip, json.loads(row["allowed_ips"])):
+    if not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
             "ip_not_allowed", "This token may not be used from your IP address.", 403
         )
-    tracker.record(row["id"], now)
-    count, last = tracker.adjust(row["id"], row["usage_count"], row["last_used_at"])
+    tracker.record(entry.token_id, now)
+    count, last = tracker.adjust(entry.token_id, entry.usage_count, entry.last_used_at)
     return TokenAuth(
-        token_id=row["id"],
-        user_id=row["user_id"],
-        user_email=row["user_email"],
-        name=row["name"],
-        integration_type=row["integration_type"],
+        token_id=entry.token_id,
+        user_id=entry.user_id,
+        user_email=entry.user_email,
+        name=entry.name,
+        integration_type=entry.integration_type,
         usage_count=count,
         last_used_at=last,
     )

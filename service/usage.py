@@ -37,6 +37,9 @@ class UsageTracker:
         self._ctx = ctx
         self._interval = interval
         self._pending: dict[str, list] = {}  # token_id -> [count, last_used_at]
+        self._in_flight: dict[str, list] = {}  # being written by a flush
+        # called with each stored batch right after its commit (e.g. the token cache)
+        self.listeners: list[Callable[[dict[str, list]], None]] = []
         self._generation = 0  # moves when a flush starts and when it ends
         self._idle = asyncio.Event()
         self._idle.set()
@@ -56,11 +59,13 @@ class UsageTracker:
             self._timer = asyncio.get_running_loop().call_later(self._interval, self._spawn)
 
     def adjust(self, token_id: str, count: int, last_used_at: str | None) -> tuple[int, str | None]:
-        """Stored (count, last_used_at) plus what has not been flushed yet."""
-        entry = self._pending.get(token_id)
-        if entry is None:
-            return count, last_used_at
-        return count + entry[0], max(last_used_at or "", entry[1])
+        """Stored (count, last_used_at) plus what has not been stored yet."""
+        for unstored in (self._in_flight, self._pending):
+            entry = unstored.get(token_id)
+            if entry is not None:
+                count += entry[0]
+                last_used_at = max(last_used_at or "", entry[1])
+        return count, last_used_at
 
     async def consistent(self, fetch: Callable[[], Awaitable[T]]) -> T:
         """Run a read that no flush overlapped. Call ``adjust`` right after, without
@@ -91,6 +96,7 @@ class UsageTracker:
             if not self._pending:
                 return
             batch, self._pending = self._pending, {}
+            self._in_flight = batch
             self._generation += 1
             self._idle.clear()
             try:
@@ -103,7 +109,12 @@ class UsageTracker:
                     entry[0] += count
                     entry[1] = max(entry[1], last)
                 raise
+            else:
+                # no await from the commit to here: readers never see a batch twice
+                for listener in self.listeners:
+                    listener(batch)
             finally:
+                self._in_flight = {}
                 self._generation += 1
                 self._idle.set()
 

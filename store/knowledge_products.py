@@ -1,4 +1,4 @@
-"""SQL for products synced into the knowledge base."""
+"""Reading products synced into the knowledge base (written by ``store.sync_writer``)."""
 
 from __future__ import annotations
 
@@ -93,37 +93,6 @@ async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
     return await db.fetchone(
         f"SELECT {COLUMNS} FROM knowledge_products WHERE id = ? AND user_id = ?",
         (product_id, user_id),
-    )
-
-
-async def by_external(db: Store | Tx, user_id: int, source: str, external_id: str) -> Any:
-    return await db.fetchone(
-        "SELECT id, is_active, date_modified, content_hash, content_updated_at "
-        "FROM knowledge_products WHERE user_id = ? AND external_source = ? AND external_id = ?",
-        (user_id, source, external_id),
-    )
-
-
-async def insert(tx: Tx, row: dict[str, Any]) -> None:
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    await tx.execute(
-        f"INSERT INTO knowledge_products ({names}) VALUES ({marks})", tuple(row.values())
-    )
-
-
-async def update(tx: Tx, product_id: str, row: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{name} = ?" for name in row)
-    await tx.execute(
-        f"UPDATE knowledge_products SET {assignments} WHERE id = ?", (*row.values(), product_id)
-    )
-
-
-async def deactivate(tx: Tx, product_id: str, when: str, date_modified: str | None) -> None:
-    await tx.execute(
-        "UPDATE knowledge_products SET is_active = 0, deleted_at = ?, updated_at = ?, "
-        "date_modified = coalesce(?, date_modified) WHERE id = ?",
-        (when, when, date_modified, product_id),
     )
 
 

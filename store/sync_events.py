@@ -1,4 +1,4 @@
-"""SQL for the sync event log. ``UNIQUE (user_id, event_id)`` is the idempotency key."""
+"""Reading the sync event log (its writes are in ``store.sync_writer``)."""
 
 from __future__ import annotations
 
@@ -41,49 +41,6 @@ def _where(query: EventQuery) -> tuple[str, list[Any]]:
             clauses.append(f"{column} = ?")
             params.append(value)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-async def claim(tx: Tx, row: dict[str, Any]) -> bool:
-    """Insert the event unless (user_id, event_id) exists; True when this call inserted it."""
-    names = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    changed = await tx.execute(
-        f"INSERT INTO sync_events ({names}) VALUES ({marks}) "
-        "ON CONFLICT (user_id, event_id) DO NOTHING",
-        tuple(row.values()),
-    )
-    return changed == 1
-
-
-async def by_key(db: Store | Tx, user_id: int, event_id: str) -> Any:
-    return await db.fetchone(
-        "SELECT id, status, action, product_id, error_message, attempts FROM sync_events "
-        "WHERE user_id = ? AND event_id = ?",
-        (user_id, event_id),
-    )
-
-
-async def retry(tx: Tx, row_id: str, row: dict[str, Any]) -> None:
-    """Take over a failed event's row for a new attempt."""
-    assignments = ", ".join(f"{name} = ?" for name in row)
-    await tx.execute(
-        f"UPDATE sync_events SET {assignments}, attempts = attempts + 1 WHERE id = ?",
-        (*row.values(), row_id),
-    )
-
-
-async def finish(tx: Tx, row_id: str, **outcome: Any) -> None:
-    assignments = ", ".join(f"{name} = ?" for name in outcome)
-    await tx.execute(
-        f"UPDATE sync_events SET {assignments} WHERE id = ?", (*outcome.values(), row_id)
-    )
-
-
-async def note_duplicate(tx: Tx, row_id: str, when: str) -> None:
-    await tx.execute(
-        "UPDATE sync_events SET duplicates = duplicates + 1, updated_at = ? WHERE id = ?",
-        (when, row_id),
-    )
 
 
 async def search(db: Store | Tx, query: EventQuery, limit: int, offset: int) -> list[Any]:

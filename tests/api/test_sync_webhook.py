@@ -403,8 +403,8 @@ async def test_a_processing_failure_is_logged_and_can_be_retried(
 ):
     real = product_sync.apply
 
-    async def broken(*args, **kwargs):
-        await real(*args, **kwargs)  # writes, then fails: the writes must be undone
+    def broken(*args, **kwargs):
+        real(*args, **kwargs)  # writes, then fails: the writes must be undone
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(product_sync, "apply", broken)
@@ -470,3 +470,35 @@ async def test_batch_of_100_is_fine(client, customer, token):
     data = await (await client.post(BATCH, json=body, headers=bearer(token))).json()
     assert data["processed"] == 100
     assert (await products(client, customer, "page_size=1"))["count"] == 100
+
+
+async def test_a_failed_write_acknowledges_nothing(client, token, ctx, monkeypatch):
+    from store import sync_writer
+
+    async def failing(tx, work):
+        await tx.execute("DELETE FROM sync_events")  # a write that must be rolled back too
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(sync_writer, "run", failing)
+
+    async def send(index: int) -> int:
+        resp = await client.post(
+            WEBHOOK, json=event(f"x{index}", "product.created", product_id=index + 1),
+            headers=bearer(token),
+        )  # fmt: skip
+        assert (await resp.json())["code"] == "internal_error"
+        return resp.status
+
+    assert await asyncio.gather(*(send(i) for i in range(10))) == [500] * 10
+    assert await counts(ctx) == (0, 0)
+
+
+async def test_concurrent_events_for_many_products_all_land(client, customer, token, ctx):
+    async def send(index: int) -> dict:
+        return await post_event(client, token, event(f"m{index}", "product.created",
+                                                     product_id=index % 40 + 1))  # fmt: skip
+
+    results = await asyncio.gather(*(send(i) for i in range(120)))
+    assert sorted(r["action"] for r in results).count("created") == 40
+    assert all(r["status"] == "processed" for r in results)
+    assert await counts(ctx) == (120, 40)

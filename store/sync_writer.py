@@ -1,0 +1,116 @@
+"""The webhook's writes, run synchronously on the writer connection's own thread.
+
+A webhook touches three or four rows. Sent one statement at a time, each statement
+is a round trip to the database thread while the write lock is held, and those
+round trips, not SQLite, limit throughput. ``run`` hands a whole batch of events to
+the writer thread in one go, inside the caller's open transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from store.db import Tx
+
+T = TypeVar("T")
+
+
+async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
+    """Run ``work(SyncSql)`` on the writer's thread, inside the open transaction ``tx``."""
+    connection = tx._conn  # the aiosqlite connection of this transaction
+    # aiosqlite runs queued callables on its connection thread, in order; its public
+    # execute() is a thin wrapper over the same queue.
+    return await connection._execute(lambda: work(SyncSql(connection._conn)))
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], conflict: str = "") -> int:
+    names = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cursor = conn.execute(
+        f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}", tuple(row.values())
+    )
+    return cursor.rowcount
+
+
+class SyncSql:
+    """Statements for one transaction on the writer thread (no awaiting here)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo this block's writes if it raises; the transaction goes on."""
+        self._conn.execute("SAVEPOINT sync_event")
+        try:
+            yield
+        except Exception:
+            self._conn.execute("ROLLBACK TO sync_event")
+            self._conn.execute("RELEASE sync_event")
+            raise
+        self._conn.execute("RELEASE sync_event")
+
+    # -- the event log -----------------------------------------------------------------
+
+    def claim_event(self, row: dict[str, Any]) -> bool:
+        """Insert unless (user_id, event_id) exists; True when this call inserted it."""
+        return (
+            _insert(self._conn, "sync_events", row, " ON CONFLICT (user_id, event_id) DO NOTHING")
+            == 1
+        )
+
+    def event_by_key(self, user_id: int, event_id: str) -> Any:
+        return self._conn.execute(
+            "SELECT id, status, action, product_id FROM sync_events "
+            "WHERE user_id = ? AND event_id = ?",
+            (user_id, event_id),
+        ).fetchone()
+
+    def note_duplicate(self, row_id: str, when: str) -> None:
+        self._conn.execute(
+            "UPDATE sync_events SET duplicates = duplicates + 1, updated_at = ? WHERE id = ?",
+            (when, row_id),
+        )
+
+    def retry_event(self, row_id: str, row: dict[str, Any]) -> None:
+        """Take over a failed event's row for a new attempt."""
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        self._conn.execute(
+            f"UPDATE sync_events SET {assignments}, attempts = attempts + 1 WHERE id = ?",
+            (*row.values(), row_id),
+        )
+
+    def finish_event(self, row_id: str, **outcome: Any) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in outcome)
+        self._conn.execute(
+            f"UPDATE sync_events SET {assignments} WHERE id = ?", (*outcome.values(), row_id)
+        )
+
+    # -- products ----------------------------------------------------------------------
+
+    def product_by_external(self, user_id: int, source: str, external_id: str) -> Any:
+        return self._conn.execute(
+            "SELECT id, is_active, date_modified, content_hash FROM knowledge_products "
+            "WHERE user_id = ? AND external_source = ? AND external_id = ?",
+            (user_id, source, external_id),
+        ).fetchone()
+
+    def insert_product(self, row: dict[str, Any]) -> None:
+        _insert(self._conn, "knowledge_products", row)
+
+    def update_product(self, product_id: str, row: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        self._conn.execute(
+            f"UPDATE knowledge_products SET {assignments} WHERE id = ?",
+            (*row.values(), product_id),
+        )
+
+    def deactivate_product(self, product_id: str, when: str, date_modified: str | None) -> None:
+        self._conn.execute(
+            "UPDATE knowledge_products SET is_active = 0, deleted_at = ?, updated_at = ?, "
+            "date_modified = coalesce(?, date_modified) WHERE id = ?",
+            (when, when, date_modified, product_id),
+        )
