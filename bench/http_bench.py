@@ -63,6 +63,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
 
 
 def _ms(value: str, unit: str) -> float:
@@ -87,7 +88,9 @@ def run_wrk(
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     p = {k: _ms(*re.fullmatch(r"([\d.]+)(\w+)", v).groups()) for k, v in lat.items()}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return Result(rps, p.get("50", 0.0), p.get("99", 0.0), int(errors.group(1)) if errors else 0)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return Result(rps, p.get("50", 0.0), p.get("99", 0.0), int(errors.group(1)) if errors else 0,
+                  total)
 
 
 @dataclass
@@ -175,9 +178,70 @@ def _me(sk: Shopkeep, _: Path):
     return "/api/v1/auth/me/", {"Authorization": f"Bearer {sk.access}"}, None
 
 
+def _integration_token(sk: Shopkeep) -> str:
+    if "token" not in sk.extras:
+        issued = http_json(f"{sk.url}/api/v1/integrations/tokens/generate/",
+                           {"name": "bench", "integration_type": "woocommerce"},
+                           {"Authorization": f"Bearer {sk.access}", "Accept-Language": "en"})
+        sk.extras["token"] = issued["token"]
+    return sk.extras["token"]
+
+
+def _health(sk: Shopkeep, _: Path):
+    token = _integration_token(sk)
+    return "/api/integrations/woocommerce/health/", {"Authorization": f"Bearer {token}"}, None
+
+
+WEBHOOK_LUA = """
+counter = 0
+local run = os.time()
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"event_id":"bench_%d_%d","event_type":"product.updated","product":{"id":%d,'
+    .. '"sku":"SKU-%d","name":"Bench product %d","short_description":"Short",'
+    .. '"description":"<p>Long description</p>","price":19.5,"regular_price":25,'
+    .. '"sale_price":19.5,"currency":"USD","stock_quantity":%d,"stock_status":"instock",'
+    .. '"categories":["Bench","Tools"],"tags":["fast"],"image":"https://example.com/a.jpg",'
+    .. '"gallery":[],"permalink":"https://example.com/p/%d","type":"simple","on_sale":true,'
+    .. '"date_modified":"2026-01-01T00:00:%02dZ"}}',
+    run, counter, counter % 500 + 1, counter % 500 + 1, counter % 500 + 1, counter % 97,
+    counter % 500 + 1, counter % 60)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
+                                  ["Authorization"] = "Bearer TOKEN"}, body)
+end
+"""
+
+
+def _count_events(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT count(*) FROM sync_events").fetchone()[0]
+
+
+def _webhook(sk: Shopkeep, workdir: Path):
+    token = _integration_token(sk)
+    script = workdir / "webhook.lua"
+    script.write_text(WEBHOOK_LUA.replace("TOKEN", token))
+    before = _count_events(sk.db)
+
+    def durable(result: Result) -> str:
+        stored = _count_events(sk.db) - before
+        acked = result.requests - result.errors
+        verdict = "all durable" if stored >= acked else "MISSING EVENTS"
+        return f"acknowledged events: {acked}, stored: {stored} ({verdict})"
+
+    sk.extras.setdefault("checks", []).append(durable)
+    return "/api/integrations/woocommerce/webhook/", {}, str(script)
+
+
 CASES: list[Case] = [
     Case("namespace-index", "GET /wp-json/woonoow/v1 (namespace index)", "-", 32, _namespace_index),
     Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.5", 32, _me),
+    Case("health", "token-authenticated GET woocommerce/health/", "0.5", 32, _health),
+    Case("webhook", "POST woocommerce/webhook/ product updates, 32 clients", "0.1", 32,
+         _webhook),
 ]
 
 
@@ -220,7 +284,7 @@ def run_cases(selected: list[Case], seconds: int) -> None:
                     f"{b.p99_ms:>7.2f}/{s.p99_ms:<8.2f} {s.errors:>8}"
                 )
                 for check in sk.extras.get("checks", []):
-                    print("   ", check())
+                    print("   ", check(s))
                 sk.extras["checks"] = []
         finally:
             sk.stop()

@@ -104,7 +104,7 @@ class Route:
     @property
     def methods(self) -> list[str]:
         """Concatenated over endpoints, duplicates kept, as WordPress's index does."""
-        return [m for ep in self.endpoints for m in _ordered(ep.methods)]
+        return [m for ep in self.endpoints for m in ordered_methods(ep.methods)]
 
     @property
     def has_params(self) -> bool:
@@ -124,7 +124,7 @@ class Route:
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
-def _ordered(methods: Iterable[str]) -> list[str]:
+def ordered_methods(methods: Iterable[str]) -> list[str]:
     return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 99, m))
 
 
@@ -150,6 +150,7 @@ class RouteRegistry:
         self._platform: list[Route] = []
         self._trie = _Node()
         self._index_handler = index_handler
+        self.version = 0  # moves on every registration; caches of derived data key on it
 
     # -- registration -------------------------------------------------------
     def register(
@@ -195,6 +196,7 @@ class RouteRegistry:
     def _put(
         self, namespace: str, key: str, endpoints: list[Endpoint], owner: str, override: bool
     ) -> Route:
+        self.version += 1
         existing = self._routes.get(key)
         if existing is not None:
             if override:

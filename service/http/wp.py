@@ -19,8 +19,8 @@ from service.context import Context
 from service.errors import ServiceError
 from service.http import auth
 from service.http.keys import CTX
-from service.http.registry import Match, Route, RouteRegistry
-from service.http.responses import json_response
+from service.http.registry import Match, Route, RouteRegistry, ordered_methods
+from service.http.responses import dumps, json_response
 from service.schema import index_entry, validate_args
 
 REST_PREFIX = "/wp-json"
@@ -50,6 +50,7 @@ class RestResponse:
     data: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: str | None = None  # the JSON body already encoded (cached responses)
 
 
 def no_route() -> ServiceError:
@@ -106,7 +107,7 @@ def allowed_methods(route: Route, user: User | None) -> str:
     methods: list[str] = []
     for ep in route.endpoints:
         if ep.permission.allows(user):
-            methods.extend(m for m in route.methods if m in ep.methods and m not in methods)
+            methods.extend(m for m in ordered_methods(ep.methods) if m not in methods)
     return ", ".join(methods)
 
 
@@ -142,6 +143,14 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
         return result
     response = result if isinstance(result, RestResponse) else RestResponse(result)
     headers = {"Allow": allow, **response.headers}
+    if response.encoded is not None:
+        return web.Response(
+            text=response.encoded,
+            status=response.status,
+            headers=headers,
+            content_type="application/json",
+            charset="utf-8",
+        )
     return json_response(response.data, response.status, headers)
 
 
@@ -172,23 +181,37 @@ async def _call(
 
 # -- index -----------------------------------------------------------------
 def route_data(route: Route, base_url: str) -> dict[str, Any]:
-    shown = [ep for ep in route.endpoints if ep.show_in_index]
+    endpoints = [
+        {
+            "methods": ordered_methods(ep.methods),
+            "args": {name: index_entry(spec) for name, spec in ep.args.items()},
+        }
+        for ep in route.endpoints
+        if ep.show_in_index
+    ]
+    # The route's methods: concatenated over its endpoints, duplicates kept, as WordPress.
     data: dict[str, Any] = {
         "namespace": route.namespace,
-        "methods": [m for ep in shown for m in route.methods if m in ep.methods],
-        "endpoints": [
-            {
-                "methods": [m for m in route.methods if m in ep.methods],
-                "args": {name: index_entry(spec) for name, spec in ep.args.items()},
-            }
-            for ep in shown
-        ],
+        "methods": [m for e in endpoints for m in e["methods"]],
+        "endpoints": endpoints,
     }
-    # WordPress's order of methods: per endpoint, in declaration order, duplicates kept.
-    data["methods"] = [m for e in data["endpoints"] for m in e["methods"]]
     if not route.has_params:
         data["_links"] = {"self": [{"href": f"{base_url}{REST_PREFIX}{route.pattern}"}]}
     return data
+
+
+_INDEX_CACHE: dict[tuple[int, int, str, str | None], str] = {}
+
+
+def cached_index(registry: RouteRegistry, base_url: str, namespace: str | None, build) -> str:
+    """An index changes only when routes are registered: encode it once per version."""
+    key = (id(registry), registry.version, base_url, namespace)
+    encoded = _INDEX_CACHE.get(key)
+    if encoded is None:
+        if len(_INDEX_CACHE) > 64:
+            _INDEX_CACHE.clear()
+        encoded = _INDEX_CACHE[key] = dumps(build())
+    return encoded
 
 
 def routes_data(routes: list[Route], base_url: str) -> dict[str, Any]:
@@ -199,31 +222,39 @@ def routes_data(routes: list[Route], base_url: str) -> dict[str, Any]:
     }
 
 
-async def site_index(req: RestRequest) -> dict[str, Any]:
+async def site_index(req: RestRequest) -> RestResponse:
     registry: RouteRegistry = req.ctx.registry
     base = req.ctx.settings.base_url
-    return {
-        "name": "Shopkeep",
-        "description": "WooNooW REST API and WooCommerce sync tokens",
-        "url": base,
-        "home": base,
-        "gmt_offset": "0",
-        "timezone_string": "UTC",
-        "namespaces": registry.namespaces,
-        "authentication": {
-            "application-passwords": {
-                "endpoints": {"authorization": f"{base}/wp-admin/authorize-application.php"}
-            }
-        },
-        "routes": routes_data(registry.routes(), base),
-        "site_logo": 0,
-        "site_icon": 0,
-        "site_icon_url": "",
-        "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},
-    }
+    return RestResponse(
+        None,
+        encoded=cached_index(
+            registry,
+            base,
+            None,
+            lambda: {
+                "name": "Shopkeep",
+                "description": "WooNooW REST API and WooCommerce sync tokens",
+                "url": base,
+                "home": base,
+                "gmt_offset": "0",
+                "timezone_string": "UTC",
+                "namespaces": registry.namespaces,
+                "authentication": {
+                    "application-passwords": {
+                        "endpoints": {"authorization": f"{base}/wp-admin/authorize-application.php"}
+                    }
+                },
+                "routes": routes_data(registry.routes(), base),
+                "site_logo": 0,
+                "site_icon": 0,
+                "site_icon_url": "",
+                "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},
+            },
+        ),
+    )
 
 
-async def namespace_index(req: RestRequest) -> dict[str, Any]:
+async def namespace_index(req: RestRequest) -> RestResponse:
     registry: RouteRegistry = req.ctx.registry
     namespace = req.params.get("namespace") or req.route.namespace
     if namespace not in registry.namespaces:
@@ -231,8 +262,16 @@ async def namespace_index(req: RestRequest) -> dict[str, Any]:
             "rest_invalid_namespace", "The specified namespace could not be found.", 404
         )
     base = req.ctx.settings.base_url
-    return {
-        "namespace": namespace,
-        "routes": routes_data(registry.routes(namespace), base),
-        "_links": {"up": [{"href": f"{base}{REST_PREFIX}/"}]},
-    }
+    return RestResponse(
+        None,
+        encoded=cached_index(
+            registry,
+            base,
+            namespace,
+            lambda: {
+                "namespace": namespace,
+                "routes": routes_data(registry.routes(namespace), base),
+                "_links": {"up": [{"href": f"{base}{REST_PREFIX}/"}]},
+            },
+        ),
+    )

@@ -92,6 +92,10 @@ async def test_first_registered_wins_and_specific_before_generic(wp):
 async def test_duplicate_registration_appends_and_earlier_wins(wp, ctx):
     route = next(r for r in ctx.registry.routes() if r.pattern.endswith("/products/search"))
     assert len(route.endpoints) == 2 and route.methods == ["GET", "GET"]
+    index = await (await wp.get("/wp-json/shop/v1")).json()
+    entry = index["routes"]["/shop/v1/products/search"]
+    assert entry["methods"] == ["GET", "GET"]
+    assert [e["methods"] for e in entry["endpoints"]] == [["GET"], ["GET"]]
     assert await handler_of(await wp.get("/wp-json/shop/v1/products/search")) == "search"
 
 
