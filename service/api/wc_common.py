@@ -1,0 +1,186 @@
+"""WooCommerce REST v3 conventions for every ``woonoow/v1`` controller.
+
+- Collection args (``page``, ``per_page`` 1-100, ``search``, ``include``/``exclude``,
+  ``order``, ``orderby``, ``offset``) as arg schemas, so they are validated and listed
+  in the index.
+- ``paginated``: the list response with ``X-WP-Total``, ``X-WP-TotalPages`` and
+  ``Link`` (rel prev/next, as WC_REST_CRUD_Controller; a page past the end is ``[]``).
+- ``created``: 201 with ``Location``; ``with_links``: ``_links.self``/``collection``.
+- ``force_arg`` for deletes; the trash/410/501 and invalid-id errors are in
+  service.wc_errors, raised by the service layer.
+- Permissions with WooCommerce's codes: 401 anonymous, 403 without the capability.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from service.http.wp import REST_PREFIX, RestRequest, RestResponse
+from service.permissions import Permission
+from service.schema import arg
+from service.validation import invalid_params
+
+NAMESPACE = "woonoow/v1"
+
+
+def _manage(code: str, message: str) -> Permission:
+    return Permission(
+        "manage_woocommerce", capability="manage_woocommerce", code=code, message=message
+    )
+
+
+CAN_LIST = _manage("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+CAN_VIEW = _manage("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.")
+CAN_CREATE = _manage(
+    "woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."
+)
+CAN_EDIT = _manage(
+    "woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."
+)
+CAN_DELETE = _manage(
+    "woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."
+)
+
+
+# -- argument schemas ---------------------------------------------------------------
+def context_arg() -> dict[str, Any]:
+    return {
+        "context": arg(
+            "string",
+            enum=["view", "edit"],
+            default="view",
+            description="Scope under which the request is made.",
+        )
+    }
+
+
+def collection_args(
+    *,
+    orderby: list[str],
+    default_orderby: str,
+    default_order: str = "desc",
+    search: bool = True,
+    offset: bool = True,
+) -> dict[str, dict[str, Any]]:
+    args: dict[str, dict[str, Any]] = {
+        **context_arg(),
+        "page": arg("integer", default=1, minimum=1, description="Current page of the collection."),
+        "per_page": arg(
+            "integer",
+            default=10,
+            minimum=1,
+            maximum=100,
+            description="Maximum number of items to be returned in result set.",
+        ),
+    }
+    if search:
+        args["search"] = arg("string", description="Limit results to those matching a string.")
+    args["exclude"] = arg(
+        "array",
+        items={"type": "integer"},
+        default=[],
+        description="Ensure result set excludes specific IDs.",
+    )
+    args["include"] = arg(
+        "array",
+        items={"type": "integer"},
+        default=[],
+        description="Limit result set to specific ids.",
+    )
+    if offset:
+        args["offset"] = arg(
+            "integer", minimum=0, description="Offset the result set by a specific number of items."
+        )
+    args["order"] = arg(
+        "string",
+        enum=["asc", "desc"],
+        default=default_order,
+        description="Order sort attribute ascending or descending.",
+    )
+    args["orderby"] = arg(
+        "string",
+        enum=orderby,
+        default=default_orderby,
+        description="Sort collection by object attribute.",
+    )
+    return args
+
+
+def id_arg(description: str = "Unique identifier for the resource.") -> dict[str, Any]:
+    return {"id": arg("integer", description=description)}
+
+
+def force_arg(description: str = "Whether to bypass trash and force deletion.") -> dict[str, Any]:
+    return {"force": arg("boolean", default=False, description=description)}
+
+
+def id_list(req: RestRequest, name: str) -> tuple[int, ...]:
+    """A comma-separated list of ids (``category=12,15``); 400 when it is not one."""
+    value = req.params.get(name)
+    if value in (None, ""):
+        return ()
+    parts = [p.strip() for p in str(value).split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise invalid_params({name: f"{name} must be an id or comma-separated ids."})
+    return tuple(int(p) for p in parts)
+
+
+def url_id(req: RestRequest) -> int:
+    return int(req.url_params["id"])
+
+
+# -- responses --------------------------------------------------------------------------
+def rest_url(req: RestRequest, path: str) -> str:
+    return f"{req.ctx.settings.base_url}{REST_PREFIX}/{NAMESPACE}{path}"
+
+
+def with_links(
+    req: RestRequest, item: dict[str, Any], collection: str, *, has_item_route: bool = True
+) -> dict[str, Any]:
+    """``_links`` as WooCommerce adds them; ``self`` only when the item has a route."""
+    links: dict[str, Any] = {}
+    if has_item_route:
+        links["self"] = [{"href": rest_url(req, f"{collection}/{item['id']}")}]
+    links["collection"] = [{"href": rest_url(req, collection)}]
+    return {**item, "_links": links}
+
+
+def paginated(
+    req: RestRequest,
+    items: list[Any],
+    total: int,
+    *,
+    collection: str,
+    page: int | None = None,
+    per_page: int | None = None,
+) -> RestResponse:
+    page = page or int(req.params.get("page") or 1)
+    per_page = per_page or int(req.params.get("per_page") or 10)
+    max_pages = math.ceil(total / per_page) if per_page else 0
+    headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(max_pages)}
+    query = [(k, v) for k, v in req.query.items() if k not in ("page", "rest_route")]
+    base = rest_url(req, collection)
+    links = []
+    if page > 1:
+        prev_page = min(page - 1, max_pages) if max_pages else page - 1
+        links.append(f'<{_with_query(base, query, prev_page)}>; rel="prev"')
+    if max_pages > page:
+        links.append(f'<{_with_query(base, query, page + 1)}>; rel="next"')
+    if links:
+        headers["Link"] = ", ".join(links)
+    return RestResponse(items, 200, headers)
+
+
+def _with_query(base: str, query: list[tuple[str, str]], page: int) -> str:
+    return f"{base}?{urlencode([*query, ('page', str(page))])}"
+
+
+def created(
+    req: RestRequest, item: dict[str, Any], collection: str, *, has_item_route: bool = True
+) -> RestResponse:
+    """201; ``Location`` names the new item when it has a route of its own."""
+    headers = {"Location": rest_url(req, f"{collection}/{item['id']}")} if has_item_route else {}
+    body = with_links(req, item, collection, has_item_route=has_item_route)
+    return RestResponse(body, 201, headers)

@@ -1,0 +1,325 @@
+"""SQL for products and their variations, their category/tag links, and media."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from store.db import Store, Tx
+
+WRITABLE = (
+    "parent_id", "type", "status", "name", "slug", "sku", "description", "short_description",
+    "featured", "catalog_visibility", "regular_price", "sale_price", "sale_from", "sale_to",
+    "virtual", "downloadable", "downloads", "download_limit", "download_expiry", "tax_status",
+    "tax_class", "manage_stock", "stock_quantity", "backorders", "stock_status",
+    "sold_individually", "weight", "dimensions", "menu_order", "total_sales", "image_ids",
+    "attributes", "default_attributes", "licensing_enabled", "license_activation_method",
+    "license_activation_limit", "license_validity_days", "created_at", "modified_at",
+)  # fmt: skip
+
+
+def _active_price(r: str) -> str:
+    """The price a row sells at now (WC_Product::is_on_sale): the sale price while a
+    sale lower than the regular price runs, else the regular price."""
+    return (
+        f"CASE WHEN {r}.sale_price IS NOT NULL AND {r}.regular_price IS NOT NULL"
+        f" AND {r}.sale_price < {r}.regular_price"
+        f" AND ({r}.sale_from IS NULL OR {r}.sale_from <= :now)"
+        f" AND ({r}.sale_to IS NULL OR {r}.sale_to >= :now)"
+        f" THEN {r}.sale_price ELSE {r}.regular_price END"
+    )
+
+
+def _on_sale(r: str) -> str:
+    return (
+        f"({r}.sale_price IS NOT NULL AND {r}.regular_price IS NOT NULL"
+        f" AND {r}.sale_price < {r}.regular_price"
+        f" AND ({r}.sale_from IS NULL OR {r}.sale_from <= :now)"
+        f" AND ({r}.sale_to IS NULL OR {r}.sale_to >= :now))"
+    )
+
+
+# A variable product sells at its cheapest enabled variation.
+PRICE_SQL = (
+    "CASE WHEN p.type = 'variable' THEN (SELECT MIN(" + _active_price("v") + ") FROM products v"
+    " WHERE v.parent_id = p.id AND v.status = 'publish') ELSE " + _active_price("p") + " END"
+)
+ON_SALE_SQL = (
+    "CASE WHEN p.type = 'variable' THEN EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
+    " AND v.status = 'publish' AND " + _on_sale("v") + ") ELSE " + _on_sale("p") + " END"
+)
+ORDER_SQL = {
+    "date": "p.created_at {dir}, p.id {dir}",
+    "modified": "p.modified_at {dir}, p.id {dir}",
+    "id": "p.id {dir}",
+    "title": "p.name COLLATE NOCASE {dir}, p.id {dir}",
+    "slug": "p.slug {dir}, p.id {dir}",
+    "price": "price {dir}, p.id {dir}",
+    "menu_order": "p.menu_order {dir}, p.name COLLATE NOCASE {dir}",
+    "popularity": "p.total_sales {dir}, p.id {dir}",
+}
+
+
+@dataclass
+class ProductQuery:
+    """A product listing, resolved to store terms (ids, minor units)."""
+
+    now: str
+    limit: int = 10
+    offset: int = 0
+    search: str = ""
+    statuses: tuple[str, ...] = ()  # empty: any status but trash
+    types: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+    term_ids: tuple[tuple[int, ...], ...] = ()  # each group: the product has one of them
+    stock_status: str | None = None
+    on_sale: bool | None = None
+    featured: bool | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    include: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    orderby: str = "date"
+    order: str = "desc"
+
+
+def like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
+    keys = []
+    for i, value in enumerate(values):
+        key = f"{name}{i}"
+        params[key] = value
+        keys.append(f":{key}")
+    return ", ".join(keys) or "NULL"
+
+
+def _where(q: ProductQuery, params: dict[str, Any]) -> str:
+    clauses = ["p.parent_id IS NULL"]
+    if q.statuses:
+        clauses.append(f"p.status IN ({in_list('st', q.statuses, params)})")
+    else:
+        clauses.append("p.status <> 'trash'")
+    if q.types:
+        clauses.append(f"p.type IN ({in_list('ty', q.types, params)})")
+    if q.skus:
+        clauses.append(f"lower(p.sku) IN ({in_list('sku', [s.lower() for s in q.skus], params)})")
+    for n, group in enumerate(q.term_ids):
+        ids = in_list(f"t{n}_", group, params)
+        clauses.append(f"p.id IN (SELECT product_id FROM product_terms WHERE term_id IN ({ids}))")
+    if q.search:
+        params["q"] = like(q.search)
+        fields = ("p.name", "p.sku", "p.short_description", "p.description")
+        matches = " OR ".join(f"{f} LIKE :q ESCAPE '\\'" for f in fields)
+        clauses.append(
+            f"({matches} OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
+            " AND v.sku LIKE :q ESCAPE '\\'))"
+        )
+    if q.stock_status:
+        params["stock_status"] = q.stock_status
+        clauses.append("p.stock_status = :stock_status")
+    if q.on_sale is not None:
+        clauses.append(f"({ON_SALE_SQL}) = {int(q.on_sale)}")
+    if q.featured is not None:
+        clauses.append(f"p.featured = {int(q.featured)}")
+    if q.min_price is not None:
+        params["min_price"] = q.min_price
+        clauses.append(f"({PRICE_SQL}) >= :min_price")
+    if q.max_price is not None:
+        params["max_price"] = q.max_price
+        clauses.append(f"({PRICE_SQL}) <= :max_price")
+    if q.include:
+        clauses.append(f"p.id IN ({in_list('inc', q.include, params)})")
+    if q.exclude:
+        clauses.append(f"p.id NOT IN ({in_list('exc', q.exclude, params)})")
+    return " AND ".join(clauses)
+
+
+async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Any], int]:
+    params: dict[str, Any] = {"now": q.now}
+    where = _where(q, params)
+    total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
+    direction = "ASC" if q.order == "asc" else "DESC"
+    if q.orderby == "include" and q.include:
+        whens = " ".join(f"WHEN {int(pid)} THEN {i}" for i, pid in enumerate(q.include))
+        order = f"CASE p.id {whens} END"
+    else:
+        order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
+    params.update(limit=q.limit, offset=q.offset)
+    rows = await db.fetchall(
+        f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+        params,
+    )
+    return rows, int(total or 0)
+
+
+async def by_id(db: Store | Tx, product_id: int) -> Any:
+    return await db.fetchone("SELECT * FROM products WHERE id = ?", (product_id,))
+
+
+async def variations_of(db: Store | Tx, parent_ids: Iterable[int]) -> list[Any]:
+    params: dict[str, Any] = {}
+    ids = in_list("id", list(parent_ids), params)
+    return await db.fetchall(
+        f"SELECT * FROM products WHERE parent_id IN ({ids}) ORDER BY parent_id, menu_order, id",
+        params,
+    )
+
+
+async def insert(tx: Tx, values: dict[str, Any]) -> int:
+    _check_columns(values)
+    names = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    return await tx.insert(f"INSERT INTO products ({names}) VALUES ({marks})", values)
+
+
+async def update(tx: Tx, product_id: int, values: dict[str, Any]) -> int:
+    _check_columns(values)
+    if not values:
+        return 0
+    assignments = ", ".join(f"{k} = :{k}" for k in values)
+    return await tx.execute(
+        f"UPDATE products SET {assignments} WHERE id = :_id", {**values, "_id": product_id}
+    )
+
+
+def _check_columns(values: dict[str, Any]) -> None:
+    unknown = set(values) - set(WRITABLE)
+    if unknown:
+        raise ValueError(f"not product columns: {sorted(unknown)}")
+
+
+async def delete(tx: Tx, product_id: int) -> int:
+    return await tx.execute("DELETE FROM products WHERE id = ?", (product_id,))
+
+
+async def delete_many(tx: Tx, product_ids: Iterable[int]) -> None:
+    await tx.executemany("DELETE FROM products WHERE id = ?", [(i,) for i in product_ids])
+
+
+async def slug_taken(db: Store | Tx, slug: str, exclude_id: int = 0) -> bool:
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM products WHERE slug = ? AND id <> ?)", (slug, exclude_id)
+        )
+    )
+
+
+async def sku_owner(db: Store | Tx, sku: str, exclude_ids: Iterable[int] = ()) -> int | None:
+    """The product or variation outside the trash that uses ``sku`` (any case)."""
+    params: dict[str, Any] = {"sku": sku.lower()}
+    excluded = list(exclude_ids)
+    where = f" AND id NOT IN ({in_list('ex', excluded, params)})" if excluded else ""
+    return await db.fetchval(
+        "SELECT id FROM products WHERE lower(sku) = :sku AND sku <> '' AND status <> 'trash'"
+        f"{where} LIMIT 1",
+        params,
+    )
+
+
+async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Any]:
+    """Products (not variations) outside the trash whose name or SKU matches, or whose id
+    is ``text``; the newest first when ``text`` is empty."""
+    params: dict[str, Any] = {"q": like(text), "now": now, "limit": limit}
+    where = "p.parent_id IS NULL AND p.status <> 'trash'"
+    if text:
+        params["id"] = int(text) if text.isdigit() else -1
+        where += (
+            " AND (p.id = :id OR p.name LIKE :q ESCAPE '\\' OR p.sku LIKE :q ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
+            " AND v.sku LIKE :q ESCAPE '\\'))"
+        )
+    return await db.fetchall(
+        f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
+        "ORDER BY (p.name LIKE :q ESCAPE '\\') DESC, p.created_at DESC, p.id DESC LIMIT :limit",
+        params,
+    )
+
+
+async def change_stock(tx: Tx, product_id: int, delta: int, when: str) -> int | None:
+    await tx.execute(
+        "UPDATE products SET stock_quantity = COALESCE(stock_quantity, 0) + ?, modified_at = ? "
+        "WHERE id = ?",
+        (delta, when, product_id),
+    )
+    return await tx.fetchval("SELECT stock_quantity FROM products WHERE id = ?", (product_id,))
+
+
+async def set_stock_status(tx: Tx, product_id: int, status: str) -> None:
+    await tx.execute("UPDATE products SET stock_status = ? WHERE id = ?", (status, product_id))
+
+
+async def add_sales(tx: Tx, product_id: int, quantity: int) -> None:
+    await tx.execute(
+        "UPDATE products SET total_sales = MAX(0, total_sales + ?) WHERE id = ?",
+        (quantity, product_id),
+    )
+
+
+async def rescale_prices(tx: Tx, old: int, new: int) -> None:
+    """Store prices at ``new`` decimals instead of ``old`` (halves round up)."""
+    if new > old:
+        factor = 10 ** (new - old)
+        expr = "{col} * " + str(factor)
+    else:
+        divisor = 10 ** (old - new)
+        expr = "({col} + " + str(divisor // 2) + ") / " + str(divisor)
+    await tx.execute(
+        "UPDATE products SET "
+        f"regular_price = {expr.format(col='regular_price')}, "
+        f"sale_price = {expr.format(col='sale_price')}"
+    )
+
+
+# -- category and tag links --------------------------------------------------------
+async def set_terms(tx: Tx, product_id: int, taxonomy: str, term_ids: Sequence[int]) -> None:
+    await tx.execute(
+        "DELETE FROM product_terms WHERE product_id = ? AND term_id IN "
+        "(SELECT id FROM terms WHERE taxonomy = ?)",
+        (product_id, taxonomy),
+    )
+    await tx.executemany(
+        "INSERT OR IGNORE INTO product_terms (product_id, term_id, position) VALUES (?, ?, ?)",
+        [(product_id, term_id, i) for i, term_id in enumerate(term_ids)],
+    )
+
+
+async def terms_of(db: Store | Tx, product_ids: Iterable[int]) -> list[Any]:
+    params: dict[str, Any] = {}
+    ids = in_list("id", list(product_ids), params)
+    return await db.fetchall(
+        "SELECT pt.product_id, t.id, t.taxonomy, t.name, t.slug FROM product_terms pt "
+        f"JOIN terms t ON t.id = pt.term_id WHERE pt.product_id IN ({ids}) "
+        "ORDER BY pt.product_id, pt.position, t.id",
+        params,
+    )
+
+
+# -- media ------------------------------------------------------------------------
+async def media_by_ids(db: Store | Tx, media_ids: Iterable[int]) -> list[Any]:
+    params: dict[str, Any] = {}
+    ids = in_list("id", list(media_ids), params)
+    return await db.fetchall(f"SELECT * FROM media WHERE id IN ({ids})", params)
+
+
+async def media_id_by_src(db: Store | Tx, src: str) -> int | None:
+    return await db.fetchval("SELECT id FROM media WHERE src = ? ORDER BY id LIMIT 1", (src,))
+
+
+async def insert_media(tx: Tx, src: str, name: str, alt: str, when: str) -> int:
+    return await tx.insert(
+        "INSERT INTO media (src, name, alt, created_at) VALUES (?, ?, ?, ?)",
+        (src, name, alt, when),
+    )
+
+
+async def update_media(tx: Tx, media_id: int, name: str | None, alt: str | None) -> None:
+    await tx.execute(
+        "UPDATE media SET name = COALESCE(?, name), alt = COALESCE(?, alt) WHERE id = ?",
+        (name, alt, media_id),
+    )
