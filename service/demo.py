@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from service import accounts
 from service.context import Context
+from service.demo_catalog import seed_catalog
 from service.demo_integrations import seed_integrations
 
 log = logging.getLogger("shopkeep.demo")
@@ -35,7 +36,7 @@ async def seed_accounts(ctx: Context) -> list[str]:
     return shown
 
 
-SEEDERS: list[Seeder] = [seed_accounts, seed_integrations]
+SEEDERS: list[Seeder] = [seed_accounts, seed_integrations, seed_catalog]
 
 
 async def seed(ctx: Context) -> list[str]:
