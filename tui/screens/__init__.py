@@ -9,6 +9,7 @@ from textual.screen import Screen
 
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.routes import RoutesScreen
+from tui.screens.store import StoreScreen
 from tui.screens.tokens import TokensScreen
 from tui.screens.users import UsersScreen
 
@@ -29,4 +30,5 @@ SCREENS: list[ScreenSpec] = [
     ),
     ScreenSpec("users", "Users", "3", "Accounts, roles, tokens for a user", UsersScreen),
     ScreenSpec("routes", "Routes", "4", "Route registry and conflict checks", RoutesScreen),
+    ScreenSpec("store", "Store", "5", "Products, categories, customers", StoreScreen),
 ]
