@@ -15,7 +15,7 @@ from service.catalog_view import View, render_products
 from service.clock import iso
 from service.pricing.errors import PricingError
 from service.pricing.money import parse_amount
-from service.validation import invalid_params
+from service.validation import db_int, db_ints, invalid_params
 from service.wc_errors import invalid_id
 from store import catalog as catalog_sql
 from store import catalog_terms as terms_sql
@@ -82,9 +82,11 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
         prices[key] = None
         if value not in (None, ""):
             try:
-                prices[key] = parse_amount(value, view.decimals)
+                prices[key] = db_int(parse_amount(value, view.decimals))
             except PricingError as exc:
                 problems[key] = f"{key}: {exc.message}"
+            except ArithmeticError:  # beyond Decimal's precision: no price is that high
+                prices[key] = db_int(10**30)
     checks = (
         ("status", f.status, ("any", *PRODUCT_STATUSES)),
         ("type", f.type, (None, *PRODUCT_TYPES)),
@@ -106,7 +108,7 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
     return ProductQuery(
         now=view.now,
         limit=f.per_page,
-        offset=f.offset if f.offset is not None else (f.page - 1) * f.per_page,
+        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
         search=f.search.strip(),
         statuses=() if f.status == "any" else (f.status,),
         types=(f.type,) if f.type else (),
@@ -117,8 +119,8 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
         featured=f.featured,
         min_price=prices["min_price"],
         max_price=prices["max_price"],
-        include=tuple(f.include),
-        exclude=tuple(f.exclude),
+        include=db_ints(f.include),
+        exclude=db_ints(f.exclude),
         orderby=f.orderby,
         order=f.order,
     )

@@ -16,7 +16,7 @@ from service.catalog_rules import CATEGORY_DISPLAY
 from service.clock import iso
 from service.errors import ServiceError
 from service.slugs import slugify, unique_slug
-from service.validation import MISSING, Payload, invalid_params, present
+from service.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
 from service.wc_errors import term_exists, term_invalid, trash_not_supported
 from store import catalog_terms as terms_sql
 from store.catalog_terms import TermQuery
@@ -55,13 +55,13 @@ async def list_terms(
     query = TermQuery(
         taxonomy=taxonomy,
         limit=f.per_page,
-        offset=offset,
+        offset=db_int(offset),
         search=f.search.strip(),
-        include=tuple(f.include),
-        exclude=tuple(f.exclude),
-        parent=f.parent if taxonomy == CATEGORY else None,
+        include=db_ints(f.include),
+        exclude=db_ints(f.exclude),
+        parent=db_int(f.parent) if taxonomy == CATEGORY and f.parent is not None else None,
         slugs=tuple(s for s in f.slug.split(",") if s.strip()) if f.slug else (),
-        product=f.product,
+        product=db_int(f.product) if f.product is not None else None,
         hide_empty=f.hide_empty,
         orderby=f.orderby,
         order=f.order,

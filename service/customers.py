@@ -23,7 +23,7 @@ from service.catalog_rules import wc_date
 from service.clock import iso
 from service.errors import ServiceError
 from service.pricing.money import format_amount
-from service.validation import MISSING, Payload, invalid_params, present
+from service.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
 from service.wc_errors import cannot_delete, invalid_id, trash_not_supported
 from store import customers as customer_sql
 from store import users as user_sql
@@ -123,11 +123,11 @@ async def list_customers(
         raise invalid_params({"orderby": f"orderby is not one of {', '.join(CUSTOMER_ORDERBY)}."})
     query = CustomerQuery(
         limit=f.per_page,
-        offset=f.offset if f.offset is not None else (f.page - 1) * f.per_page,
+        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
         search=f.search.strip(),
         email=f.email,
-        include=tuple(f.include),
-        exclude=tuple(f.exclude),
+        include=db_ints(f.include),
+        exclude=db_ints(f.exclude),
         orderby=f.orderby,
         order=f.order,
     )

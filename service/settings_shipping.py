@@ -57,7 +57,8 @@ def shipping_patch(p: Payload, shipping: dict[str, Any], decimals: int) -> None:
 def _zone(p: Payload, old: dict[int, Any], shipping: dict[str, Any], decimals: int) -> Any:
     zone_id = p.integer("id", minimum=0)
     if zone_id is not MISSING and zone_id not in old:
-        return p.fail("id", f"{p.name('id')}: there is no shipping zone {zone_id}.")
+        p.fail("id", f"{p.name('id')}: there is no shipping zone {zone_id}.")
+        return None
     base = old.get(zone_id, {}) if zone_id is not MISSING else {}
     zone = {"id": 0, "name": "", "order": 0, "regions": [], "methods": [], **copy.deepcopy(base)}
     if zone_id == 0:

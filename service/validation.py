@@ -29,6 +29,8 @@ class _Missing:
 MISSING: Final = _Missing()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+MAX_INT = 2**53  # JavaScript's safe integers; SQLite's are 64-bit
+MAX_AMOUNT = 10**15  # minor units; far above any price, far below SQLite's integers
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -163,6 +165,8 @@ class Payload:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             return self.fail(key, f"{self.name(key)} is not of type integer.")
+        if abs(value) > MAX_INT:
+            return self.fail(key, f"{self.name(key)} is too large.")
         if minimum is not None and value < minimum:
             return self.fail(key, f"{self.name(key)} must be greater than or equal to {minimum}")
         if maximum is not None and value > maximum:
@@ -201,9 +205,14 @@ class Payload:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            return parse_amount(value, decimals, field=key)
+            minor = parse_amount(value, decimals, field=key)
         except PricingError as exc:
             return self.fail(key, f"{self.name(key)}: {exc.message}")
+        except ArithmeticError:  # beyond Decimal's precision
+            minor = MAX_AMOUNT + 1
+        if minor > MAX_AMOUNT:
+            return self.fail(key, f"{self.name(key)} is too large.")
+        return minor
 
     def date(self, key: str, *, end_of_day: bool = False) -> datetime | _Missing | None:
         """ISO-8601 date or date-time; naive values are site time (UTC). A bare date
@@ -248,6 +257,15 @@ class Payload:
     def check(self) -> None:
         if self.problems:
             raise invalid_params(self.problems)
+
+
+def db_int(value: int) -> int:
+    """An integer a query can bind (ids, offsets): huge values match nothing anyway."""
+    return max(-MAX_INT, min(value, MAX_INT))
+
+
+def db_ints(values: Collection[int]) -> tuple[int, ...]:
+    return tuple(db_int(v) for v in values)
 
 
 def present(values: Mapping[str, Any]) -> dict[str, Any]:

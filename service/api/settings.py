@@ -27,6 +27,9 @@ async def get_settings(req: RestRequest) -> dict[str, Any]:
 
 
 async def update_settings(req: RestRequest) -> dict[str, Any]:
+    """A JSON body is the patch; otherwise the declared groups among the params."""
+    if req.body is not None and not isinstance(req.body, dict):
+        return await store_settings.update_settings(req.ctx, req.body)  # 400: not an object
     body = (
         req.body
         if isinstance(req.body, dict)

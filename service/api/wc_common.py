@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from service.http.wp import REST_PREFIX, RestRequest, RestResponse
 from service.permissions import Permission
 from service.schema import arg
-from service.validation import invalid_params
+from service.validation import db_int, db_ints, invalid_params
 
 NAMESPACE = "woonoow/v1"
 
@@ -124,11 +124,12 @@ def id_list(req: RestRequest, name: str) -> tuple[int, ...]:
     parts = [p.strip() for p in str(value).split(",") if p.strip()]
     if not all(p.isdigit() for p in parts):
         raise invalid_params({name: f"{name} must be an id or comma-separated ids."})
-    return tuple(int(p) for p in parts)
+    return db_ints([int(p) for p in parts])
 
 
 def url_id(req: RestRequest) -> int:
-    return int(req.url_params["id"])
+    """The ``(?P<id>[\\d]+)`` of the route; an id too large to exist names nothing (404)."""
+    return db_int(int(req.url_params["id"]))
 
 
 # -- responses --------------------------------------------------------------------------

@@ -260,3 +260,20 @@ async def test_permissions(client, manager, customer, method, path, code):
         url += "?force=true"
     resp = await getattr(client, method)(url, json=payload, headers=manager.auth)
     assert resp.status in (200, 201), await resp.text()
+
+
+async def test_no_input_becomes_a_500(client, manager, customer):
+    weird = [None, True, -1, 10**30, 1.5, "", "x", [], ["a"], {}, {"x": 1}, "\x00", "🎉"]
+    fields = ["email", "first_name", "last_name", "username", "password", "billing", "shipping"]
+    for field in [*fields, "id"]:
+        for value in weird:
+            resp = await client.post(
+                f"{BASE}/customers",
+                json={"email": "f@example.com", field: value},
+                headers=manager.auth,
+            )
+            assert resp.status < 500, (field, value, await resp.text())
+            resp = await client.put(
+                f"{BASE}/customers/{customer.user.id}", json={field: value}, headers=manager.auth
+            )
+            assert resp.status < 500, (field, value, await resp.text())

@@ -240,3 +240,31 @@ async def test_customer_search(client, ctx, manager):
     # Staff are not customers.
     resp = await client.get(f"{BASE}/customers/search?s=manager", headers=manager.auth)
     assert await resp.json() == []
+
+
+async def test_namespace_index_lists_the_routes_and_their_args(client):
+    resp = await client.get(f"{BASE}")
+    assert resp.status == 200
+    routes = (await resp.json())["routes"]
+    products = routes["/woonoow/v1/products"]
+    assert products["methods"] == ["GET", "POST"]
+    list_args = products["endpoints"][0]["args"]
+    assert list_args["per_page"] == {
+        "description": "Maximum number of items to be returned in result set.",
+        "default": 10,
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "required": False,
+    }
+    assert products["endpoints"][1]["args"]["name"]["required"] is True
+    assert "/woonoow/v1/products/(?P<id>[\\d]+)" in routes
+    for path in ("/settings/tax", "/products/search", "/customers/search", "/customers"):
+        assert f"/woonoow/v1{path}" in routes
+
+
+async def test_rest_route_query_and_head(client, manager):
+    resp = await client.get("/?rest_route=/woonoow/v1/products/categories", headers=manager.auth)
+    assert resp.status == 200 and resp.headers["X-WP-Total"] == "0"
+    resp = await client.head(f"{BASE}/products", headers=manager.auth)
+    assert resp.status == 200 and resp.headers["X-WP-Total"] == "0"

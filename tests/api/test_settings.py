@@ -202,6 +202,47 @@ async def test_update_permissions(client, customer):
     assert (await resp.json())["code"] == "woocommerce_rest_cannot_edit"
 
 
+async def test_no_input_becomes_a_500(client, manager):
+    weird = [None, True, -1, 10**30, 1.5, "", "x", "١٢", [], ["a"], {}, [{"x": 1}], "🎉"]
+    groups = {
+        "store": ["name", "email", "country", "state", "currency", "currency_position",
+                  "thousand_separator", "decimal_separator", "decimals", "weight_unit"],
+        "tax": ["calc_taxes", "prices_include_tax", "tax_based_on", "round_at_subtotal",
+                "shipping_tax_class", "classes", "rates"],
+        "shipping": ["zones"],
+        "payments": ["gateways"],
+    }  # fmt: skip
+    bodies = [
+        {group: {field: v}} for group, fields in groups.items() for field in fields for v in weird
+    ]
+    for v in weird:
+        rate = {
+            "rate": v,
+            "country": v,
+            "state": v,
+            "postcodes": v,
+            "priority": v,
+            "class": v,
+            "id": v,
+        }
+        method = {"method_id": "flat_rate", "cost": v, "instance_id": v, "requires": v,
+                  "min_amount": v, "enabled": v}  # fmt: skip
+        zone = {"name": "Z", "id": v, "regions": v, "order": v, "methods": [method]}
+        bodies += [
+            {"tax": {"rates": [rate]}},
+            {"tax": {"classes": [{"name": v, "slug": v}]}},
+            {"shipping": {"zones": [zone]}},
+            {"payments": {"gateways": [{"id": v}, {"id": "cod", "title": v, "order": v}]}},
+        ]
+    for body in bodies:
+        resp = await put(client, manager, body)
+        assert resp.status < 500, (body, await resp.text())
+    headers = {**manager.auth, "Content-Type": "application/json"}
+    for raw in ("[1, 2]", '"text"', "{"):
+        resp = await client.put(f"{BASE}/settings", data=raw, headers=headers)
+        assert resp.status == 400, (raw, await resp.text())
+
+
 # -- the pricing engine's view --------------------------------------------------------
 async def test_settings_convert_to_pricing_models(ctx):
     await store_settings.update_settings(
