@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from service.catalog_media import media_map
 from service.catalog_rules import Prices, wc_date
@@ -68,7 +69,8 @@ def _dimensions(row: Any) -> dict[str, str]:
 
 
 def permalink(view: View, slug: str | None) -> str:
-    return f"{view.base_url}/product/{slug}/"
+    """As WordPress prints it: a Persian slug is percent-encoded in the URL."""
+    return f"{view.base_url}/product/{quote(slug or '', safe='')}/"
 
 
 def product_dict(
@@ -111,7 +113,7 @@ def product_dict(
         "price": view.money(price),
         "regular_price": view.money(regular),
         "sale_price": view.money(sale),
-        **(_sale_dates(row) if not variable else _sale_dates({"sale_from": None, "sale_to": None})),
+        **_sale_dates(row),  # a variable product keeps none: its variations have them
         "on_sale": on_sale,
         "purchasable": price is not None and row["status"] == "publish",
         "total_sales": row["total_sales"],

@@ -3,6 +3,8 @@ slug and SKU, validation errors in WordPress's shape, permissions."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 BASE = "/wp-json/woonoow/v1"
@@ -55,6 +57,7 @@ async def test_persian_name_round_trips_and_keeps_a_persian_slug(client, manager
     product = await create(client, manager, name="ماگ سرامیکی قهوه", regular_price="100")
     assert product["name"] == "ماگ سرامیکی قهوه"
     assert product["slug"] == "ماگ-سرامیکی-قهوه"
+    assert product["permalink"].endswith("/product/" + quote("ماگ-سرامیکی-قهوه") + "/")
     again = await create(client, manager, name="ماگ سرامیکی قهوه", regular_price="100")
     assert again["slug"] == "ماگ-سرامیکی-قهوه-2"
     third = await create(client, manager, name="Mug", slug="ماگ سرامیکی قهوه")
