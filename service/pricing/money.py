@@ -58,6 +58,10 @@ def _round(value: Fraction, *, halves_up: bool) -> int:
     return sign * whole
 
 
+# Far above any real price, far below SQLite's 64-bit integers.
+MAX_MINOR_UNITS = 10**15
+
+
 def parse_amount(
     value: str | int | float | Decimal,
     decimals: int,
@@ -86,6 +90,8 @@ def parse_amount(
         raise PricingError("invalid_amount", "Amount must be a finite number.", field)
     if number < 0 and not allow_negative:
         raise PricingError("invalid_amount", "Amount must not be negative.", field)
+    if abs(number) * (Decimal(10) ** decimals) >= MAX_MINOR_UNITS:
+        raise PricingError("invalid_amount", "Amount is too large.", field)
     scaled = (number * (Decimal(10) ** decimals)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(scaled)
 

@@ -143,3 +143,9 @@ def test_format_then_parse_round_trips(minor, decimals):
 @given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
 def test_parse_of_two_place_decimals_is_exact(value):
     assert parse_amount(str(value), 2) == int(value * 100)
+
+
+@pytest.mark.parametrize("huge", [10**30, "1" + "0" * 30, 1e30, "999999999999999"])
+def test_absurdly_large_amounts_are_a_pricing_error_not_a_crash(huge):
+    with pytest.raises(PricingError, match="too large"):
+        parse_amount(huge, 2)
