@@ -162,6 +162,8 @@ class UserCache:
     def __init__(self, ttl: float = 2.0) -> None:
         self.ttl = ttl
         self._users: dict[int, tuple[float, User | None]] = {}
+        # told when a user changed, e.g. so cached integration tokens drop at once
+        self.on_forget: list = []
 
     def get(self, user_id: int) -> tuple[bool, User | None]:
         hit = self._users.get(user_id)
@@ -176,6 +178,8 @@ class UserCache:
 
     def forget(self, user_id: int) -> None:
         self._users.pop(user_id, None)
+        for listener in self.on_forget:
+            listener(user_id)
 
 
 def _cache(ctx: Context) -> UserCache:

@@ -31,7 +31,7 @@ from service.sync_log import (
     list_events,
     recent_events,
 )
-from service.tokens import TokenAuth, require_type
+from service.token_auth import TokenAuth, require_type
 from service.webhook_payload import WebhookEvent, parse_event
 from store.sync_writer import SyncSql
 

@@ -2,11 +2,11 @@
 
 A plugin calls with the same token again and again; keeping what authentication
 needs for ``ttl`` seconds saves a database round trip per request. Changes made in
-this process (update, regenerate, revoke) drop the entry at once, and a read that a
-change overtook is not cached; a change from another process on the same database
-(``console --no-api``) is seen within ``ttl`` seconds. Expiry is checked against the
-clock on every request, so it is exact. Stored usage counts are kept in step with
-the usage tracker's flushes.
+this process (update, regenerate, revoke, and any change to the owner's account)
+drop the entry at once, and a read that a change overtook is not cached; a change
+from another process on the same database (``console --no-api``) is seen within
+``ttl`` seconds. Expiry is checked against the clock on every request, so it is
+exact. Stored usage counts are kept in step with the usage tracker's flushes.
 """
 
 from __future__ import annotations
@@ -96,6 +96,13 @@ class TokenCache:
         if digest is not None:
             self._by_digest.pop(digest, None)
 
+    def forget_user(self, user_id: int) -> None:
+        """The owner changed (deactivated, new password): drop their tokens."""
+        self.version += 1
+        for digest, (_, entry) in list(self._by_digest.items()):
+            if entry.user_id == user_id:
+                self._drop(digest)
+
     def flushed(self, batch: dict[str, list]) -> None:
         """Usage the tracker has just stored: add it to the cached stored counts."""
         for token_id, (count, last) in batch.items():
@@ -115,8 +122,9 @@ class TokenCache:
 def cache(ctx: Context) -> TokenCache:
     current = ctx.extras.get(EXTRAS_KEY)
     if current is None:
-        from service import usage
+        from service import accounts, usage
 
         current = ctx.extras[EXTRAS_KEY] = TokenCache()
         usage.tracker(ctx).listeners.append(current.flushed)
+        accounts._cache(ctx).on_forget.append(current.forget_user)
     return current

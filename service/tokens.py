@@ -14,12 +14,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service import client_ip, lang, passwords, token_cache, usage
+from service import lang, passwords, token_cache, usage
 from service.accounts import User
 from service.clock import iso
 from service.errors import ServiceError, invalid
 from service.paging import Page, check_page
-from service.throttle import failures
+from service.token_auth import TokenAuth, authenticate, invalid_token, require_type
 from service.token_rules import (
     DEFAULT_TYPE,
     INTEGRATION_TYPES,
@@ -28,7 +28,6 @@ from service.token_rules import (
     check_expires_at,
     check_name,
     check_type,
-    looks_like_token,
     make_secret,
     preview,
     reject_unknown,
@@ -40,7 +39,23 @@ if TYPE_CHECKING:
     from service.context import Context
 
 MAX_TOKENS_PER_USER = 100
-__all__ = ["INTEGRATION_TYPES"]
+
+__all__ = [
+    "INTEGRATION_TYPES",
+    "IssuedToken",
+    "TokenAuth",
+    "TokenFilters",
+    "TokenInfo",
+    "authenticate",
+    "generate",
+    "get_token",
+    "invalid_token",
+    "list_tokens",
+    "regenerate",
+    "require_type",
+    "revoke",
+    "update",
+]
 GENERATE_FIELDS = frozenset({"integration_type", "name", "expires_at", "allowed_ips", "user_id"})
 UPDATE_FIELDS = frozenset({"name", "is_active", "expires_at", "allowed_ips"})
 
@@ -114,28 +129,6 @@ class TokenFilters:
     is_active: bool | None = None
     include_revoked: bool = False
     search: str | None = None
-
-
-@dataclass(frozen=True)
-class TokenAuth:
-    """The token a request authenticated with, usage already counted."""
-
-    token_id: str
-    user_id: int
-    user_email: str
-    name: str
-    integration_type: str
-    usage_count: int
-    last_used_at: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.token_id,
-            "integration_type": self.integration_type,
-            "name": self.name,
-            "last_used_at": self.last_used_at,
-            "usage_count": self.usage_count,
-        }
 
 
 def _status(row: Any, now: str) -> str:
@@ -366,63 +359,3 @@ async def revoke(ctx: Context, actor: User, token_id: str) -> TokenInfo:
             raise _not_found()
     token_cache.cache(ctx).forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
-
-
-# -- authentication ----------------------------------------------------------------
-
-
-def invalid_token() -> ServiceError:
-    """One answer for unknown, revoked, inactive and expired tokens (no existence oracle)."""
-    return ServiceError(
-        "invalid_token",
-        "Invalid or expired token.",
-        401,
-        headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'},
-    )
-
-
-async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
-    """The token for ``secret`` if it may be used from ``ip``; counts the use."""
-    throttle = failures(ctx)
-    throttle.check(ip)
-    tracker = usage.tracker(ctx)
-    entry = None
-    if looks_like_token(secret):
-        digest = passwords.digest(secret)
-        known = token_cache.cache(ctx)
-        entry = known.get(digest)
-        if entry is None:
-            version = known.version
-            row = await tracker.consistent(lambda: token_sql.by_digest(ctx.store, digest))
-            if row is not None:
-                entry = token_cache.CachedToken.from_row(row)
-                known.put(digest, entry, version)
-    now = iso(ctx.clock.now()) or ""
-    if entry is None or not entry.usable(now):
-        throttle.fail(ip)
-        raise invalid_token()
-    if not client_ip.allowed(ip, entry.allowed_ips):
-        raise ServiceError(
-            "ip_not_allowed", "This token may not be used from your IP address.", 403
-        )
-    tracker.record(entry.token_id, now)
-    count, last = tracker.adjust(entry.token_id, entry.usage_count, entry.last_used_at)
-    return TokenAuth(
-        token_id=entry.token_id,
-        user_id=entry.user_id,
-        user_email=entry.user_email,
-        name=entry.name,
-        integration_type=entry.integration_type,
-        usage_count=count,
-        last_used_at=last,
-    )
-
-
-def require_type(auth: TokenAuth, *types: str) -> None:
-    if auth.integration_type not in types:
-        raise ServiceError(
-            "wrong_integration_type",
-            f"This is a {auth.integration_type} token; use a token of type "
-            f"{' or '.join(types)} here.",
-            403,
-        )

@@ -216,3 +216,20 @@ async def test_usage_is_written_within_a_second_without_a_write_per_request(clie
             break
     assert row["usage_count"] == 3
     assert row["last_used_at"] == "2026-01-01T00:00:00Z"
+
+
+async def test_cached_tokens_follow_changes_at_once(client, customer, ctx):
+    token = await make_token(client, customer)
+    url = f"{TOKENS}{token['id']}/"
+    assert (await client.get(HEALTH, headers=bearer(token["token"]))).status == 200  # now cached
+    await client.patch(url, json={"allowed_ips": ["192.0.2.1"]}, headers=customer.auth)
+    assert (await client.get(HEALTH, headers=bearer(token["token"]))).status == 403
+    await client.patch(url, json={"allowed_ips": []}, headers=customer.auth)
+    assert (await client.get(HEALTH, headers=bearer(token["token"]))).status == 200
+    await accounts.set_password(ctx, customer.user.id, "another good password")
+    assert (await client.get(HEALTH, headers=bearer(token["token"]))).status == 200
+    await accounts.update_user(ctx, customer.user.id, is_active=False)
+    assert (await client.get(HEALTH, headers=bearer(token["token"]))).status == 401
+    await accounts.update_user(ctx, customer.user.id, is_active=True)
+    body = await (await client.get(HEALTH, headers=bearer(token["token"]))).json()
+    assert body["token"]["usage_count"] == 4  # the refused calls were not counted
