@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -23,6 +23,7 @@ from store.migrations import apply_migrations
 BUSY_TIMEOUT_S = 5.0
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -65,6 +66,17 @@ class Tx(_Queries):
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
+
+    async def run_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work(connection)`` on the writer's own thread, inside this transaction.
+
+        A batch of small statements sent one by one costs a thread round trip each
+        while the write lock is held; this sends the whole batch in one. ``work``
+        must not block on anything but SQLite. aiosqlite has no public API for this,
+        so its queue is used here, in this one place.
+        """
+        conn = self._conn
+        return await conn._execute(lambda: work(conn._conn))
 
 
 class Store(_Queries):

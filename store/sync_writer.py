@@ -20,10 +20,7 @@ T = TypeVar("T")
 
 async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     """Run ``work(SyncSql)`` on the writer's thread, inside the open transaction ``tx``."""
-    connection = tx._conn  # the aiosqlite connection of this transaction
-    # aiosqlite runs queued callables on its connection thread, in order; its public
-    # execute() is a thin wrapper over the same queue.
-    return await connection._execute(lambda: work(SyncSql(connection._conn)))
+    return await tx.run_sync(lambda conn: work(SyncSql(conn)))
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], conflict: str = "") -> int:
