@@ -93,9 +93,12 @@ class Store(_Queries):
     async def open(cls, path: str | Path) -> Store:
         path = str(path)
         try:
+            # Fail on a missing folder, a read-only or a locked file here, before any
+            # aiosqlite thread exists (its failed connect reports to the loop later).
+            await asyncio.to_thread(_probe, path)
             writer = await _connect(path)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise StoreError(_describe(path, exc)) from exc
         try:
             await writer.execute("PRAGMA journal_mode=WAL")
             await apply_migrations(writer)
@@ -131,6 +134,15 @@ class Store(_Queries):
                 await conn.close()
 
 
+def _probe(path: str) -> None:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
 async def _connect(path: str) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.row_factory = sqlite3.Row
@@ -144,6 +156,8 @@ def _describe(path: str, exc: sqlite3.Error) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return f"database {path} is locked by another process ({text})"
-    if "readonly" in text or "unable to open" in text:
+    if "readonly" in text:
         return f"database {path} is not writable ({text})"
+    if "unable to open" in text:
+        return f"cannot open database {path}: {text}"
     return f"database {path}: {text}"

@@ -100,3 +100,32 @@ END;
     parts = split_statements(sql)
     assert len(parts) == 2
     assert parts[1].startswith("CREATE TRIGGER") and parts[1].endswith("END;")
+
+
+async def test_read_only_database_is_a_clear_store_error(tmp_path):
+    import os
+
+    path = tmp_path / "ro.db"
+    store = await Store.open(path)
+    await store.close()
+    os.chmod(path, 0o444)
+    if os.access(path, os.W_OK):  # running as root: permissions do not bind
+        pytest.skip("the file stays writable for this user")
+    with pytest.raises(StoreError, match="not writable"):
+        await Store.open(path)
+
+
+async def test_locked_database_is_a_clear_store_error(tmp_path, monkeypatch):
+    import store.db as db_module
+
+    path = tmp_path / "locked.db"
+    await (await Store.open(path)).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_S", 0.2)
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            await Store.open(path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
