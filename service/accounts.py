@@ -182,6 +182,17 @@ class UserCache:
             listener(user_id)
 
 
+def forget_user(ctx: Context, user_id: int) -> None:
+    """Drop what is cached about a user (after a write to their row outside this module),
+    so a new password, a role change or a deletion counts at once."""
+    _cache(ctx).forget(user_id)
+
+
+def on_user_change(ctx: Context, listener) -> None:
+    """Call ``listener(user_id)`` whenever a user's cached entry is dropped."""
+    _cache(ctx).on_forget.append(listener)
+
+
 def _cache(ctx: Context) -> UserCache:
     cache = ctx.extras.get("user_cache")
     if cache is None:

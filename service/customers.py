@@ -359,8 +359,4 @@ async def delete_customer(ctx: Context, customer_id: int, force: bool = False) -
 
 
 def _forget_cached_user(ctx: Context, user_id: int) -> None:
-    """accounts keeps users briefly for JWT checks; a write here must drop the entry
-    (as accounts' own writes do) so a new password or a deletion counts at once."""
-    cache = ctx.extras.get("user_cache")
-    if cache is not None:
-        cache.forget(user_id)
+    accounts.forget_user(ctx, user_id)

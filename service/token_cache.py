@@ -126,5 +126,5 @@ def cache(ctx: Context) -> TokenCache:
 
         current = ctx.extras[EXTRAS_KEY] = TokenCache()
         usage.tracker(ctx).listeners.append(current.flushed)
-        accounts._cache(ctx).on_forget.append(current.forget_user)
+        accounts.on_user_change(ctx, current.forget_user)
     return current
