@@ -13,7 +13,7 @@ STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
 BACKORDERS = ("no", "notify", "yes")
 CATALOG_VISIBILITY = ("visible", "catalog", "search", "hidden")
 TAX_STATUSES = ("taxable", "shipping", "none")
-ACTIVATION_METHODS = ("simple", "oauth")
+ACTIVATION_METHODS = ("simple", "oauth", "any")  # any: the client chooses
 CATEGORY_DISPLAY = ("default", "products", "subcategories", "both")
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 from service.api import (
     customers,
     integrations,
+    licenses,
     orders,
     platform_auth,
     products,
@@ -22,7 +23,7 @@ from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
-WP_CONTROLLERS: list = [settings, products, orders, customers]
+WP_CONTROLLERS: list = [settings, products, orders, customers, licenses]
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
 PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]

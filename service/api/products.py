@@ -179,7 +179,7 @@ def _write_args(creating: bool) -> dict[str, dict[str, Any]]:
         "license_activation_method": arg(
             "string",
             enum=list(ACTIVATION_METHODS),
-            description="How licenses activate: simple API or OAuth confirmation.",
+            description="How licenses activate: simple API, OAuth confirmation, or any (either).",
         ),
         "license_activation_limit": arg(
             ["integer", "null"],
