@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from service import license_orders
+
 if TYPE_CHECKING:
     from store.db import Tx
 
@@ -50,7 +52,7 @@ class OrderChange:
 
 Listener = Callable[["Tx", OrderChange], Awaitable[None]]
 
-LISTENERS: list[Listener] = []
+LISTENERS: list[Listener] = [license_orders.on_order_status_changed]
 
 
 async def order_status_changed(tx: Tx, change: OrderChange) -> None:
