@@ -10,20 +10,16 @@ import re
 from datetime import timedelta
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service import tokens
 from service.accounts import CONSOLE_ACTOR, User
 from service.clock import iso
-from service.errors import ServiceError
+from tui.modals.form import FormModal
 
 
-class GenerateTokenModal(ModalScreen["tokens.IssuedToken | None"]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="token_form.cancel")]
-
+class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
     def __init__(self, users: list[User], owner_id: int | None = None) -> None:
         super().__init__(classes="modal")
         self._users = [u for u in users if u.is_active]
@@ -64,18 +60,6 @@ class GenerateTokenModal(ModalScreen["tokens.IssuedToken | None"]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self.run_worker(self.submit(), exclusive=True)
-
-    def on_input_submitted(self, _: Input.Submitted) -> None:
-        self.run_worker(self.submit(), exclusive=True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def _expiry(self, text: str) -> str | None:
         text = text.strip()
         if not text:
@@ -85,22 +69,16 @@ class GenerateTokenModal(ModalScreen["tokens.IssuedToken | None"]):
             return iso(self.app.runtime.ctx.clock.now() + timedelta(days=int(days.group(1))))
         return text
 
-    async def submit(self) -> None:
+    async def submit(self) -> tokens.IssuedToken:
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
         owner = self.query_one("#owner", Select).value
         ips = [p.strip() for p in self.query_one("#ips", Input).value.split(",") if p.strip()]
-        try:
-            issued = await tokens.generate(
-                ctx,
-                CONSOLE_ACTOR,
-                name=self.query_one("#name", Input).value,
-                integration_type=self.query_one("#type", Select).value,
-                expires_at=self._expiry(self.query_one("#expires", Input).value),
-                allowed_ips=ips,
-                user_id=owner if isinstance(owner, int) else None,
-            )
-        except ServiceError as err:
-            lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
-            self.query_one("#form-errors", Static).update("\n".join(lines) or err.message)
-            return
-        self.dismiss(issued)
+        return await tokens.generate(
+            ctx,
+            CONSOLE_ACTOR,
+            name=self.query_one("#name", Input).value,
+            integration_type=self.query_one("#type", Select).value,
+            expires_at=self._expiry(self.query_one("#expires", Input).value),
+            allowed_ips=ips,
+            user_id=owner if isinstance(owner, int) else None,
+        )

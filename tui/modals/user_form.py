@@ -9,12 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service import accounts
-from service.errors import ServiceError
+from tui.modals.form import FormModal
 
 
-class CreateUserModal(ModalScreen["accounts.User | None"]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="user_form.cancel")]
-
+class CreateUserModal(FormModal["accounts.User"]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="user-form"):
             yield Static("[b]New user[/b]")
@@ -40,33 +38,14 @@ class CreateUserModal(ModalScreen["accounts.User | None"]):
     def on_mount(self) -> None:
         self.query_one("#email", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self.run_worker(self.submit(), exclusive=True)
-
-    def on_input_submitted(self, _: Input.Submitted) -> None:
-        self.run_worker(self.submit(), exclusive=True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    async def submit(self) -> None:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
-        try:
-            user = await accounts.create_user(
-                ctx,
-                self.query_one("#email", Input).value,
-                self.query_one("#password", Input).value,
-                str(self.query_one("#role", Select).value),
-                self.query_one("#display-name", Input).value or None,
-            )
-        except ServiceError as err:
-            lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
-            self.query_one("#form-errors", Static).update("\n".join(lines) or err.message)
-            return
-        self.dismiss(user)
+    async def submit(self) -> accounts.User:
+        return await accounts.create_user(
+            self.app.runtime.ctx,  # type: ignore[attr-defined]
+            self.query_one("#email", Input).value,
+            self.query_one("#password", Input).value,
+            str(self.query_one("#role", Select).value),
+            self.query_one("#display-name", Input).value or None,
+        )
 
 
 class RoleModal(ModalScreen["str | None"]):
