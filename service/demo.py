@@ -11,6 +11,7 @@ from service import accounts
 from service.context import Context
 from service.demo_catalog import seed_catalog
 from service.demo_integrations import seed_integrations
+from service.demo_licenses import seed_licenses
 
 log = logging.getLogger("shopkeep.demo")
 
@@ -36,7 +37,7 @@ async def seed_accounts(ctx: Context) -> list[str]:
     return shown
 
 
-SEEDERS: list[Seeder] = [seed_accounts, seed_integrations, seed_catalog]
+SEEDERS: list[Seeder] = [seed_accounts, seed_integrations, seed_catalog, seed_licenses]
 
 
 async def seed(ctx: Context) -> list[str]:

@@ -183,6 +183,11 @@ async def sync_usage_status(
     )
 
 
+async def ids_from_source(db: Store | Tx, source: str) -> list[int]:
+    rows = await db.fetchall("SELECT id FROM licenses WHERE source = ?", (source,))
+    return [r["id"] for r in rows]
+
+
 async def keys_from_source(db: Store | Tx, source: str) -> set[str]:
     rows = await db.fetchall("SELECT license_key FROM licenses WHERE source = ?", (source,))
     return {r["license_key"] for r in rows}

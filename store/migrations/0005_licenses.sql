@@ -2,7 +2,7 @@
 -- No foreign key to products or orders: a license outlives a deleted product, and the
 -- orders table belongs to another migration.
 CREATE TABLE licenses (
-    id                INTEGER PRIMARY KEY,
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused
     license_key       TEXT NOT NULL UNIQUE,
     product_id        INTEGER NOT NULL,
     variation_id      INTEGER NOT NULL DEFAULT 0,
@@ -29,7 +29,7 @@ CREATE INDEX licenses_created ON licenses (created_at, id);
 
 -- One row per (license, domain): re-activating a domain reopens its row.
 CREATE TABLE license_activations (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     license_id      INTEGER NOT NULL REFERENCES licenses (id) ON DELETE CASCADE,
     domain          TEXT NOT NULL,                  -- normalised host
     raw_url         TEXT NOT NULL DEFAULT '',
@@ -50,7 +50,7 @@ CREATE UNIQUE INDEX license_activations_domain ON license_activations (license_i
 CREATE INDEX license_activations_live ON license_activations (license_id, status, is_local);
 
 CREATE TABLE license_activation_requests (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     state_hash      TEXT NOT NULL UNIQUE,           -- sha256 of the state
     license_id      INTEGER NOT NULL REFERENCES licenses (id) ON DELETE CASCADE,
     domain          TEXT NOT NULL,
