@@ -103,6 +103,11 @@ async def get_license(ctx: Context, license_id: int) -> dict[str, Any]:
     return (await _render(ctx, [row]))[0]
 
 
+async def licensed_products(ctx: Context) -> list[dict[str, Any]]:
+    """Products that issue licenses, for the console's "issue" form."""
+    return [dict(row) for row in await sql.licensed_products(ctx.store)]
+
+
 async def _product(tx: Tx, product_id: int, variation_id: int, problems: dict[str, str]) -> Any:
     product = await catalog_sql.by_id(tx, db_int(product_id))
     if product is None or product["parent_id"] is not None or product["status"] == "trash":

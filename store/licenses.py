@@ -193,6 +193,14 @@ async def keys_from_source(db: Store | Tx, source: str) -> set[str]:
     return {r["license_key"] for r in rows}
 
 
+async def licensed_products(db: Store | Tx) -> list[Any]:
+    return await db.fetchall(
+        "SELECT id, name, sku, license_activation_method, license_activation_limit,"
+        " license_validity_days FROM products WHERE licensing_enabled = 1"
+        " AND parent_id IS NULL AND status <> 'trash' ORDER BY name COLLATE NOCASE, id"
+    )
+
+
 # -- activations ---------------------------------------------------------------------
 async def activations_of(db: Store | Tx, license_ids: Iterable[int]) -> list[Any]:
     params: dict[str, Any] = {}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.licenses import LicensesScreen
 from tui.screens.routes import RoutesScreen
 from tui.screens.store import StoreScreen
 from tui.screens.tokens import TokensScreen
@@ -31,4 +32,5 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("users", "Users", "3", "Accounts, roles, tokens for a user", UsersScreen),
     ScreenSpec("routes", "Routes", "4", "Route registry and conflict checks", RoutesScreen),
     ScreenSpec("store", "Store", "5", "Products, categories, customers", StoreScreen),
+    ScreenSpec("licenses", "Licenses", "6", "Licenses, activations, OAuth", LicensesScreen),
 ]

@@ -1,0 +1,263 @@
+"""The Licenses screen driven with the Pilot, as an admin would."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from license_support import issue, licensed_product
+from textual.widgets import DataTable, Input, Static, TabbedContent
+
+from service import accounts, license_activation, license_oauth, licenses
+from service.clock import FrozenClock
+from store import licenses as sql
+from tui.app import ConsoleApp
+from tui.modals.confirm import ConfirmModal
+from tui.modals.license_activate import ActivateDomainModal
+from tui.modals.license_detail import LicenseDetailModal
+from tui.modals.license_form import ExtendLicenseModal, IssueLicenseModal
+from tui.modals.reveal import RevealSecretModal
+
+TOKEN = re.compile(r"act_[A-Za-z0-9]{40}")
+
+
+@pytest.fixture
+async def ctx(runtime):
+    runtime.ctx.clock = FrozenClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    return runtime.ctx
+
+
+def rows(screen, table_id: str) -> list[list]:
+    table = screen.query_one(table_id, DataTable)
+    return [table.get_row_at(i) for i in range(table.row_count)]
+
+
+async def wait_for(pilot, kind, tries: int = 40):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, kind):
+            return pilot.app.screen
+    raise AssertionError(f"{kind.__name__} did not open; on {pilot.app.screen!r}")
+
+
+async def wait_until(pilot, check, tries: int = 40):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if check():
+            return
+    raise AssertionError("condition not reached")
+
+
+async def open_licenses(pilot):
+    await pilot.press("6")
+    await pilot.pause()
+    assert pilot.app.current_mode == "licenses"
+    await wait_until(pilot, lambda: pilot.app.screen.query_one("#license-table").row_count)
+
+
+async def test_activate_on_a_domain_and_copy_the_token(runtime, ctx):
+    product = await licensed_product(ctx, limit=2)
+    lic = await issue(ctx, product)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45), notifications=True) as pilot:
+        await open_licenses(pilot)
+        assert rows(app.screen, "#license-table")[0][0] == lic["license_key"]
+        await pilot.press("a")
+        modal = await wait_for(pilot, ActivateDomainModal)
+        modal.query_one("#domain", Input).value = "https://www.Customer-Shop.ir/"
+        await pilot.click("#activate")
+        reveal = await wait_for(pilot, RevealSecretModal)
+        token = str(reveal.query_one("#secret", Static).render()).strip()
+        assert TOKEN.fullmatch(token)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == token
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RevealSecretModal))
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][4] == "1/2")
+        assert all(token not in str(c) for r in rows(app.screen, "#license-table") for c in r)
+    verdict = await license_activation.validate(
+        ctx, lic["license_key"], activation_token=token, domain="customer-shop.ir"
+    )
+    assert verdict.valid
+    activation = await sql.activation_for_domain(ctx.store, lic["id"], "customer-shop.ir")
+    assert activation["method"] == "console" and activation["activated_by"] == 0
+
+
+async def test_activate_form_shows_errors_and_stays_open(runtime, ctx):
+    product = await licensed_product(ctx, limit=1)
+    lic = await issue(ctx, product)
+    await license_activation.activate(ctx, lic["license_key"], "taken.com")
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_licenses(pilot)
+        await pilot.press("a")
+        modal = await wait_for(pilot, ActivateDomainModal)
+        modal.query_one("#domain", Input).value = "not a domain"
+        await pilot.click("#activate")
+        await pilot.pause(0.2)
+        assert "not a valid domain" in str(modal.query_one("#form-errors", Static).render())
+        modal.query_one("#domain", Input).value = "second.com"
+        await pilot.click("#activate")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ActivateDomainModal)
+        assert "1 of 1" in str(modal.query_one("#form-errors", Static).render())
+
+
+async def test_approve_a_pending_oauth_request_and_see_it_vanish(runtime, ctx):
+    owner = await accounts.create_user(ctx, "owner@example.com", "owner-password", "customer")
+    product = await licensed_product(ctx, method="oauth", limit=1)
+    lic = await issue(ctx, product, customer_id=owner.id)
+    pending = await license_activation.activate(
+        ctx, lic["license_key"], "shop.ir", return_url="https://shop.ir/cb"
+    )
+    assert isinstance(pending, license_oauth.PendingApproval)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45), notifications=True) as pilot:
+        await open_licenses(pilot)
+        app.screen.query_one("#license-tabs", TabbedContent).active = "tab-pending"
+        await pilot.pause(0.1)
+        table_rows = rows(app.screen, "#pending-table")
+        assert len(table_rows) == 1
+        domain, product_name, masked, customer, _, expires_in = table_rows[0]
+        assert (domain, product_name, customer) == ("shop.ir", "Pro Plugin", "owner@example.com")
+        assert lic["license_key"] not in masked and masked.endswith(lic["license_key"][-4:])
+        assert expires_in == "15:00"
+        ctx.clock.advance(seconds=75)
+        app.screen.query_one("#pending-list").tick()
+        assert rows(app.screen, "#pending-table")[0][5] == "13:45"
+        app.screen.query_one("#pending-table").focus()
+        await pilot.press("a")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("y")
+        reveal = await wait_for(pilot, RevealSecretModal)
+        token = str(reveal.query_one("#secret", Static).render()).strip()
+        assert TOKEN.fullmatch(token)
+        await pilot.press("c")
+        assert app.clipboard == token
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not rows(app.screen, "#pending-table"))
+    request = await sql.request_by_id(ctx.store, 1)
+    assert request["status"] == "approved" and request["confirmed_by"] == 0
+    activation = await sql.activation_for_domain(ctx.store, lic["id"], "shop.ir")
+    assert activation["method"] == "oauth" and activation["activated_by"] == 0
+    assert (await license_activation.validate(ctx, lic["license_key"], domain="shop.ir")).valid
+
+
+async def test_deny_and_expired_requests_leave_the_list(runtime, ctx):
+    product = await licensed_product(ctx, method="oauth")
+    lic = await issue(ctx, product)
+    for domain in ("one.ir", "two.ir"):
+        await license_activation.activate(
+            ctx, lic["license_key"], domain, return_url=f"https://{domain}/cb"
+        )
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45), notifications=True) as pilot:
+        await open_licenses(pilot)
+        app.screen.query_one("#license-tabs", TabbedContent).active = "tab-pending"
+        await pilot.pause(0.1)
+        app.screen.query_one("#pending-table").focus()
+        await pilot.press("n")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(rows(app.screen, "#pending-table")) == 1)
+        ctx.clock.advance(minutes=15)
+        app.screen.query_one("#pending-list").tick()
+        assert rows(app.screen, "#pending-table") == []
+    assert await license_oauth.pending_requests(ctx) == []
+
+
+async def test_deactivate_a_site_with_confirmation(runtime, ctx):
+    product = await licensed_product(ctx, limit=3)
+    lic = await issue(ctx, product)
+    for domain in ("a.ir", "b.ir"):
+        await license_activation.activate(ctx, lic["license_key"], domain)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45), notifications=True) as pilot:
+        await open_licenses(pilot)
+        await pilot.press("enter")
+        detail = await wait_for(pilot, LicenseDetailModal)
+        assert [r[0] for r in rows(detail, "#activation-table")] == ["b.ir", "a.ir"]
+        await pilot.press("x")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("n")  # changed my mind
+        await wait_for(pilot, LicenseDetailModal)
+        await pilot.press("x")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: rows(detail, "#activation-table")[-1][1] == "deactivated")
+        assert [r[1] for r in rows(detail, "#activation-table")] == ["active", "deactivated"]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][4] == "1/3")
+    verdict = await license_activation.validate(ctx, lic["license_key"], domain="b.ir")
+    assert verdict.code == "site_inactive"
+
+
+async def test_issue_disable_reenable_and_extend(runtime, ctx):
+    await accounts.create_user(ctx, "buyer@example.com", "buyer-password", "customer")
+    await licensed_product(ctx, limit=2, days=30)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45), notifications=True) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        app.screen.query_one("#license-table").focus()
+        await pilot.press("i")
+        form = await wait_for(pilot, IssueLicenseModal)
+        form.query_one("#customer", Input).value = "nobody@example.com"
+        await pilot.click("#submit")
+        await pilot.pause(0.2)
+        assert "no account" in str(form.query_one("#form-errors", Static).render())
+        form.query_one("#customer", Input).value = "buyer@example.com"
+        form.query_one("#limit", Input).value = "unlimited"
+        await pilot.click("#submit")
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table"))
+        key, _, customer, status, sites, expires, source = rows(app.screen, "#license-table")[0]
+        assert (customer, status, sites, source) == (
+            "buyer@example.com",
+            "inactive",
+            "0/∞",
+            "manual",
+        )
+        assert expires == "2026-03-31 09:00"
+
+        await pilot.press("d")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][3] == "disabled")
+        await pilot.press("d")
+        await wait_for(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][3] == "inactive")
+
+        await pilot.press("t")
+        extend = await wait_for(pilot, ExtendLicenseModal)
+        extend.query_one("#days", Input).value = "10"
+        await pilot.click("#submit")
+        await wait_until(
+            pilot, lambda: rows(app.screen, "#license-table")[0][5] == "2026-04-10 09:00"
+        )
+        await pilot.press("c")
+        assert app.clipboard == key
+    (lic,), _ = await licenses.list_licenses(ctx)
+    assert lic["activation_limit"] is None and lic["created_by"] == 0
+
+
+async def test_search_and_status_filter(runtime, ctx):
+    product = await licensed_product(ctx)
+    first = await issue(ctx, product)
+    await issue(ctx, product, status="revoked")
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_licenses(pilot)
+        assert len(rows(app.screen, "#license-table")) == 2
+        await pilot.press("slash")
+        await pilot.press(*first["license_key"][:9])
+        await wait_until(pilot, lambda: len(rows(app.screen, "#license-table")) == 1)
+        assert rows(app.screen, "#license-table")[0][0] == first["license_key"]
+        app.screen.query_one("#license-search", Input).value = ""
+        app.screen.query_one("#license-status").value = "revoked"
+        await wait_until(
+            pilot,
+            lambda: [r[3] for r in rows(app.screen, "#license-table")] == ["revoked"],
+        )

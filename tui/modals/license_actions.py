@@ -1,0 +1,83 @@
+"""License actions the list and the detail share. Each runs in a worker of its
+caller (they wait for modals) and returns whether something changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from service import licenses
+from service.accounts import CONSOLE_ACTOR
+from service.errors import ServiceError
+from tui.modals.confirm import ConfirmModal
+from tui.modals.license_activate import (
+    ACTIVATION_STEPS,
+    ACTIVATION_WARNING,
+    ACTIVATION_WARNING_FA,
+    ActivateDomainModal,
+)
+from tui.modals.license_form import ExtendLicenseModal
+from tui.modals.reveal import RevealSecretModal
+
+
+async def reveal_activation_token(app: App, title: str, token: str) -> None:
+    await app.push_screen_wait(
+        RevealSecretModal(
+            title,
+            token,
+            steps=ACTIVATION_STEPS,
+            warning=ACTIVATION_WARNING,
+            warning_fa=ACTIVATION_WARNING_FA,
+        )
+    )
+
+
+async def activate_on_domain(app: App, lic: dict[str, Any]) -> bool:
+    result = await app.push_screen_wait(ActivateDomainModal(lic))
+    if result is None:
+        return False
+    domain = result.activation["domain"]
+    if result.token is None:
+        app.notify(
+            f"Already active on {domain}; its token was shown when it was activated. "
+            "Deactivate and activate again for a new one.",
+            severity="warning",
+        )
+        return False
+    await reveal_activation_token(app, f"Activated on {domain}", result.token)
+    return True
+
+
+async def toggle_enabled(app: App, lic: dict[str, Any]) -> bool:
+    blocked = lic["status"] in ("disabled", "revoked")
+    if blocked:
+        question = f"Re-enable [b]{lic['license_key']}[/b]?\nIts sites work again at once."
+        yes, danger = "Re-enable", False
+    else:
+        question = (
+            f"Disable [b]{lic['license_key']}[/b]?\nValidation and activation fail until it "
+            "is re-enabled; its activations are kept."
+        )
+        yes, danger = "Disable", True
+    if not await app.push_screen_wait(ConfirmModal(question, yes=yes, danger=danger)):
+        return False
+    ctx = app.runtime.ctx  # type: ignore[attr-defined]
+    try:
+        await licenses.set_enabled(ctx, CONSOLE_ACTOR, lic["id"], blocked)
+    except ServiceError as err:
+        app.notify(err.message, severity="error")
+        return False
+    app.notify(f"{'Re-enabled' if blocked else 'Disabled'} {lic['license_key']}.")
+    return True
+
+
+async def extend(app: App, lic: dict[str, Any]) -> bool:
+    if lic["expires_at"] is None:
+        app.notify("This license never expires.", severity="warning")
+        return False
+    extended = await app.push_screen_wait(ExtendLicenseModal(lic))
+    if extended is None:
+        return False
+    app.notify(f"{lic['license_key']} now expires {extended['expires_at']}.")
+    return True

@@ -1,0 +1,90 @@
+"""Activate a license on a domain from the console: the same service function as
+``POST /licenses/activate``, acting as the console (recorded as method ``console``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from service import license_activation
+from service.accounts import CONSOLE_ACTOR
+from service.errors import ServiceError
+from service.license_domains import ENVIRONMENTS
+
+ACTIVATION_STEPS = (
+    "Next steps:\n"
+    "  1. Copy this activation token (c).\n"
+    "  2. Paste it into the plugin's license settings on the site,\n"
+    "     or send it to the customer.\n"
+    "  The site can already validate by its domain without it."
+)
+ACTIVATION_WARNING = "This activation token is shown only once. Copy it now."
+ACTIVATION_WARNING_FA = "⚠ این توکن فعال‌سازی فقط یک‌بار نمایش داده می‌شود. حتماً آن را کپی کنید!"
+
+
+class ActivateDomainModal(ModalScreen["license_activation.Activated | None"]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="license_activate.cancel")]
+
+    def __init__(self, license: dict[str, Any]) -> None:
+        super().__init__(classes="modal")
+        self.license = license
+
+    def compose(self) -> ComposeResult:
+        lic = self.license
+        with Vertical(classes="modal-box", id="license-activate"):
+            yield Static(f"[b]Activate {lic['license_key']}[/b]  ({lic['product_name']})")
+            yield Label("Domain or site URL")
+            yield Input(compact=True, placeholder="shop.example.com", id="domain", max_length=300)
+            yield Label("Environment (anything but production is not counted)")
+            yield Select(
+                compact=True,
+                options=[(e, e) for e in ENVIRONMENTS],
+                value="production",
+                allow_blank=False,
+                id="environment",
+            )
+            yield Label("Label (optional)")
+            yield Input(compact=True, id="label", max_length=100)
+            yield Static("", id="form-errors", classes="warning")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Activate", id="activate", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#domain", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.run_worker(self.submit(), exclusive=True)
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.run_worker(self.submit(), exclusive=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    async def submit(self) -> None:
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        try:
+            result = await license_activation.activate(
+                ctx,
+                self.license["license_key"],
+                self.query_one("#domain", Input).value,
+                mode="simple",
+                environment=str(self.query_one("#environment", Select).value),
+                label=self.query_one("#label", Input).value.strip(),
+                actor=CONSOLE_ACTOR,
+            )
+        except ServiceError as err:
+            lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
+            self.query_one("#form-errors", Static).update("\n".join(lines) or err.message)
+            return
+        assert isinstance(result, license_activation.Activated)
+        self.dismiss(result)

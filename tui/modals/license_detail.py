@@ -1,0 +1,151 @@
+"""One license: its facts and activations. a activates on a domain (one-time token
+reveal), x deactivates the selected site (after confirmation), d disables or
+re-enables, t extends, c copies the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from service import license_activation, licenses
+from service.accounts import CONSOLE_ACTOR
+from service.errors import ServiceError
+from service.license_rules import effective_status
+from tui.modals import license_actions
+from tui.modals.confirm import ConfirmModal
+from tui.widgets.format import ago, short_date
+
+
+def sites_text(lic: dict[str, Any]) -> str:
+    limit = lic["activation_limit"]
+    return f"{lic['activation_count']}/{limit if limit is not None else '∞'}"
+
+
+class LicenseDetailModal(ModalScreen[bool]):
+    """Dismissed with True when something changed."""
+
+    BINDINGS = [
+        Binding("a", "activate", "Activate on domain", id="license_detail.activate"),
+        Binding("x", "deactivate", "Deactivate site", id="license_detail.deactivate"),
+        Binding("d", "toggle", "Disable/enable", id="license_detail.toggle"),
+        Binding("t", "extend", "Extend", id="license_detail.extend"),
+        Binding("c", "copy_key", "Copy key", id="license_detail.copy"),
+        Binding("escape,q", "close", "Close", id="license_detail.close"),
+    ]
+    DEFAULT_CSS = """
+    #activation-table { height: 1fr; }
+    """
+
+    def __init__(self, license: dict[str, Any]) -> None:
+        super().__init__(classes="modal")
+        self.license = license
+        self.changed = False
+
+    @property
+    def ctx(self):
+        return self.app.runtime.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box", id="license-detail"):
+            yield Static("", id="license-facts")
+            yield Static("[b]Activations[/b]")
+            table = DataTable(id="activation-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns(
+                "domain", "status", "env", "local", "method", "activated", "last seen", "label"
+            )
+            yield table
+
+    def on_mount(self) -> None:
+        box = self.query_one("#license-detail").styles
+        box.width, box.height = "90%", "80%"  # inline: wider than the shared .modal-box
+        self.show()
+        self.query_one("#activation-table", DataTable).focus()
+
+    def show(self) -> None:
+        lic = self.license
+        now = self.ctx.clock.now()
+        self.query_one("#license-facts", Static).update(
+            f"[b]{lic['license_key']}[/b]  {effective_status(lic, now)}\n"
+            f"product     {lic['product_name']} (#{lic['product_id']})\n"
+            f"customer    {lic['customer_email'] or '—'}"
+            f"{'  order #' + str(lic['order_id']) if lic['order_id'] else ''}\n"
+            f"sites       {sites_text(lic)} counted (local sites are free)\n"
+            f"expires     {short_date(lic['expires_at']) if lic['expires_at'] else 'never'}\n"
+            f"issued      {short_date(lic['created_at'])} ({lic['source']})"
+        )
+        table = self.query_one("#activation-table", DataTable)
+        table.clear()
+        for a in lic["activations"]:
+            table.add_row(
+                a["domain"],
+                a["status"],
+                a["environment"],
+                "yes" if a["is_local"] else "",
+                a["method"],
+                short_date(a["activated_at"]),
+                ago(a["last_seen_at"], now),
+                a["label"],
+                key=str(a["id"]),
+            )
+
+    async def reload(self) -> None:
+        self.changed = True
+        self.license = await licenses.get_license(self.ctx, self.license["id"])
+        self.show()
+
+    def selected_activation(self) -> dict[str, Any] | None:
+        table = self.query_one("#activation-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((a for a in self.license["activations"] if str(a["id"]) == key), None)
+
+    @work(exclusive=True, group="license-detail")
+    async def action_activate(self) -> None:
+        if await license_actions.activate_on_domain(self.app, self.license):
+            await self.reload()
+
+    @work(exclusive=True, group="license-detail")
+    async def action_deactivate(self) -> None:
+        activation = self.selected_activation()
+        if activation is None or activation["status"] != "active":
+            self.notify("Choose an active site.", severity="warning")
+            return
+        question = (
+            f"Deactivate [b]{activation['domain']}[/b]?\n"
+            "The site stops validating and its slot is freed."
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Deactivate")):
+            return
+        try:
+            await license_activation.deactivate_activation(
+                self.ctx, CONSOLE_ACTOR, activation["id"]
+            )
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            return
+        self.notify(f"Deactivated {activation['domain']}.")
+        await self.reload()
+
+    @work(exclusive=True, group="license-detail")
+    async def action_toggle(self) -> None:
+        if await license_actions.toggle_enabled(self.app, self.license):
+            await self.reload()
+
+    @work(exclusive=True, group="license-detail")
+    async def action_extend(self) -> None:
+        if await license_actions.extend(self.app, self.license):
+            await self.reload()
+
+    def action_copy_key(self) -> None:
+        self.app.copy_to_clipboard(self.license["license_key"])
+        self.notify("License key copied.", title="Copied")
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

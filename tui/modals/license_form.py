@@ -1,0 +1,157 @@
+"""Issue a license by hand, and extend one: forms that call the licenses service and
+stay open showing its errors until it succeeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from service import accounts, licenses
+from service.accounts import CONSOLE_ACTOR
+from service.errors import ServiceError
+
+
+def error_text(err: ServiceError) -> str:
+    params = err.data.get("params")
+    if isinstance(params, dict) and params:
+        return "\n".join(f"{name}: {reason}" for name, reason in params.items())
+    lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
+    return "\n".join(lines) or err.message
+
+
+def _optional_int(text: str, name: str) -> int | str | None:
+    """Blank: the product's default (None); 'unlimited'/'lifetime': null ('null')."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if text in ("unlimited", "lifetime", "never", "-"):
+        return "null"
+    if not text.isdigit():
+        raise ServiceError("invalid", f"{name}: a whole number, or blank for the default.")
+    return int(text)
+
+
+class _Form(ModalScreen[Any]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="license_form.cancel")]
+    SUBMIT = "Save"
+
+    def buttons(self) -> ComposeResult:
+        yield Static("", id="form-errors", classes="warning")
+        with Horizontal(classes="buttons"):
+            yield Button("Cancel (esc)", id="cancel")
+            yield Button(self.SUBMIT, id="submit", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.run_worker(self.submit(), exclusive=True)
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.run_worker(self.submit(), exclusive=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, err: ServiceError) -> None:
+        self.query_one("#form-errors", Static).update(error_text(err))
+
+    async def submit(self) -> None:
+        raise NotImplementedError
+
+
+class IssueLicenseModal(_Form):
+    """Returns the new license (a dict) or None."""
+
+    SUBMIT = "Issue"
+
+    def __init__(self, products: list[dict[str, Any]]) -> None:
+        super().__init__(classes="modal")
+        self.products = products
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box", id="license-issue"):
+            yield Static("[b]Issue a license[/b]")
+            yield Label("Product")
+            yield Select(
+                compact=True,
+                options=[
+                    (f"{p['name']} ({p['license_activation_method']})", p["id"])
+                    for p in self.products
+                ],
+                value=self.products[0]["id"] if self.products else Select.BLANK,
+                allow_blank=not self.products,
+                id="product",
+            )
+            yield Label("Customer email (blank: no owner; only staff can approve OAuth then)")
+            yield Input(compact=True, id="customer", max_length=254)
+            yield Label("Activation limit (blank: the product's; 'unlimited')")
+            yield Input(compact=True, id="limit", max_length=6)
+            yield Label("Valid for days (blank: the product's; 'lifetime')")
+            yield Input(compact=True, id="days", max_length=6)
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#customer", Input).focus()
+
+    async def submit(self) -> None:
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        product = self.query_one("#product", Select).value
+        payload: dict[str, Any] = {"product_id": product if isinstance(product, int) else None}
+        try:
+            email = self.query_one("#customer", Input).value.strip()
+            if email:
+                user = await accounts.find_user(ctx, email)
+                if user is None:
+                    raise ServiceError("invalid", f"customer: no account with the email {email}.")
+                payload["customer_id"] = user.id
+            for field, name in (("limit", "activation_limit"), ("days", "valid_for_days")):
+                value = _optional_int(self.query_one(f"#{field}", Input).value, name)
+                if value is not None:
+                    payload[name] = None if value == "null" else value
+            issued = await licenses.create_license(ctx, CONSOLE_ACTOR, payload)
+        except ServiceError as err:
+            self.show_error(err)
+            return
+        self.dismiss(issued)
+
+
+class ExtendLicenseModal(_Form):
+    """Returns the updated license or None."""
+
+    SUBMIT = "Extend"
+
+    def __init__(self, license: dict[str, Any]) -> None:
+        super().__init__(classes="modal")
+        self.license = license
+
+    def compose(self) -> ComposeResult:
+        lic = self.license
+        with Vertical(classes="modal-box", id="license-extend"):
+            yield Static(f"[b]Extend {lic['license_key']}[/b]")
+            yield Static(
+                f"expires {lic['expires_at'] or 'never'}"
+                + ("  (expired: the extension counts from now)" if lic["expired"] else "")
+            )
+            yield Label("Add days")
+            yield Input(compact=True, value="365", id="days", max_length=5)
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#days", Input).focus()
+
+    async def submit(self) -> None:
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        text = self.query_one("#days", Input).value.strip()
+        try:
+            days = int(text) if text.isdigit() else 0
+            extended = await licenses.extend_license(ctx, CONSOLE_ACTOR, self.license["id"], days)
+        except ServiceError as err:
+            self.show_error(err)
+            return
+        self.dismiss(extended)

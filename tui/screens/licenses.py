@@ -1,0 +1,362 @@
+"""Licenses: the keys sold with licensed products, and OAuth activations waiting for
+their owner's approval (the console's counterpart of the store's LicenseConnect page).
+
+Licenses tab: / searches (key or email), the status filter narrows; enter opens a
+license (activations, activate on a domain, deactivate), i issues one, a activates
+on a domain, d disables or re-enables, t extends, c copies the key.
+Pending tab: a approves on the owner's behalf (the activation token is revealed
+once), n denies; rows count down and vanish when consumed or expired.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
+
+from service import license_oauth, licenses
+from service.accounts import CONSOLE_ACTOR
+from service.clock import parse_iso
+from service.errors import ServiceError
+from service.license_rules import LIST_STATUSES, effective_status
+from tui.modals import license_actions
+from tui.modals.confirm import ConfirmModal
+from tui.modals.license_detail import LicenseDetailModal, sites_text
+from tui.modals.license_form import IssueLicenseModal
+from tui.screens.base import ConsoleScreen
+from tui.widgets.format import short_date
+
+REFRESH_S = 3.0
+PAGE = 100
+
+
+def countdown(expires_at: str, now: datetime) -> str:
+    moment = parse_iso(expires_at)
+    left = max(0, int((moment - now).total_seconds())) if moment else 0
+    return f"{left // 60:02d}:{left % 60:02d}"
+
+
+def _selected_key(table: DataTable) -> str | None:
+    if not table.row_count:
+        return None
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except Exception:
+        return None
+
+
+class LicenseList(Vertical):
+    BINDINGS = [
+        Binding("enter", "details", "Details", id="licenses.details"),
+        Binding("i", "issue", "Issue", id="licenses.issue"),
+        Binding("a", "activate", "Activate on domain", id="licenses.activate"),
+        Binding("d", "toggle", "Disable/enable", id="licenses.toggle"),
+        Binding("t", "extend", "Extend", id="licenses.extend"),
+        Binding("c", "copy_key", "Copy key", id="licenses.copy"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    @property
+    def ctx(self):
+        return self.app.runtime.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="license-bar"):
+            yield Input(
+                placeholder="search key or customer email (/)", id="license-search", compact=True
+            )
+            yield Select(
+                [(s, s) for s in LIST_STATUSES],
+                prompt="any status",
+                id="license-status",
+                compact=True,
+            )
+            yield Static("", id="license-count")
+        table = DataTable(id="license-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("key", "product", "customer", "status", "sites", "expires", "source")
+        yield table
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#license-table", DataTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.reload()
+
+    @work(exclusive=True, group="licenses-reload")
+    async def reload(self) -> None:
+        status = self.query_one("#license-status", Select).value
+        filters = licenses.LicenseFilters(
+            search=self.query_one("#license-search", Input).value.strip(),
+            status=status if isinstance(status, str) else "",
+            per_page=PAGE,
+        )
+        items, total = await licenses.list_licenses(self.ctx, filters)
+        table = self.query_one("#license-table", DataTable)
+        selected = _selected_key(table)
+        now = self.ctx.clock.now()
+        table.clear()
+        self.rows = {}
+        for lic in items:
+            key = str(lic["id"])
+            self.rows[key] = lic
+            table.add_row(
+                lic["license_key"],
+                lic["product_name"],
+                lic["customer_email"] or "—",
+                effective_status(lic, now),
+                sites_text(lic),
+                short_date(lic["expires_at"]) if lic["expires_at"] else "never",
+                lic["source"],
+                key=key,
+            )
+        if selected in self.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.query_one("#license-count", Static).update(
+            f"{shown} license{'' if total == 1 else 's'}"
+        )
+
+    def selected(self) -> dict[str, Any] | None:
+        key = _selected_key(self.query_one("#license-table", DataTable))
+        return self.rows.get(key) if key else None
+
+    def _chosen(self) -> dict[str, Any] | None:
+        lic = self.selected()
+        if lic is None:
+            self.notify("Choose a license first.", severity="warning")
+        return lic
+
+    @work(exclusive=True, group="licenses-action")
+    async def action_details(self) -> None:
+        lic = self._chosen()
+        if lic is not None and await self.app.push_screen_wait(LicenseDetailModal(lic)):
+            self.reload()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    @work(exclusive=True, group="licenses-action")
+    async def action_issue(self) -> None:
+        products = await licenses.licensed_products(self.ctx)
+        if not products:
+            self.notify("No product issues licenses yet (licensing_enabled).", severity="warning")
+            return
+        issued = await self.app.push_screen_wait(IssueLicenseModal(products))
+        if issued is not None:
+            self.notify(f"Issued {issued['license_key']} for {issued['product_name']}.")
+            self.reload()
+
+    @work(exclusive=True, group="licenses-action")
+    async def action_activate(self) -> None:
+        lic = self._chosen()
+        if lic is not None and await license_actions.activate_on_domain(self.app, lic):
+            self.reload()
+
+    @work(exclusive=True, group="licenses-action")
+    async def action_toggle(self) -> None:
+        lic = self._chosen()
+        if lic is not None and await license_actions.toggle_enabled(self.app, lic):
+            self.reload()
+
+    @work(exclusive=True, group="licenses-action")
+    async def action_extend(self) -> None:
+        lic = self._chosen()
+        if lic is not None and await license_actions.extend(self.app, lic):
+            self.reload()
+
+    def action_copy_key(self) -> None:
+        lic = self._chosen()
+        if lic is not None:
+            self.app.copy_to_clipboard(lic["license_key"])
+            self.notify("License key copied.", title="Copied")
+
+
+class PendingRequests(Vertical):
+    BINDINGS = [
+        Binding("a", "approve", "Approve for owner", id="licenses.approve"),
+        Binding("n", "deny", "Deny", id="licenses.deny"),
+    ]
+    COUNTDOWN = 5  # column index of "expires in"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    @property
+    def ctx(self):
+        return self.app.runtime.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="pending-count", classes="bar-info")
+        table = DataTable(id="pending-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("domain", "product", "license", "customer", "requested", "expires in")
+        yield table
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="pending-reload")
+    async def reload(self) -> None:
+        items = await license_oauth.pending_requests(self.ctx)
+        table = self.query_one("#pending-table", DataTable)
+        selected = _selected_key(table)
+        now = self.ctx.clock.now()
+        table.clear()
+        self.rows = {}
+        for request in items:
+            key = str(request["id"])
+            self.rows[key] = request
+            table.add_row(
+                request["domain"] + (" (local)" if request["is_local"] else ""),
+                request["product_name"],
+                request["license_key_masked"],
+                request["customer_email"] or "—",
+                short_date(request["requested_at"]),
+                countdown(request["expires_at"], now),
+                key=key,
+            )
+        if selected in self.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.show_count()
+
+    def show_count(self) -> None:
+        n = len(self.rows)
+        self.query_one("#pending-count", Static).update(
+            f"{n} request{'' if n == 1 else 's'} waiting for the owner's approval"
+        )
+
+    def tick(self) -> None:
+        """Once a second: count down, and drop what has expired (no query)."""
+        table = self.query_one("#pending-table", DataTable)
+        now = self.ctx.clock.now()
+        for key, request in list(self.rows.items()):
+            left = countdown(request["expires_at"], now)
+            if left == "00:00":
+                table.remove_row(key)
+                del self.rows[key]
+            else:
+                table.update_cell(key, table.ordered_columns[self.COUNTDOWN].key, left)
+        self.show_count()
+
+    def selected(self) -> dict[str, Any] | None:
+        key = _selected_key(self.query_one("#pending-table", DataTable))
+        request = self.rows.get(key) if key else None
+        if request is None:
+            self.notify("Choose a pending request first.", severity="warning")
+        return request
+
+    @work(exclusive=True, group="pending-action")
+    async def action_approve(self) -> None:
+        request = self.selected()
+        if request is None:
+            return
+        question = (
+            f"Approve [b]{request['domain']}[/b] for {request['license_key_masked']} "
+            f"({request['product_name']}) on behalf of {request['customer_email'] or 'the owner'}?"
+            "\nThe approval is recorded as the console's."
+        )
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Approve")):
+            return
+        decision = await self._decide(request, "approve")
+        if decision is not None and decision.token:
+            await license_actions.reveal_activation_token(
+                self.app, f"Approved {request['domain']}", decision.token
+            )
+
+    @work(exclusive=True, group="pending-action")
+    async def action_deny(self) -> None:
+        request = self.selected()
+        if request is None:
+            return
+        question = f"Deny [b]{request['domain']}[/b] for {request['license_key_masked']}?"
+        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Deny", danger=True)):
+            return
+        if await self._decide(request, "deny") is not None:
+            self.notify(f"Denied {request['domain']}.")
+
+    async def _decide(self, request: dict[str, Any], decision: str):
+        try:
+            result = await license_oauth.decide(self.ctx, CONSOLE_ACTOR, request["id"], decision)
+        except ServiceError as err:
+            self.notify(err.message, severity="error")
+            result = None
+        self.reload()
+        return result
+
+
+class LicensesScreen(ConsoleScreen):
+    TITLE_TEXT = "Licenses"
+    BINDINGS = [
+        Binding("slash", "search", "Search", key_display="/", id="licenses.search"),
+        Binding("ctrl+r", "reload", "Reload", id="licenses.reload"),
+    ]
+    DEFAULT_CSS = """
+    #license-table, #pending-table { height: 1fr; margin: 0 1; }
+    #license-bar { height: 1; margin: 1 1 0 1; }
+    #license-bar Input { width: 1fr; }
+    #license-bar Select { width: 20; margin-left: 1; }
+    #license-count { width: auto; padding: 0 2; }
+    #pending-count { padding: 0 2; margin-top: 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="licenses")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="license-tabs"):
+            with TabPane("Licenses", id="tab-licenses"):
+                yield LicenseList(id="license-list")
+            with TabPane("Pending OAuth", id="tab-pending"):
+                yield PendingRequests(id="pending-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_S, self._refresh_if_current)
+        self.set_interval(1.0, self._tick_if_current)
+        self.call_after_refresh(self._focus_table)
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def _refresh_if_current(self) -> None:
+        if self.is_current:
+            self.action_reload()
+
+    def _tick_if_current(self) -> None:
+        if self.is_current:
+            self.query_one(PendingRequests).tick()
+
+    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self._focus_table)
+
+    def _focus_table(self) -> None:
+        pane = self.query_one("#license-tabs", TabbedContent).active
+        table_id = "#pending-table" if pane == "tab-pending" else "#license-table"
+        self.query_one(table_id, DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#license-tabs", TabbedContent).active = "tab-licenses"
+        self.query_one("#license-search", Input).focus()
+
+    def action_reload(self) -> None:
+        self.query_one(LicenseList).reload()
+        self.query_one(PendingRequests).reload()
