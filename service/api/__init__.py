@@ -16,6 +16,7 @@ from service.api import (
     platform_auth,
     products,
     settings,
+    shop,
     web_knowledge,
     woocommerce_sync,
 )
@@ -23,7 +24,7 @@ from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
-WP_CONTROLLERS: list = [settings, products, orders, customers, licenses]
+WP_CONTROLLERS: list = [settings, products, orders, customers, licenses, shop]
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
 PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
