@@ -1,0 +1,235 @@
+"""SQL for orders, their items and their notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from store.catalog import in_list, like
+from store.coupons import rescale_expr
+from store.db import Store, Tx
+
+ORDER_COLUMNS = (
+    "order_key", "status", "created_via", "currency", "prices_include_tax", "customer_id",
+    "billing", "shipping", "billing_email", "payment_method", "payment_method_title",
+    "transaction_id", "customer_note", "shipping_choice", "discount_total", "discount_tax",
+    "shipping_total", "shipping_tax", "cart_tax", "total_tax", "total", "stock_reduced",
+    "date_created", "date_modified", "date_paid", "date_completed",
+)  # fmt: skip
+MONEY_COLUMNS = (
+    "discount_total", "discount_tax", "shipping_total", "shipping_tax", "cart_tax", "total_tax",
+    "total",
+)  # fmt: skip
+ITEM_COLUMNS = (
+    "order_id", "item_type", "position", "name", "ref", "sku", "product_id", "variation_id",
+    "quantity", "tax_class", "subtotal", "subtotal_tax", "total", "total_tax", "taxes", "details",
+)  # fmt: skip
+ORDER_BY = {
+    "date": "o.date_created {dir}, o.id {dir}",
+    "modified": "o.date_modified {dir}, o.id {dir}",
+    "id": "o.id {dir}",
+    "total": "o.total {dir}, o.id {dir}",
+}
+
+
+@dataclass
+class OrderQuery:
+    limit: int = 10
+    offset: int = 0
+    statuses: tuple[str, ...] = ()  # empty: every status but trash
+    customer_id: int | None = None  # 0: guests
+    product_id: int | None = None
+    after: str | None = None  # ISO UTC, inclusive
+    before: str | None = None
+    search: str = ""
+    include: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    orderby: str = "date"
+    order: str = "desc"
+
+
+def _check(values: dict[str, Any], allowed: Sequence[str]) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown columns: {sorted(unknown)}")
+
+
+async def insert_order(tx: Tx, values: dict[str, Any]) -> int:
+    _check(values, ORDER_COLUMNS)
+    names = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    return await tx.insert(f"INSERT INTO orders ({names}) VALUES ({marks})", values)
+
+
+async def update_order(tx: Tx, order_id: int, values: dict[str, Any]) -> None:
+    _check(values, ORDER_COLUMNS)
+    if values:
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        await tx.execute(f"UPDATE orders SET {sets} WHERE id = :id", {**values, "id": order_id})
+
+
+async def delete_order(tx: Tx, order_id: int) -> int:
+    return await tx.execute("DELETE FROM orders WHERE id = ?", (order_id,))
+
+
+async def by_id(db: Store | Tx, order_id: int) -> Any:
+    return await db.fetchone("SELECT * FROM orders WHERE id = ?", (order_id,))
+
+
+def _full_name(column: str) -> str:
+    return f"json_extract({column}, '$.first_name') || ' ' || json_extract({column}, '$.last_name')"
+
+
+def _where(q: OrderQuery, params: dict[str, Any]) -> str:
+    clauses = []
+    if q.statuses:
+        clauses.append(f"o.status IN ({in_list('st', q.statuses, params)})")
+    else:
+        clauses.append("o.status <> 'trash'")
+    if q.customer_id is not None:
+        params["customer"] = q.customer_id
+        clauses.append("COALESCE(o.customer_id, 0) = :customer")
+    if q.product_id is not None:
+        params["product"] = q.product_id
+        clauses.append(
+            "EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id"
+            " AND i.item_type = 'line_item'"
+            " AND (i.product_id = :product OR i.variation_id = :product))"
+        )
+    if q.after:
+        params["after"] = q.after
+        clauses.append("o.date_created >= :after")
+    if q.before:
+        params["before"] = q.before
+        clauses.append("o.date_created <= :before")
+    if q.search:
+        params["q"] = like(q.search)
+        fields = [
+            "o.billing_email",
+            _full_name("o.billing"),
+            _full_name("o.shipping"),
+            "json_extract(o.billing, '$.phone')",
+            "json_extract(o.billing, '$.company')",
+            "o.transaction_id",
+        ]
+        found = [f"{f} LIKE :q ESCAPE '\\'" for f in fields]
+        found.append(
+            "EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id"
+            " AND i.item_type = 'line_item'"
+            " AND (i.name LIKE :q ESCAPE '\\' OR i.sku LIKE :q ESCAPE '\\'))"
+        )
+        if q.search.strip().lstrip("#").isdigit():
+            params["search_id"] = int(q.search.strip().lstrip("#")[:18])
+            found.append("o.id = :search_id")
+        clauses.append("(" + " OR ".join(found) + ")")
+    if q.include:
+        clauses.append(f"o.id IN ({in_list('inc', q.include, params)})")
+    if q.exclude:
+        clauses.append(f"o.id NOT IN ({in_list('exc', q.exclude, params)})")
+    return " AND ".join(clauses)
+
+
+async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Any], int]:
+    params: dict[str, Any] = {"limit": q.limit, "offset": q.offset}
+    where = _where(q, params)
+    total = await db.fetchval(f"SELECT COUNT(*) FROM orders o WHERE {where}", params)
+    direction = "ASC" if q.order == "asc" else "DESC"
+    if q.orderby == "include" and q.include:
+        params["inc_order"] = ",".join(str(i) for i in q.include)
+        order = f"instr(',' || :inc_order || ',', ',' || o.id || ',') {direction}"
+    else:
+        order = ORDER_BY.get(q.orderby, ORDER_BY["date"]).format(dir=direction)
+    rows = await db.fetchall(
+        f"SELECT o.* FROM orders o WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset",
+        params,
+    )
+    return rows, total
+
+
+# -- items -------------------------------------------------------------------------------
+async def items_of(db: Store | Tx, order_ids: Iterable[int]) -> list[Any]:
+    params: dict[str, Any] = {}
+    ids = in_list("o", list(order_ids), params)
+    return await db.fetchall(
+        f"SELECT * FROM order_items WHERE order_id IN ({ids}) ORDER BY order_id, position, id",
+        params,
+    )
+
+
+async def replace_items(tx: Tx, order_id: int, items: Sequence[dict[str, Any]]) -> None:
+    """The order's items become ``items``: dicts of every ITEM_COLUMNS but order_id and
+    position (the list's order)."""
+    await tx.execute("DELETE FROM order_items WHERE order_id = ?", (order_id,))
+    names = ", ".join(ITEM_COLUMNS)
+    marks = ", ".join(f":{k}" for k in ITEM_COLUMNS)
+    rows = [{**item, "order_id": order_id, "position": i} for i, item in enumerate(items)]
+    for row in rows:
+        _check(row, ITEM_COLUMNS)
+    await tx.executemany(f"INSERT INTO order_items ({names}) VALUES ({marks})", rows)
+
+
+# -- notes -------------------------------------------------------------------------------
+async def insert_note(
+    tx: Tx,
+    order_id: int,
+    note: str,
+    *,
+    customer_note: bool,
+    author: str,
+    added_by: int | None,
+    when: str,
+) -> int:
+    return await tx.insert(
+        "INSERT INTO order_notes (order_id, note, customer_note, author, added_by, date_created)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (order_id, note, int(customer_note), author, added_by, when),
+    )
+
+
+async def notes_of(db: Store | Tx, order_id: int) -> list[Any]:
+    return await db.fetchall(
+        "SELECT * FROM order_notes WHERE order_id = ? ORDER BY date_created DESC, id DESC",
+        (order_id,),
+    )
+
+
+async def note_by_id(db: Store | Tx, note_id: int) -> Any:
+    return await db.fetchone("SELECT * FROM order_notes WHERE id = ?", (note_id,))
+
+
+# -- for other capabilities ------------------------------------------------------------
+async def customer_stats(db: Store | Tx, customer_ids: Sequence[int], paid: Sequence[str]):
+    """Per customer: orders outside the trash, and the total of the paid ones."""
+    params: dict[str, Any] = {}
+    ids = in_list("c", list(customer_ids), params)
+    statuses = in_list("p", list(paid), params)
+    return await db.fetchall(
+        f"SELECT customer_id, COUNT(*) AS orders, COALESCE(SUM(CASE WHEN status IN ({statuses})"
+        f" THEN total END), 0) AS spent, COUNT(CASE WHEN status IN ({statuses}) THEN 1 END)"
+        f" AS paid FROM orders WHERE customer_id IN ({ids}) AND status <> 'trash'"
+        " GROUP BY customer_id",
+        params,
+    )
+
+
+async def count_created_via(db: Store | Tx, created_via: str) -> int:
+    return await db.fetchval("SELECT COUNT(*) FROM orders WHERE created_via = ?", (created_via,))
+
+
+async def rescale_money(tx: Tx, old: int, new: int) -> list[Any]:
+    """Order and item amounts at ``new`` decimals; returns the items whose per-rate
+    ``taxes`` (JSON) the caller rescales with ``set_item_taxes``."""
+    expr = rescale_expr(old, new)
+    await tx.execute(
+        "UPDATE orders SET " + ", ".join(f"{c} = {expr.format(col=c)}" for c in MONEY_COLUMNS)
+    )
+    item_money = ("subtotal", "subtotal_tax", "total", "total_tax")
+    await tx.execute(
+        "UPDATE order_items SET " + ", ".join(f"{c} = {expr.format(col=c)}" for c in item_money)
+    )
+    return await tx.fetchall("SELECT id, taxes FROM order_items WHERE taxes <> '[]'")
+
+
+async def set_item_taxes(tx: Tx, rows: Iterable[tuple[str, int]]) -> None:
+    await tx.executemany("UPDATE order_items SET taxes = ? WHERE id = ?", rows)
