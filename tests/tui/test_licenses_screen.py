@@ -66,7 +66,7 @@ async def test_activate_on_a_domain_and_copy_the_token(runtime, ctx):
         await pilot.press("a")
         modal = await wait_for(pilot, ActivateDomainModal)
         modal.query_one("#domain", Input).value = "https://www.Customer-Shop.ir/"
-        await pilot.click("#activate")
+        await pilot.click("#submit")
         reveal = await wait_for(pilot, RevealSecretModal)
         token = str(reveal.query_one("#secret", Static).render()).strip()
         assert TOKEN.fullmatch(token)
@@ -95,11 +95,11 @@ async def test_activate_form_shows_errors_and_stays_open(runtime, ctx):
         await pilot.press("a")
         modal = await wait_for(pilot, ActivateDomainModal)
         modal.query_one("#domain", Input).value = "not a domain"
-        await pilot.click("#activate")
+        await pilot.click("#submit")
         await pilot.pause(0.2)
         assert "not a valid domain" in str(modal.query_one("#form-errors", Static).render())
         modal.query_one("#domain", Input).value = "second.com"
-        await pilot.click("#activate")
+        await pilot.click("#submit")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ActivateDomainModal)
         assert "1 of 1" in str(modal.query_one("#form-errors", Static).render())

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, Static
 
 from service import license_activation
 from service.accounts import CONSOLE_ACTOR
 from service.errors import ServiceError
 from service.license_domains import ENVIRONMENTS
+from tui.modals.form import FormModal
+from tui.modals.license_form import buttons, with_fields
 
 ACTIVATION_STEPS = (
     "Next steps:\n"
@@ -27,9 +27,7 @@ ACTIVATION_WARNING = "This activation token is shown only once. Copy it now."
 ACTIVATION_WARNING_FA = "⚠ این توکن فعال‌سازی فقط یک‌بار نمایش داده می‌شود. حتماً آن را کپی کنید!"
 
 
-class ActivateDomainModal(ModalScreen["license_activation.Activated | None"]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="license_activate.cancel")]
-
+class ActivateDomainModal(FormModal[license_activation.Activated]):
     def __init__(self, license: dict[str, Any]) -> None:
         super().__init__(classes="modal")
         self.license = license
@@ -50,27 +48,12 @@ class ActivateDomainModal(ModalScreen["license_activation.Activated | None"]):
             )
             yield Label("Label (optional)")
             yield Input(compact=True, id="label", max_length=100)
-            yield Static("", id="form-errors", classes="warning")
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel (esc)", id="cancel")
-                yield Button("Activate", id="activate", variant="primary")
+            yield from buttons("Activate")
 
     def on_mount(self) -> None:
         self.query_one("#domain", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self.run_worker(self.submit(), exclusive=True)
-
-    def on_input_submitted(self, _: Input.Submitted) -> None:
-        self.run_worker(self.submit(), exclusive=True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    async def submit(self) -> None:
+    async def submit(self) -> license_activation.Activated:
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
         try:
             result = await license_activation.activate(
@@ -83,8 +66,6 @@ class ActivateDomainModal(ModalScreen["license_activation.Activated | None"]):
                 actor=CONSOLE_ACTOR,
             )
         except ServiceError as err:
-            lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
-            self.query_one("#form-errors", Static).update("\n".join(lines) or err.message)
-            return
+            raise with_fields(err) from None
         assert isinstance(result, license_activation.Activated)
-        self.dismiss(result)
+        return result

@@ -1,27 +1,26 @@
-"""Issue a license by hand, and extend one: forms that call the licenses service and
-stay open showing its errors until it succeeds."""
+"""Issue a license by hand, and extend one (FormModal: open until the service accepts)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service import accounts, licenses
 from service.accounts import CONSOLE_ACTOR
 from service.errors import ServiceError
+from tui.modals.form import FormModal
 
 
-def error_text(err: ServiceError) -> str:
+def with_fields(err: ServiceError) -> ServiceError:
+    """WordPress's ``data.params`` as the form's field errors."""
     params = err.data.get("params")
-    if isinstance(params, dict) and params:
-        return "\n".join(f"{name}: {reason}" for name, reason in params.items())
-    lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
-    return "\n".join(lines) or err.message
+    if isinstance(params, dict) and params and not err.fields:
+        fields = {name: [reason] for name, reason in params.items()}
+        return ServiceError(err.code, err.message, err.status, fields=fields)
+    return err
 
 
 def _optional_int(text: str, name: str) -> int | str | None:
@@ -36,39 +35,15 @@ def _optional_int(text: str, name: str) -> int | str | None:
     return int(text)
 
 
-class _Form(ModalScreen[Any]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="license_form.cancel")]
-    SUBMIT = "Save"
-
-    def buttons(self) -> ComposeResult:
-        yield Static("", id="form-errors", classes="warning")
-        with Horizontal(classes="buttons"):
-            yield Button("Cancel (esc)", id="cancel")
-            yield Button(self.SUBMIT, id="submit", variant="primary")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self.run_worker(self.submit(), exclusive=True)
-
-    def on_input_submitted(self, _: Input.Submitted) -> None:
-        self.run_worker(self.submit(), exclusive=True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def show_error(self, err: ServiceError) -> None:
-        self.query_one("#form-errors", Static).update(error_text(err))
-
-    async def submit(self) -> None:
-        raise NotImplementedError
+def buttons(submit: str) -> ComposeResult:
+    yield Static("", id="form-errors", classes="warning")
+    with Horizontal(classes="buttons"):
+        yield Button("Cancel (esc)", id="cancel")
+        yield Button(submit, id="submit", variant="primary")
 
 
-class IssueLicenseModal(_Form):
+class IssueLicenseModal(FormModal[dict[str, Any]]):
     """Returns the new license (a dict) or None."""
-
-    SUBMIT = "Issue"
 
     def __init__(self, products: list[dict[str, Any]]) -> None:
         super().__init__(classes="modal")
@@ -94,37 +69,33 @@ class IssueLicenseModal(_Form):
             yield Input(compact=True, id="limit", max_length=6)
             yield Label("Valid for days (blank: the product's; 'lifetime')")
             yield Input(compact=True, id="days", max_length=6)
-            yield from self.buttons()
+            yield from buttons("Issue")
 
     def on_mount(self) -> None:
         self.query_one("#customer", Input).focus()
 
-    async def submit(self) -> None:
+    async def submit(self) -> dict[str, Any]:
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
         product = self.query_one("#product", Select).value
         payload: dict[str, Any] = {"product_id": product if isinstance(product, int) else None}
+        email = self.query_one("#customer", Input).value.strip()
+        if email:
+            user = await accounts.find_user(ctx, email)
+            if user is None:
+                raise ServiceError("invalid", f"customer: no account with the email {email}.")
+            payload["customer_id"] = user.id
+        for field, name in (("limit", "activation_limit"), ("days", "valid_for_days")):
+            value = _optional_int(self.query_one(f"#{field}", Input).value, name)
+            if value is not None:
+                payload[name] = None if value == "null" else value
         try:
-            email = self.query_one("#customer", Input).value.strip()
-            if email:
-                user = await accounts.find_user(ctx, email)
-                if user is None:
-                    raise ServiceError("invalid", f"customer: no account with the email {email}.")
-                payload["customer_id"] = user.id
-            for field, name in (("limit", "activation_limit"), ("days", "valid_for_days")):
-                value = _optional_int(self.query_one(f"#{field}", Input).value, name)
-                if value is not None:
-                    payload[name] = None if value == "null" else value
-            issued = await licenses.create_license(ctx, CONSOLE_ACTOR, payload)
+            return await licenses.create_license(ctx, CONSOLE_ACTOR, payload)
         except ServiceError as err:
-            self.show_error(err)
-            return
-        self.dismiss(issued)
+            raise with_fields(err) from None
 
 
-class ExtendLicenseModal(_Form):
+class ExtendLicenseModal(FormModal[dict[str, Any]]):
     """Returns the updated license or None."""
-
-    SUBMIT = "Extend"
 
     def __init__(self, license: dict[str, Any]) -> None:
         super().__init__(classes="modal")
@@ -140,18 +111,16 @@ class ExtendLicenseModal(_Form):
             )
             yield Label("Add days")
             yield Input(compact=True, value="365", id="days", max_length=5)
-            yield from self.buttons()
+            yield from buttons("Extend")
 
     def on_mount(self) -> None:
         self.query_one("#days", Input).focus()
 
-    async def submit(self) -> None:
+    async def submit(self) -> dict[str, Any]:
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
         text = self.query_one("#days", Input).value.strip()
+        days = int(text) if text.isdigit() else 0
         try:
-            days = int(text) if text.isdigit() else 0
-            extended = await licenses.extend_license(ctx, CONSOLE_ACTOR, self.license["id"], days)
+            return await licenses.extend_license(ctx, CONSOLE_ACTOR, self.license["id"], days)
         except ServiceError as err:
-            self.show_error(err)
-            return
-        self.dismiss(extended)
+            raise with_fields(err) from None
