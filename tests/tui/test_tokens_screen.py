@@ -171,3 +171,57 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
             raise AssertionError("a deactivated user's token still works")
         except ServiceError as err:
             assert err.status == 401
+
+
+async def test_details_show_the_tokens_recent_webhook_events(runtime):
+    from service import sync
+    from service.accounts import CONSOLE_ACTOR
+
+    from tui.modals.token_detail import TokenDetailModal
+
+    owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
+    issued = await tokens.generate(runtime.ctx, CONSOLE_ACTOR, name="Shop", user_id=owner.id)
+    auth = await tokens.authenticate(runtime.ctx, issued.token, "127.0.0.1")
+    await sync.handle_webhook(
+        runtime.ctx,
+        auth,
+        {
+            "event_id": "evt-1",
+            "event_type": "product.created",
+            "product": {"id": 41, "name": "Kettle", "price": "10", "regular_price": "10"},
+        },
+    )
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_tokens(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, TokenDetailModal):
+                events = table_rows(app.screen, "#token-events")
+                if events and events[0][1] != "no events yet":
+                    break
+        assert isinstance(app.screen, TokenDetailModal)
+        [event] = table_rows(app.screen, "#token-events")
+        assert event[1:5] == ["product.created", "41", "processed", "evt-1"]
+
+
+async def test_persian_names_keep_the_table_aligned(runtime):
+    from rich.cells import cell_len
+
+    from service.accounts import CONSOLE_ACTOR
+
+    owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
+    names = ["فروشگاه اصلی", "Main store", "می‌شود ۲"]
+    for name in names:
+        await tokens.generate(runtime.ctx, CONSOLE_ACTOR, name=name, user_id=owner.id)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_tokens(pilot)
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#token-table", DataTable)
+        shown = sorted(str(table.get_row_at(i)[0]) for i in range(table.row_count))
+        assert shown == sorted(names)  # round-trips intact (ZWNJ included)
+        name_column = next(iter(table.columns.values()))
+        assert name_column.content_width == max(cell_len(n) for n in [*names, "name"])

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from service import tokens
+from service import sync, tokens
+from service.accounts import CONSOLE_ACTOR
 from tui.widgets.format import ago, short_date
 
-EventsLoader = Callable[[str], Awaitable[list[dict[str, Any]]]]
+RECENT = 15
 
 
 class TokenDetailModal(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="token_detail.close")]
 
-    def __init__(self, info: tokens.TokenInfo, load_events: EventsLoader | None = None) -> None:
+    def __init__(self, info: tokens.TokenInfo) -> None:
         super().__init__(classes="modal")
         self.info = info
-        self._load_events = load_events
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -47,20 +44,19 @@ class TokenDetailModal(ModalScreen[None]):
             yield table
 
     def on_mount(self) -> None:
-        if self._load_events:
-            self.run_worker(self._fill_events(), exclusive=True)
+        self.run_worker(self._fill_events(), exclusive=True)
 
     async def _fill_events(self) -> None:
-        assert self._load_events is not None
-        events = await self._load_events(self.info.id)
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        events = await sync.recent_events(ctx, CONSOLE_ACTOR, token_id=self.info.id, limit=RECENT)
         table = self.query_one("#token-events", DataTable)
         for event in events:
             table.add_row(
-                short_date(event.get("created_at")),
-                event.get("event_type", ""),
-                str(event.get("woo_product_id", "")),
-                event.get("status", ""),
-                event.get("event_id", ""),
+                short_date(event.created_at),
+                event.event_type,
+                str(event.woo_product_id),
+                event.status,
+                event.event_id,
             )
         if not events:
             table.add_row("—", "no events yet", "", "", "")
