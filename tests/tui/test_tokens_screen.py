@@ -176,7 +176,6 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
 async def test_details_show_the_tokens_recent_webhook_events(runtime):
     from service import sync
     from service.accounts import CONSOLE_ACTOR
-
     from tui.modals.token_detail import TokenDetailModal
 
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
