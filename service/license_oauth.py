@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 CONNECT_PAGE = "/my-account/license-connect"
 DECISIONS = ("approve", "deny")
+# Unanswered requests are kept this long after they expire (410 rather than 404), then
+# dropped when the license asks again, so a client retrying in a loop cannot pile them up.
+KEEP_EXPIRED = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ async def request_approval(
     now = ctx.clock.now()
     expires_at = iso(now + timedelta(seconds=OAUTH_TTL_S))
     async with ctx.store.transaction() as tx:
+        await sql.delete_expired_pending(tx, [license_row["id"]], iso(now - KEEP_EXPIRED) or "")
         await sql.insert_request(
             tx,
             {

@@ -310,8 +310,9 @@ async def consume_request(
     )
 
 
-async def delete_expired_pending(tx: Tx, license_ids: Iterable[int], now: str) -> int:
-    params: dict[str, Any] = {"now": now}
+async def delete_expired_pending(tx: Tx, license_ids: Iterable[int], before: str) -> int:
+    """Drop unanswered requests of these licenses that expired by ``before``."""
+    params: dict[str, Any] = {"now": before}
     ids = in_list("lic", list(license_ids), params)
     return await tx.execute(
         "DELETE FROM license_activation_requests WHERE status = 'pending'"

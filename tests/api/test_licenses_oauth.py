@@ -298,3 +298,13 @@ async def test_invalid_decision_is_400(client, lic, customer):
     _, pending = await start(client, lic)
     status, body = await confirm(client, pending["state"], customer, "maybe")
     assert (status, body["code"]) == (400, "rest_invalid_param")
+
+
+async def test_unanswered_requests_are_dropped_a_day_after_they_expire(client, ctx, clock, lic):
+    _, old = await start(client, lic)
+    clock.advance(hours=2)
+    await start(client, lic)
+    assert await sql.request_by_hash(ctx.store, digest(old["state"])) is not None
+    clock.advance(days=1)
+    await start(client, lic)
+    assert await sql.request_by_hash(ctx.store, digest(old["state"])) is None
