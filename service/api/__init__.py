@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from service.api import (
+    cart,
     coupons,
     customers,
     integrations,
@@ -25,7 +26,7 @@ from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
-WP_CONTROLLERS: list = [settings, products, orders, customers, coupons, licenses, shop]
+WP_CONTROLLERS: list = [settings, products, orders, customers, coupons, licenses, shop, cart]
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
 PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
