@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from service.api import (
+    analytics,
     cart,
     coupons,
     customers,
@@ -26,7 +27,9 @@ from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
-WP_CONTROLLERS: list = [settings, products, orders, customers, coupons, licenses, shop, cart]
+WP_CONTROLLERS: list = [
+    settings, products, orders, customers, coupons, analytics, licenses, shop, cart,
+]  # fmt: skip
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
 PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
