@@ -20,7 +20,6 @@ STATUSES = ("active", "inactive", "disabled", "revoked")
 BLOCKED = frozenset({"disabled", "revoked"})
 LIST_STATUSES = (*STATUSES, "expired")  # "expired" is derived, for filters
 METHODS = ("simple", "oauth")  # how a client may ask to activate
-SOURCES = ("order", "manual", "demo")
 # Unambiguous when read aloud or typed: no 0/O, 1/I/L, U.
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 KEY_GROUPS, KEY_GROUP_LEN = 5, 4  # ~98 bits, e.g. 7KQM-2XRT-...

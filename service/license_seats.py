@@ -20,8 +20,6 @@ from service.passwords import digest
 from store import licenses as sql
 from store.db import Tx
 
-METHODS = ("simple", "oauth", "console")
-
 
 @dataclass(frozen=True)
 class Client:
