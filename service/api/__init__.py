@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from service.api import (
+    account,
     analytics,
     cart,
     coupons,
@@ -29,6 +30,7 @@ from service.http.registry import RouteRegistry
 # coupons, analytics, licenses, shop, cart, account, hooks.
 WP_CONTROLLERS: list = [
     settings, products, orders, customers, coupons, analytics, licenses, shop, cart,
+    account,
 ]  # fmt: skip
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
