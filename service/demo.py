@@ -12,6 +12,7 @@ from service.context import Context
 from service.demo_catalog import seed_catalog
 from service.demo_integrations import seed_integrations
 from service.demo_licenses import seed_licenses
+from service.demo_storefront import seed_storefront
 
 log = logging.getLogger("shopkeep.demo")
 
@@ -37,7 +38,13 @@ async def seed_accounts(ctx: Context) -> list[str]:
     return shown
 
 
-SEEDERS: list[Seeder] = [seed_accounts, seed_integrations, seed_catalog, seed_licenses]
+SEEDERS: list[Seeder] = [
+    seed_accounts,
+    seed_integrations,
+    seed_catalog,
+    seed_licenses,
+    seed_storefront,
+]
 
 
 async def seed(ctx: Context) -> list[str]:

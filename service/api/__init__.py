@@ -14,6 +14,7 @@ from service.api import (
     cart,
     coupons,
     customers,
+    hooks,
     integrations,
     licenses,
     orders,
@@ -29,8 +30,8 @@ from service.http.registry import RouteRegistry
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
 WP_CONTROLLERS: list = [
-    settings, products, orders, customers, coupons, analytics, licenses, shop, cart,
-    account,
+    settings, products, orders, customers, coupons, analytics, licenses, shop, cart, account,
+    hooks,
 ]  # fmt: skip
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
