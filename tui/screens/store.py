@@ -8,12 +8,14 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from tui.screens.base import ConsoleScreen
+from tui.store.carts import CartsTab
 from tui.store.catalog import CategoriesTab, CustomersTab, ProductsTab
 
 STORE_TABS = [
     ("products", "Products", ProductsTab),
     ("categories", "Categories", CategoriesTab),
     ("customers", "Customers", CustomersTab),
+    ("carts", "Open carts", CartsTab),
 ]
 
 

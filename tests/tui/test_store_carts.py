@@ -1,0 +1,63 @@
+"""The Store screen's open carts: customer or anonymous, age, items in a modal."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, TabbedContent
+
+from service import demo
+from service.cart_support import age_text
+from service.clock import parse_iso
+from tui.app import ConsoleApp
+from tui.store.carts import CartModal
+
+
+def rows(widget, selector="DataTable"):
+    table = widget.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def settle(pilot, times=10):
+    for _ in range(times):
+        await pilot.pause(0.05)
+
+
+async def test_open_carts_and_their_items(runtime):
+    await demo.seed(runtime.ctx)
+    await demo.seed(runtime.ctx)  # idempotent: still two carts
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        app.screen.query_one("#store-tabs", TabbedContent).active = "tab-carts"
+        await settle(pilot)
+        tab = app.screen.query_one("#store-carts")
+        listed = rows(tab, ".tab-table")
+        assert len(listed) == 2
+        who = sorted(r[1] for r in listed)
+        assert who[0] == "anonymous" and "customer@shopkeep.test" in who[1]
+        assert all(r[5].endswith(("s", "m")) for r in listed)  # seeded moments ago
+
+        tab.query_one(".tab-search", Input).value = "customer@shopkeep"
+        await settle(pilot)
+        found = rows(tab, ".tab-table")
+        assert len(found) == 1 and found[0][2] == "2"
+        tab.query_one(".tab-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CartModal)
+        items = rows(app.screen, "#cart-items")
+        assert len(items) == 2
+        assert any("Navy" in r[1] for r in items)  # the hoodie's chosen color
+        assert "total" in str(app.screen.query_one("#cart-totals").render())
+        await pilot.press("escape")
+        await settle(pilot, 3)
+        assert not isinstance(app.screen, CartModal)
+
+
+def test_age_text():
+    now = parse_iso("2026-01-03T00:00:00Z")
+    assert age_text("2026-01-02T23:59:30Z", now) == "30s"
+    assert age_text("2026-01-02T23:15:00Z", now) == "45m"
+    assert age_text("2026-01-02T19:00:00Z", now) == "5h"
+    assert age_text("2026-01-01T00:00:00Z", now) == "2d"
+    assert age_text(None, now) == ""
