@@ -21,14 +21,20 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from service import cart_tokens
-from service.cart_items import check_limits, check_new_quantity, requested_attributes, resolve
+from service.cart_items import (
+    check_limits,
+    check_new_quantity,
+    maximum,
+    requested_attributes,
+    resolve,
+)
 from service.cart_view import CartState, load_state, price_cart, render
 from service.catalog_stock import sellable_item
 from service.clock import iso
 from service.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.errors import ServiceError
 from service.pricing import normalise_code
-from service.validation import MISSING, Payload, present
+from service.validation import MISSING, Payload, db_int, present
 from store import carts as cart_sql
 from store.db import Tx
 
@@ -187,7 +193,9 @@ async def add_item(
     """Add ``quantity`` of a product or variation; the same choice merges into its line."""
     attributes = requested_attributes(variation)
     async with ctx.store.transaction() as tx:
-        item, chosen = await resolve(tx, item_id, variation_id, attributes, now=ctx.clock.now())
+        item, chosen = await resolve(
+            tx, db_int(item_id), db_int(variation_id), attributes, now=ctx.clock.now()
+        )
         cart_id = await _write_cart(tx, ctx, session)
         lines = await cart_sql.items(tx, cart_id)
         same = [
@@ -198,8 +206,10 @@ async def add_item(
         ]
         mine = next((line for line in same if line["item_key"] == chosen.key), None)
         check_new_quantity(item, sum(line["quantity"] for line in same), quantity)
-        total = quantity + (mine["quantity"] if mine else 0)
-        if mine is not None:
+        if mine is None:  # a new line is clamped into its limits, a merge is checked
+            total = min(quantity, maximum(item))
+        else:
+            total = quantity + mine["quantity"]
             check_limits(item, total)
         await cart_sql.put_item(
             tx,

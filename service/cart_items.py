@@ -193,7 +193,8 @@ def maximum(item: SellableItem) -> int:
 
 
 def check_new_quantity(item: SellableItem, in_cart: int, adding: int) -> None:
-    """Adding ``adding`` to the ``in_cart`` units already there (the add-item rules)."""
+    """Adding ``adding`` to the ``in_cart`` units of the item already in the cart: the
+    add-item rules. The line's quantity limits are the caller's (clamp or check)."""
     if adding <= 0:
         raise ServiceError(
             "woocommerce_rest_product_invalid_quantity",
@@ -221,7 +222,6 @@ def check_new_quantity(item: SellableItem, in_cart: int, adding: int) -> None:
             f"enough stock ({item.stock_quantity or 0} remaining).",
             400,
         )
-    check_limits(item, in_cart + adding)
 
 
 def check_limits(item: SellableItem, quantity: int) -> None:
