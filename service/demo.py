@@ -12,6 +12,7 @@ from service.context import Context
 from service.demo_catalog import seed_catalog
 from service.demo_integrations import seed_integrations
 from service.demo_licenses import seed_licenses
+from service.demo_orders import seed_orders
 from service.demo_storefront import seed_storefront
 
 log = logging.getLogger("shopkeep.demo")
@@ -42,6 +43,7 @@ SEEDERS: list[Seeder] = [
     seed_accounts,
     seed_integrations,
     seed_catalog,
+    seed_orders,
     seed_licenses,
     seed_storefront,
 ]

@@ -276,11 +276,19 @@ async def update_order(ctx: Context, order_id: int, data: Any) -> dict[str, Any]
     and ``shipping_lines`` change only while the order is pending or on hold; the status
     follows TRANSITIONS. All of it, or nothing."""
     async with ctx.store.transaction() as tx:
-        await _update_in(ctx, tx, await order_row(tx, order_id), data)
+        await update_order_in(ctx, tx, order_id, data)
     return await get_order(ctx, order_id)
 
 
-async def _update_in(ctx: Context, tx: Tx, row: Any, data: Any) -> None:
+async def update_order_in(
+    ctx: Context, tx: Tx, order_id: int, data: Any, *, at: str | None = None
+) -> None:
+    """``update_order`` inside the caller's transaction; ``at`` (ISO UTC) dates the
+    change instead of the clock (a payment confirmed later, the demo's history)."""
+    await _update_in(ctx, tx, await order_row(tx, order_id), data, at)
+
+
+async def _update_in(ctx: Context, tx: Tx, row: Any, data: Any, at: str | None = None) -> None:
     if row["status"] == "trash":
         raise ServiceError(
             "woocommerce_rest_order_trashed",
@@ -290,7 +298,7 @@ async def _update_in(ctx: Context, tx: Tx, row: Any, data: Any) -> None:
     values = read_order(data, currency=row["currency"])
     target = _target_status(values, row["status"])
     check_transition(row["id"], row["status"], target)
-    when = iso(ctx.clock.now())
+    when = at or iso(ctx.clock.now()) or ""
     await _apply_edits(ctx, tx, row, values, when)
     if target != row["status"]:
         fresh = await order_sql.by_id(tx, row["id"])
