@@ -8,14 +8,18 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from tui.screens.base import ConsoleScreen
+from tui.store.analytics import AnalyticsTab
 from tui.store.carts import CartsTab
 from tui.store.catalog import CategoriesTab, CustomersTab, ProductsTab
+from tui.store.orders import OrdersTab
 
 STORE_TABS = [
     ("products", "Products", ProductsTab),
     ("categories", "Categories", CategoriesTab),
     ("customers", "Customers", CustomersTab),
     ("carts", "Open carts", CartsTab),
+    ("orders", "Orders", OrdersTab),
+    ("analytics", "Analytics", AnalyticsTab),
 ]
 
 

@@ -1,0 +1,125 @@
+"""The Store screen's orders and analytics tabs over the demo shop: list and filter orders,
+open one, change its status, add a note; revenue chart and top products."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, OptionList, Select, Sparkline, Static, TabbedContent
+
+from service import order_notes, orders, store_settings
+from service.demo_catalog import seed_catalog
+from service.demo_orders import seed_orders
+from tui.app import ConsoleApp
+from tui.store.analytics import bar_chart
+from tui.store.orders import NoteModal, OrderModal, StatusModal, show
+
+
+def rows(widget, selector="DataTable"):
+    table = widget.query_one(selector, DataTable)
+    return [table.get_row_at(i) for i in range(table.row_count)]
+
+
+async def settle(pilot, times=10):
+    for _ in range(times):
+        await pilot.pause(0.05)
+
+
+async def open_tab(app, pilot, tab):
+    await pilot.press("5")
+    await settle(pilot)
+    app.screen.query_one("#store-tabs", TabbedContent).active = f"tab-{tab}"
+    await settle(pilot)
+    return app.screen.query_one(f"#store-{tab}")
+
+
+def test_bar_chart_scales_to_the_highest_value():
+    assert bar_chart([0, 4, 8], height=2) == ["  █", " ██"]
+    assert bar_chart([1, 2], height=1) == ["▄█"]
+    assert bar_chart([], height=2) == [" ", " "]
+
+
+async def test_orders_list_filter_detail_status_and_note(runtime):
+    ctx = runtime.ctx
+    await seed_catalog(ctx)
+    await seed_orders(ctx)
+    pending, total = await orders.list_orders(
+        ctx, orders.OrderFilters(statuses=("pending",), per_page=100)
+    )
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(170, 50)) as pilot:
+        tab = await open_tab(app, pilot, "orders")
+        listed = rows(tab, ".tab-table")
+        assert len(listed) == 100  # one page of the 150+ demo orders
+        assert {r[2] for r in listed} >= {"Completed", "Processing"}
+
+        tab.query_one("#order-status", Select).value = "pending"
+        await settle(pilot)
+        filtered = rows(tab, ".tab-table")
+        assert len(filtered) == total and {r[2] for r in filtered} == {"Pending payment"}
+
+        target = pending[0]
+        tab.query_one(".tab-search", Input).value = f"#{target['id']}"
+        await settle(pilot)
+        assert [r[0] for r in rows(tab, ".tab-table")] == [f"#{target['id']}"]
+        tab.query_one(".tab-table", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderModal)
+        lines = rows(app.screen, "#order-lines")
+        assert len(lines) == len(target["line_items"])
+        facts = str(app.screen.query_one("#order-facts", Static).render())
+        assert f"Order #{target['id']}" in facts and "Pending payment" in facts
+        totals = str(app.screen.query_one("#order-totals", Static).render())
+        assert show(target["total"], await store_settings.store_money(ctx)) in totals
+
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusModal)
+        options = app.screen.query_one(OptionList)
+        choices = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert choices == ["processing", "on-hold", "completed", "cancelled", "failed"]
+        options.highlighted = choices.index("cancelled")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderModal)
+        assert (await orders.get_order(ctx, target["id"]))["status"] == "cancelled"
+        notes = rows(app.screen, "#order-notes")
+        assert any("Pending payment to Cancelled" in str(n[3]) for n in notes)
+
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteModal)
+        app.screen.query_one("#note-text", Input).value = "با مشتری تماس گرفته شد"
+        await pilot.click("#add")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderModal)
+        saved = await order_notes.list_notes(ctx, target["id"])
+        assert saved[0]["note"] == "با مشتری تماس گرفته شد" and saved[0]["author"] == "Console"
+        assert "با مشتری تماس گرفته شد" in str(rows(app.screen, "#order-notes")[0][3])
+
+        await pilot.press("s")  # cancelled is final
+        await settle(pilot, 3)
+        assert isinstance(app.screen, OrderModal)
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def test_analytics_tab_draws_revenue_and_lists_top_products(runtime):
+    ctx = runtime.ctx
+    await seed_catalog(ctx)
+    await seed_orders(ctx)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(170, 50)) as pilot:
+        tab = await open_tab(app, pilot, "analytics")
+        summary = str(tab.query_one("#analytics-summary", Static).render())
+        assert "paid orders" in summary and "revenue" in summary
+        chart = str(tab.query_one("#analytics-chart", Static).render())
+        assert "revenue per day" in chart and "█" in chart
+        assert len(tab.query_one(Sparkline).data) == 30
+        top = rows(tab, ".tab-table")
+        assert 1 <= len(top) <= 10
+        units = [int(r[1]) for r in top]
+        assert units == sorted(units, reverse=True)
+
+        tab.query_one(Select).value = "7d"
+        await settle(pilot)
+        assert len(tab.query_one(Sparkline).data) == 7
