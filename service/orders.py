@@ -25,7 +25,8 @@ from service.order_input import ORDER_STATUSES, pricing_address, read_order
 from service.order_status import RELEASES_COUPONS, check_transition, enter_status, hold_coupon_uses
 from service.order_view import EDITABLE_STATUSES, address, item_rows, money_columns, render_order
 from service.orders_totals import ItemRequest, Priced, compute, coupon_error, require_in_stock
-from service.pricing import CouponVerdict, CustomerRef, normalise_code
+from service.pricing import CustomerRef
+from service.settings_shipping import rescale as _rescale
 from service.validation import db_int, db_ints, invalid_params
 from service.wc_errors import already_trashed, invalid_id
 from store import coupons as coupon_sql
@@ -135,6 +136,23 @@ async def order_stats(db: Store, customer_ids: list[int]) -> dict[int, OrderStat
 
 
 customers.set_order_stats_provider(order_stats)
+
+
+async def rescale(tx: Tx, old: int, new: int) -> None:
+    """Orders are kept at the store's precision like every price: a change of the
+    currency's decimals rescales their amounts (halves up)."""
+    items = await order_sql.rescale_money(tx, old, new)
+    await order_sql.set_item_taxes(
+        tx,
+        [
+            (json.dumps([[rid, _rescale(s, old, new), _rescale(t, old, new)] for rid, s, t in
+                         json.loads(row["taxes"])]), row["id"])
+            for row in items
+        ],
+    )  # fmt: skip
+
+
+store_settings.DECIMALS_RESCALERS.append(rescale)
 
 
 # -- pricing inside a write ----------------------------------------------------------------
@@ -285,10 +303,7 @@ async def update_order_in(
 ) -> None:
     """``update_order`` inside the caller's transaction; ``at`` (ISO UTC) dates the
     change instead of the clock (a payment confirmed later, the demo's history)."""
-    await _update_in(ctx, tx, await order_row(tx, order_id), data, at)
-
-
-async def _update_in(ctx: Context, tx: Tx, row: Any, data: Any, at: str | None = None) -> None:
+    row = await order_row(tx, order_id)
     if row["status"] == "trash":
         raise ServiceError(
             "woocommerce_rest_order_trashed",
@@ -378,47 +393,4 @@ async def delete_order(ctx: Context, order_id: int, force: bool = False) -> dict
         await order_sql.update_order(
             tx, order_id, {"status": "trash", "date_modified": iso(ctx.clock.now())}
         )
-    return await get_order(ctx, order_id)
-
-
-# -- the coupons of an order ---------------------------------------------------------------
-async def order_coupons(ctx: Context, order_id: int) -> list[dict[str, Any]]:
-    return (await get_order(ctx, order_id))["coupon_lines"]
-
-
-async def _coupon_codes(tx: Tx, order_id: int) -> list[str]:
-    items = await order_sql.items_of(tx, [order_id])
-    return [i["name"] for i in items if i["item_type"] == "coupon"]
-
-
-async def apply_coupon(ctx: Context, order_id: int, code: str) -> dict[str, Any]:
-    """Add ``code`` to a pending or on-hold order and price it again."""
-    wanted = normalise_code(code or "")
-    if not wanted:
-        raise coupon_error(CouponVerdict(False, "", 111, "Please enter a coupon code."))
-    async with ctx.store.transaction() as tx:
-        row = await order_row(tx, order_id)
-        codes = await _coupon_codes(tx, order_id)
-        if wanted in (normalise_code(c) for c in codes):
-            raise coupon_error(
-                CouponVerdict(
-                    False, wanted, 103, f'Coupon code "{wanted}" has already been applied.'
-                )
-            )
-        await _update_in(ctx, tx, row, {"coupon_lines": [{"code": c} for c in [*codes, code]]})
-    return await get_order(ctx, order_id)
-
-
-async def remove_coupon(ctx: Context, order_id: int, code: str) -> dict[str, Any]:
-    async with ctx.store.transaction() as tx:
-        row = await order_row(tx, order_id)
-        codes = await _coupon_codes(tx, order_id)
-        kept = [c for c in codes if normalise_code(c) != normalise_code(code)]
-        if len(kept) == len(codes):
-            raise ServiceError(
-                "woocommerce_rest_order_coupon_invalid_code",
-                f'Coupon "{code}" is not applied to order #{order_id}.',
-                404,
-            )
-        await _update_in(ctx, tx, row, {"coupon_lines": [{"code": c} for c in kept]})
     return await get_order(ctx, order_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import catalog, customers, order_notes, order_quotes, orders
+from service import catalog, customers, order_coupons, order_notes, order_quotes, orders
 from service.api.wc_common import (
     CAN_CREATE,
     CAN_DELETE,
@@ -201,16 +201,16 @@ async def add_note(req: RestRequest) -> RestResponse:
 
 
 async def list_order_coupons(req: RestRequest) -> list[dict[str, Any]]:
-    return await orders.order_coupons(req.ctx, url_id(req))
+    return await order_coupons.order_coupons(req.ctx, url_id(req))
 
 
 async def apply_order_coupon(req: RestRequest) -> dict[str, Any]:
-    order = await orders.apply_coupon(req.ctx, url_id(req), req.params.get("code") or "")
+    order = await order_coupons.apply_coupon(req.ctx, url_id(req), req.params.get("code") or "")
     return with_links(req, order, "/orders")
 
 
 async def remove_order_coupon(req: RestRequest) -> dict[str, Any]:
-    order = await orders.remove_coupon(req.ctx, url_id(req), req.url_params["code"])
+    order = await order_coupons.remove_coupon(req.ctx, url_id(req), req.url_params["code"])
     return with_links(req, order, "/orders")
 
 
