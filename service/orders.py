@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service import customers, store_settings
+from service import store_settings
 from service.clock import iso
 from service.customers import BILLING_FIELDS, SHIPPING_FIELDS, OrderStats
 from service.errors import ServiceError
@@ -130,12 +130,10 @@ async def order_row(db: Store | Tx, order_id: int) -> Any:
 
 
 async def order_stats(db: Store, customer_ids: list[int]) -> dict[int, OrderStats]:
-    """orders_count, total_spent and is_paying_customer for the customers capability."""
+    """orders_count, total_spent and is_paying_customer for the customers capability
+    (registered with customers.set_order_stats_provider by OrdersController)."""
     rows = await order_sql.customer_stats(db, customer_ids, sorted(PAID_STATUSES))
     return {r["customer_id"]: OrderStats(r["orders"], r["spent"], r["paid"] > 0) for r in rows}
-
-
-customers.set_order_stats_provider(order_stats)
 
 
 async def rescale(tx: Tx, old: int, new: int) -> None:
