@@ -72,10 +72,10 @@ async def enter_status(
     lines = [i for i in items if i["item_type"] == "line_item"]
     updates: dict[str, Any] = {"status": new, "date_modified": when}
     if new in PAID_STATUSES and not order["stock_reduced"]:
-        await _take_stock(tx, order["id"], lines, when)
+        await _move_stock(tx, order["id"], lines, when, take=True)
         updates["stock_reduced"] = 1
     elif new in RESTOCK_STATUSES and order["stock_reduced"]:
-        await _return_stock(tx, order["id"], lines, when)
+        await _move_stock(tx, order["id"], lines, when, take=False)
         updates["stock_reduced"] = 0
     if new in PAID_STATUSES and not order["date_paid"]:
         updates["date_paid"] = when
@@ -112,9 +112,12 @@ async def enter_status(
     )
 
 
-async def _take_stock(tx: Tx, order_id: int, lines: list[Any], when: str) -> None:
+async def _move_stock(tx: Tx, order_id: int, lines: list[Any], when: str, *, take: bool) -> None:
+    """Take the lines' units from stock (counting them sold), or give them back. A
+    product since deleted or trashed is left alone."""
     now = parse_iso(when)
     assert now is not None
+    sign = -1 if take else 1
     changes = []
     for line in lines:
         product_id, variation_id, quantity = (
@@ -123,34 +126,19 @@ async def _take_stock(tx: Tx, order_id: int, lines: list[Any], when: str) -> Non
         try:
             item = await sellable_item(tx, product_id, variation_id, now=now)
         except ServiceError:
-            continue  # the product is gone: nothing to take stock from
-        if item.manage_stock and item.backorders == "no" and (item.stock_quantity or 0) < quantity:
-            raise stock_error(item, quantity)
-        left = await change_stock(tx, product_id, variation_id, -quantity, now=now)
-        await record_sale(tx, product_id, variation_id, quantity)
-        if left is not None:
-            changes.append(f"{item.name} ({left + quantity}→{left})")
-    if changes:
-        await add_system_note(tx, order_id, f"Stock levels reduced: {', '.join(changes)}", when)
-
-
-async def _return_stock(tx: Tx, order_id: int, lines: list[Any], when: str) -> None:
-    now = parse_iso(when)
-    assert now is not None
-    changes = []
-    for line in lines:
-        product_id, variation_id, quantity = (
-            line["product_id"], line["variation_id"], line["quantity"],
-        )  # fmt: skip
-        try:
-            left = await change_stock(tx, product_id, variation_id, quantity, now=now)
-        except ServiceError:
             continue
-        await record_sale(tx, product_id, variation_id, -quantity)
+        short = (
+            item.manage_stock and item.backorders == "no" and (item.stock_quantity or 0) < quantity
+        )
+        if take and short:
+            raise stock_error(item, quantity)
+        left = await change_stock(tx, product_id, variation_id, sign * quantity, now=now)
+        await record_sale(tx, product_id, variation_id, -sign * quantity)
         if left is not None:
-            changes.append(f"{line['name']} ({left - quantity}→{left})")
+            changes.append(f"{line['name']} ({left - sign * quantity}→{left})")
     if changes:
-        await add_system_note(tx, order_id, f"Stock levels increased: {', '.join(changes)}", when)
+        verb = "reduced" if take else "increased"
+        await add_system_note(tx, order_id, f"Stock levels {verb}: {', '.join(changes)}", when)
 
 
 async def hold_coupon_uses(tx: Tx, order: Any, items: list[Any], when: str) -> None:
