@@ -56,3 +56,19 @@ async def test_browse_products_variations_categories_and_customers(runtime):
         customers = rows(app.screen.query_one("#store-customers"), ".tab-table")
         assert len(customers) >= 25
         assert all("@" in r[2] for r in customers)
+
+
+async def test_brackets_switch_tabs_and_focus_the_table(runtime):
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        tabs = app.screen.query_one("#store-tabs", TabbedContent)
+        assert tabs.active == "tab-products"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert tabs.active == "tab-categories"
+        assert app.focused is app.screen.query_one("#store-categories .tab-table")
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert tabs.active == tabs.query("TabPane").last().id

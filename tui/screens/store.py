@@ -28,6 +28,8 @@ class StoreScreen(ConsoleScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="store.search"),
         Binding("ctrl+r", "reload", "Reload", id="store.reload"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="store.prev_tab"),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="store.next_tab"),
     ]
 
     def __init__(self) -> None:
@@ -44,6 +46,12 @@ class StoreScreen(ConsoleScreen):
     def _active_tab(self):
         pane = self.query_one("#store-tabs", TabbedContent).active_pane
         return pane.children[0] if pane and pane.children else None
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one("#store-tabs", TabbedContent)
+        ids = [f"tab-{tab_id}" for tab_id, _, _ in STORE_TABS]
+        current = ids.index(tabs.active) if tabs.active in ids else 0
+        tabs.active = ids[(current + step) % len(ids)]
 
     def action_search(self) -> None:
         tab = self._active_tab()
