@@ -2,8 +2,7 @@
 profile (username, names, billing and shipping addresses), in WooCommerce REST v3's shape.
 
 Staff accounts are not customers: the customer routes answer 404 for them.
-``orders_count``, ``total_spent`` and ``is_paying_customer`` come from the orders
-capability through ``set_order_stats_provider``; until it registers one they are 0.
+``orders_count``, ``total_spent`` and ``is_paying_customer`` are read from the orders.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +20,12 @@ from service import accounts, passwords, store_settings
 from service.catalog_rules import wc_date
 from service.clock import iso
 from service.errors import ServiceError
+from service.order_hooks import PAID_STATUSES
 from service.pricing.money import format_amount
 from service.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
 from service.wc_errors import cannot_delete, invalid_id, trash_not_supported
 from store import customers as customer_sql
+from store import orders as order_sql
 from store import users as user_sql
 from store.customers import CustomerQuery
 from store.db import Store, Tx
@@ -50,16 +50,6 @@ class OrderStats:
     is_paying_customer: bool = False
 
 
-OrderStatsProvider = Callable[[Store, list[int]], Awaitable[dict[int, OrderStats]]]
-_order_stats: OrderStatsProvider | None = None
-
-
-def set_order_stats_provider(provider: OrderStatsProvider | None) -> None:
-    """The orders capability registers how to count a customer's orders and spend."""
-    global _order_stats
-    _order_stats = provider
-
-
 @dataclass
 class CustomerFilters:
     page: int = 1
@@ -73,6 +63,12 @@ class CustomerFilters:
     order: str = "asc"
 
 
+async def _order_stats(db: Store, customer_ids: list[int]) -> dict[int, OrderStats]:
+    """orders_count, total_spent and is_paying_customer, from the orders' rows."""
+    rows = await order_sql.customer_stats(db, customer_ids, sorted(PAID_STATUSES))
+    return {r["customer_id"]: OrderStats(r["orders"], r["spent"], r["paid"] > 0) for r in rows}
+
+
 def _not_found() -> ServiceError:
     return invalid_id("woocommerce_rest_invalid_id", "Invalid resource ID.")
 
@@ -80,7 +76,7 @@ def _not_found() -> ServiceError:
 # -- reads -------------------------------------------------------------------------------
 async def _render(ctx: Context, rows: list[Any]) -> list[dict[str, Any]]:
     ids = [row["id"] for row in rows]
-    stats = await _order_stats(ctx.store, ids) if _order_stats and ids else {}
+    stats = await _order_stats(ctx.store, ids) if ids else {}
     decimals = await store_settings.decimals(ctx)
     return [_customer_dict(row, stats.get(row["id"], OrderStats()), decimals) for row in rows]
 

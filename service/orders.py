@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from service import store_settings
 from service.clock import iso
-from service.customers import BILLING_FIELDS, SHIPPING_FIELDS, OrderStats
+from service.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.errors import ServiceError
-from service.order_hooks import PAID_STATUSES
 from service.order_input import ORDER_STATUSES, pricing_address, read_order
 from service.order_status import RELEASES_COUPONS, check_transition, enter_status, hold_coupon_uses
 from service.order_view import EDITABLE_STATUSES, address, item_rows, money_columns, render_order
@@ -127,13 +126,6 @@ async def order_row(db: Store | Tx, order_id: int) -> Any:
     if row is None:
         raise _not_found()
     return row
-
-
-async def order_stats(db: Store, customer_ids: list[int]) -> dict[int, OrderStats]:
-    """orders_count, total_spent and is_paying_customer for the customers capability
-    (registered with customers.set_order_stats_provider by OrdersController)."""
-    rows = await order_sql.customer_stats(db, customer_ids, sorted(PAID_STATUSES))
-    return {r["customer_id"]: OrderStats(r["orders"], r["spent"], r["paid"] > 0) for r in rows}
 
 
 async def rescale(tx: Tx, old: int, new: int) -> None:

@@ -215,10 +215,6 @@ async def remove_order_coupon(req: RestRequest) -> dict[str, Any]:
 
 
 def register(registry: RouteRegistry) -> None:
-    # Customers' orders_count/total_spent come from orders; wired with the controllers so
-    # every assembled app (API and console alike) has it.
-    customers.set_order_stats_provider(orders.order_stats)
-
     def route(path: str, *endpoints: Endpoint) -> None:
         registry.register(NAMESPACE, path, list(endpoints), owner=OWNER)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from service import customers
-from service.customers import OrderStats
 
 BASE = "/wp-json/woonoow/v1"
 BILLING = {
@@ -221,21 +220,6 @@ async def test_list_search_order_and_pagination(client, ctx, manager, customer):
     assert (await resp.json())[0]["first_name"] == "Mina"
     resp = await client.get(f"{BASE}/customers?per_page=0", headers=manager.auth)
     assert resp.status == 400
-
-
-async def test_order_stats_come_from_the_orders_provider(client, manager, customer):
-    async def provider(store, ids):
-        return {customer.user.id: OrderStats(3, 12345, True)}
-
-    customers.set_order_stats_provider(provider)
-    try:
-        resp = await client.get(f"{BASE}/customers/{customer.user.id}", headers=manager.auth)
-        body = await resp.json()
-    finally:
-        customers.set_order_stats_provider(None)
-    assert body["orders_count"] == 3
-    assert body["total_spent"] == "123.45"
-    assert body["is_paying_customer"] is True
 
 
 ROUTES = [
