@@ -22,7 +22,15 @@ from service.clock import iso
 from service.errors import ServiceError
 from service.order_hooks import PAID_STATUSES
 from service.pricing.money import format_amount
-from service.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
+from service.validation import (
+    MISSING,
+    Payload,
+    db_int,
+    db_ints,
+    invalid_params,
+    present,
+    read_address,
+)
 from service.wc_errors import cannot_delete, invalid_id, trash_not_supported
 from store import customers as customer_sql
 from store import orders as order_sql
@@ -176,8 +184,8 @@ def _read(data: Any, creating: bool) -> dict[str, Any]:
         "last_name": p.text("last_name", max_length=100),
         "username": p.text("username", max_length=60),
         "password": _password(p),
-        "billing": _address_input(p, "billing", BILLING_FIELDS),
-        "shipping": _address_input(p, "shipping", SHIPPING_FIELDS),
+        "billing": read_address(p, "billing", BILLING_FIELDS),
+        "shipping": read_address(p, "shipping", SHIPPING_FIELDS),
     }
     if creating and not p.has("email"):
         p.fail("email", "email is required.")
@@ -197,22 +205,6 @@ def _password(p: Payload) -> Any:
     if len(value) > 4096:
         return p.fail("password", "password is too long.")
     return value
-
-
-def _address_input(p: Payload, key: str, fields: tuple[str, ...]) -> Any:
-    child = p.child(key)
-    if child is None:
-        return MISSING
-    values = {f: child.text(f, max_length=200) for f in fields}
-    if "email" in fields:
-        values["email"] = child.email("email", allow_empty=True)
-    country = values["country"]
-    if country not in (MISSING, ""):
-        if re.fullmatch(r"[A-Za-z]{2}", country):
-            values["country"] = country.upper()
-        else:
-            child.fail("country", f"{child.name('country')} must be a two-letter country code.")
-    return present(values)
 
 
 def _display_name(first: str, last: str, username: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from service.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.orders_totals import ItemRequest
 from service.pricing import Address
-from service.validation import MISSING, Payload, present
+from service.validation import MISSING, Payload, present, read_address
 
 ORDER_STATUSES = (
     "pending",
@@ -35,8 +35,8 @@ def read_order(data: Any, *, currency: str) -> dict[str, Any]:
         "status": p.choice("status", ORDER_STATUSES),
         "set_paid": p.boolean("set_paid"),
         "customer_id": p.integer("customer_id", minimum=0),
-        "billing": _address(p, "billing", BILLING_FIELDS),
-        "shipping": _address(p, "shipping", SHIPPING_FIELDS),
+        "billing": read_address(p, "billing", BILLING_FIELDS, state_code=True),
+        "shipping": read_address(p, "shipping", SHIPPING_FIELDS, state_code=True),
         "payment_method": p.text("payment_method", max_length=100),
         "payment_method_title": p.text("payment_method_title", max_length=200),
         "transaction_id": p.text("transaction_id", max_length=200),
@@ -52,24 +52,6 @@ def read_order(data: Any, *, currency: str) -> dict[str, Any]:
     if fees not in (MISSING, None, []):
         p.fail("fee_lines", "fee_lines: fees are not supported; use a coupon for a discount.")
     p.check()
-    return present(values)
-
-
-def _address(p: Payload, key: str, fields: tuple[str, ...]) -> Any:
-    child = p.child(key)
-    if child is None:
-        return MISSING
-    values = {f: child.text(f, max_length=200) for f in fields}
-    if "email" in fields:
-        values["email"] = child.email("email", allow_empty=True)
-    country = values["country"]
-    if country not in (MISSING, ""):
-        if _COUNTRY.match(country):
-            values["country"] = country.upper()
-        else:
-            child.fail("country", f"{child.name('country')} must be a two-letter country code.")
-    if values["state"] not in (MISSING, ""):
-        values["state"] = values["state"].upper()
     return present(values)
 
 

@@ -271,3 +271,27 @@ def db_ints(values: Collection[int]) -> tuple[int, ...]:
 def present(values: Mapping[str, Any]) -> dict[str, Any]:
     """Drop the MISSING entries of a dict of reads."""
     return {k: v for k, v in values.items() if v is not MISSING}
+
+
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+
+
+def read_address(p: Payload, key: str, fields: tuple[str, ...], *, state_code: bool = False) -> Any:
+    """A WooCommerce billing or shipping address under ``key`` (MISSING when absent):
+    text fields up to 200 characters, a valid email if the fields have one, a two-letter
+    country code (upper-cased); ``state_code`` upper-cases the state too, for tax rules."""
+    child = p.child(key)
+    if child is None:
+        return MISSING
+    values = {f: child.text(f, max_length=200) for f in fields}
+    if "email" in fields:
+        values["email"] = child.email("email", allow_empty=True)
+    country = values["country"]
+    if country not in (MISSING, ""):
+        if _COUNTRY.fullmatch(country):
+            values["country"] = country.upper()
+        else:
+            child.fail("country", f"{child.name('country')} must be a two-letter country code.")
+    if state_code and values.get("state") not in (MISSING, "", None):
+        values["state"] = values["state"].upper()
+    return present(values)
