@@ -89,8 +89,9 @@ def run_wrk(
     p = {k: _ms(*re.fullmatch(r"([\d.]+)(\w+)", v).groups()) for k, v in lat.items()}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))
-    return Result(rps, p.get("50", 0.0), p.get("99", 0.0), int(errors.group(1)) if errors else 0,
-                  total)
+    return Result(
+        rps, p.get("50", 0.0), p.get("99", 0.0), int(errors.group(1)) if errors else 0, total
+    )
 
 
 @dataclass
@@ -180,9 +181,11 @@ def _me(sk: Shopkeep, _: Path):
 
 def _integration_token(sk: Shopkeep) -> str:
     if "token" not in sk.extras:
-        issued = http_json(f"{sk.url}/api/v1/integrations/tokens/generate/",
-                           {"name": "bench", "integration_type": "woocommerce"},
-                           {"Authorization": f"Bearer {sk.access}", "Accept-Language": "en"})
+        issued = http_json(
+            f"{sk.url}/api/v1/integrations/tokens/generate/",
+            {"name": "bench", "integration_type": "woocommerce"},
+            {"Authorization": f"Bearer {sk.access}", "Accept-Language": "en"},
+        )
         sk.extras["token"] = issued["token"]
     return sk.extras["token"]
 
@@ -240,8 +243,7 @@ CASES: list[Case] = [
     Case("namespace-index", "GET /wp-json/woonoow/v1 (namespace index)", "-", 32, _namespace_index),
     Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.5", 32, _me),
     Case("health", "token-authenticated GET woocommerce/health/", "0.5", 32, _health),
-    Case("webhook", "POST woocommerce/webhook/ product updates, 32 clients", "0.1", 32,
-         _webhook),
+    Case("webhook", "POST woocommerce/webhook/ product updates, 32 clients", "0.1", 32, _webhook),
 ]
 
 

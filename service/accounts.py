@@ -307,8 +307,13 @@ async def authenticate_app_password(ctx: Context, login: str, password: str) -> 
 
 
 CONSOLE_ACTOR = User(
-    id=0, email="console@localhost", display_name="Console", role="administrator",
-    is_active=True, token_version=0, created_at="",
+    id=0,
+    email="console@localhost",
+    display_name="Console",
+    role="administrator",
+    is_active=True,
+    token_version=0,
+    created_at="",
 )
 """Who the admin console acts as: whoever can open the console can open the database,
 so it has an administrator's authority; records name the real owner it acts for."""
