@@ -15,11 +15,10 @@ from service.api.wc_common import (
     NAMESPACE,
     collection_args,
     context_arg,
-    created,
     force_arg,
     id_arg,
+    item_handlers,
     paginated,
-    url_id,
     with_links,
 )
 from service.http.registry import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint, RouteRegistry
@@ -98,22 +97,13 @@ async def list_coupons(req: RestRequest) -> RestResponse:
     return paginated(req, linked, total, collection="/coupons")
 
 
-async def create_coupon(req: RestRequest) -> RestResponse:
-    return created(req, await coupons.create_coupon(req.ctx, req.params), "/coupons")
-
-
-async def get_coupon(req: RestRequest) -> dict[str, Any]:
-    return with_links(req, await coupons.get_coupon(req.ctx, url_id(req)), "/coupons")
-
-
-async def update_coupon(req: RestRequest) -> dict[str, Any]:
-    coupon = await coupons.update_coupon(req.ctx, url_id(req), req.params)
-    return with_links(req, coupon, "/coupons")
-
-
-async def delete_coupon(req: RestRequest) -> dict[str, Any]:
-    coupon = await coupons.delete_coupon(req.ctx, url_id(req), req.params["force"])
-    return with_links(req, coupon, "/coupons")
+COUPON = item_handlers(
+    "/coupons",
+    create=coupons.create_coupon,
+    get=coupons.get_coupon,
+    update=coupons.update_coupon,
+    delete=coupons.delete_coupon,
+)
 
 
 def register(registry: RouteRegistry) -> None:
@@ -123,17 +113,17 @@ def register(registry: RouteRegistry) -> None:
     route(
         "/coupons",
         Endpoint(READABLE, list_coupons, CAN_LIST, LIST_ARGS, "List coupons"),
-        Endpoint(CREATABLE, create_coupon, CAN_CREATE, _write_args(True), "Create a coupon"),
+        Endpoint(CREATABLE, COUPON.create, CAN_CREATE, _write_args(True), "Create a coupon"),
     )
     route(
         r"/coupons/(?P<id>[\d]+)",
-        Endpoint(READABLE, get_coupon, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a coupon"),
+        Endpoint(READABLE, COUPON.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a coupon"),
         Endpoint(
-            EDITABLE, update_coupon, CAN_EDIT, {**id_arg(), **_write_args(False)}, "Update a coupon"
+            EDITABLE, COUPON.update, CAN_EDIT, {**id_arg(), **_write_args(False)}, "Update a coupon"
         ),
         Endpoint(
             DELETABLE,
-            delete_coupon,
+            COUPON.delete,
             CAN_DELETE,
             {**id_arg(), **force_arg()},
             "Trash or delete a coupon",

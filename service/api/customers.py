@@ -14,11 +14,10 @@ from service.api.wc_common import (
     NAMESPACE,
     collection_args,
     context_arg,
-    created,
     force_arg,
     id_arg,
+    item_handlers,
     paginated,
-    url_id,
     with_links,
 )
 from service.http.registry import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint, RouteRegistry
@@ -81,22 +80,13 @@ async def list_customers(req: RestRequest) -> RestResponse:
     return paginated(req, linked, total, collection="/customers")
 
 
-async def create_customer(req: RestRequest) -> RestResponse:
-    return created(req, await customers.create_customer(req.ctx, req.params), "/customers")
-
-
-async def get_customer(req: RestRequest) -> dict[str, Any]:
-    return with_links(req, await customers.get_customer(req.ctx, url_id(req)), "/customers")
-
-
-async def update_customer(req: RestRequest) -> dict[str, Any]:
-    customer = await customers.update_customer(req.ctx, url_id(req), req.params)
-    return with_links(req, customer, "/customers")
-
-
-async def delete_customer(req: RestRequest) -> dict[str, Any]:
-    customer = await customers.delete_customer(req.ctx, url_id(req), req.params["force"])
-    return with_links(req, customer, "/customers")
+CUSTOMER = item_handlers(
+    "/customers",
+    create=customers.create_customer,
+    get=customers.get_customer,
+    update=customers.update_customer,
+    delete=customers.delete_customer,
+)
 
 
 def register(registry: RouteRegistry) -> None:
@@ -106,7 +96,7 @@ def register(registry: RouteRegistry) -> None:
         [
             Endpoint(READABLE, list_customers, CAN_LIST, LIST_ARGS, "List customers"),
             Endpoint(
-                CREATABLE, create_customer, CAN_CREATE, _write_args(True), "Create a customer"
+                CREATABLE, CUSTOMER.create, CAN_CREATE, _write_args(True), "Create a customer"
             ),
         ],
         owner=OWNER,
@@ -121,18 +111,18 @@ def register(registry: RouteRegistry) -> None:
         r"/customers/(?P<id>[\d]+)",
         [
             Endpoint(
-                READABLE, get_customer, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a customer"
+                READABLE, CUSTOMER.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a customer"
             ),
             Endpoint(
                 EDITABLE,
-                update_customer,
+                CUSTOMER.update,
                 CAN_EDIT,
                 {**id_arg(), **_write_args(False)},
                 "Update a customer",
             ),
             Endpoint(
                 DELETABLE,
-                delete_customer,
+                CUSTOMER.delete,
                 CAN_DELETE,
                 delete_args,
                 "Delete a customer (force=true)",

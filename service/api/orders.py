@@ -21,6 +21,7 @@ from service.api.wc_common import (
     created,
     force_arg,
     id_arg,
+    item_handlers,
     paginated,
     url_id,
     with_links,
@@ -159,24 +160,6 @@ async def list_orders(req: RestRequest) -> RestResponse:
     )
 
 
-async def create_order(req: RestRequest) -> RestResponse:
-    return created(req, await orders.create_order(req.ctx, req.params), "/orders")
-
-
-async def get_order(req: RestRequest) -> dict[str, Any]:
-    return with_links(req, await orders.get_order(req.ctx, url_id(req)), "/orders")
-
-
-async def update_order(req: RestRequest) -> dict[str, Any]:
-    order = await orders.update_order(req.ctx, url_id(req), req.params)
-    return with_links(req, order, "/orders")
-
-
-async def delete_order(req: RestRequest) -> dict[str, Any]:
-    order = await orders.delete_order(req.ctx, url_id(req), req.params["force"])
-    return with_links(req, order, "/orders")
-
-
 async def preview_order(req: RestRequest) -> dict[str, Any]:
     return await order_quotes.preview_order(req.ctx, req.params)
 
@@ -214,6 +197,15 @@ async def remove_order_coupon(req: RestRequest) -> dict[str, Any]:
     return with_links(req, order, "/orders")
 
 
+ORDER = item_handlers(
+    "/orders",
+    create=orders.create_order,
+    get=orders.get_order,
+    update=orders.update_order,
+    delete=orders.delete_order,
+)
+
+
 def register(registry: RouteRegistry) -> None:
     def route(path: str, *endpoints: Endpoint) -> None:
         registry.register(NAMESPACE, path, list(endpoints), owner=OWNER)
@@ -241,7 +233,7 @@ def register(registry: RouteRegistry) -> None:
     route(
         "/orders",
         Endpoint(READABLE, list_orders, CAN_LIST, LIST_ARGS, "List orders"),
-        Endpoint(CREATABLE, create_order, CAN_CREATE, WRITE_ARGS, "Create an order"),
+        Endpoint(CREATABLE, ORDER.create, CAN_CREATE, WRITE_ARGS, "Create an order"),
     )
     route(
         "/orders/preview",
@@ -263,10 +255,10 @@ def register(registry: RouteRegistry) -> None:
     )
     route(
         r"/orders/(?P<id>[\d]+)",
-        Endpoint(READABLE, get_order, CAN_VIEW, {**id_arg(), **context_arg()}, "Get an order"),
-        Endpoint(EDITABLE, update_order, CAN_EDIT, {**id_arg(), **WRITE_ARGS}, "Update an order"),
+        Endpoint(READABLE, ORDER.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get an order"),
+        Endpoint(EDITABLE, ORDER.update, CAN_EDIT, {**id_arg(), **WRITE_ARGS}, "Update an order"),
         Endpoint(
-            DELETABLE, delete_order, CAN_DELETE, {**id_arg(), **force_arg()}, "Trash or delete"
+            DELETABLE, ORDER.delete, CAN_DELETE, {**id_arg(), **force_arg()}, "Trash or delete"
         ),
     )
     route(

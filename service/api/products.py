@@ -18,8 +18,8 @@ from service.api.wc_common import (
     force_arg,
     id_arg,
     id_list,
+    item_handlers,
     paginated,
-    url_id,
     with_links,
 )
 from service.catalog_rules import (
@@ -261,25 +261,6 @@ async def list_products(req: RestRequest) -> RestResponse:
     )
 
 
-async def create_product(req: RestRequest) -> RestResponse:
-    product = await catalog.create_product(req.ctx, req.params)
-    return created(req, product, "/products")
-
-
-async def get_product(req: RestRequest) -> dict[str, Any]:
-    return with_links(req, await catalog.get_product(req.ctx, url_id(req)), "/products")
-
-
-async def update_product(req: RestRequest) -> dict[str, Any]:
-    product = await catalog.update_product(req.ctx, url_id(req), req.params)
-    return with_links(req, product, "/products")
-
-
-async def delete_product(req: RestRequest) -> dict[str, Any]:
-    product = await catalog.delete_product(req.ctx, url_id(req), req.params["force"])
-    return with_links(req, product, "/products")
-
-
 # -- categories, tags, attributes -------------------------------------------------------
 def _term_filters(req: RestRequest) -> catalog.TermFilters:
     p = req.params
@@ -329,6 +310,15 @@ async def list_attributes(req: RestRequest) -> list[dict[str, Any]]:
     return [with_links(req, a, "/products/attributes", has_item_route=False) for a in attributes]
 
 
+PRODUCT = item_handlers(
+    "/products",
+    create=catalog.create_product,
+    get=catalog.get_product,
+    update=catalog.update_product,
+    delete=catalog.delete_product,
+)
+
+
 def register(registry: RouteRegistry) -> None:
     def route(path: str, *endpoints: Endpoint) -> None:
         registry.register(NAMESPACE, path, list(endpoints), owner=OWNER)
@@ -336,21 +326,21 @@ def register(registry: RouteRegistry) -> None:
     route(
         "/products",
         Endpoint(READABLE, list_products, CAN_LIST, LIST_ARGS, "List products"),
-        Endpoint(CREATABLE, create_product, CAN_CREATE, _write_args(True), "Create a product"),
+        Endpoint(CREATABLE, PRODUCT.create, CAN_CREATE, _write_args(True), "Create a product"),
     )
     route(
         r"/products/(?P<id>[\d]+)",
-        Endpoint(READABLE, get_product, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a product"),
+        Endpoint(READABLE, PRODUCT.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a product"),
         Endpoint(
             EDITABLE,
-            update_product,
+            PRODUCT.update,
             CAN_EDIT,
             {**id_arg(), **_write_args(False)},
             "Update a product",
         ),
         Endpoint(
             DELETABLE,
-            delete_product,
+            PRODUCT.delete,
             CAN_DELETE,
             {**id_arg(), **force_arg()},
             "Trash or delete a product",

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -185,3 +187,38 @@ def created(
     headers = {"Location": rest_url(req, f"{collection}/{item['id']}")} if has_item_route else {}
     body = with_links(req, item, collection, has_item_route=has_item_route)
     return RestResponse(body, 201, headers)
+
+
+@dataclass(frozen=True)
+class ItemHandlers:
+    create: Callable[[RestRequest], Awaitable[RestResponse]]
+    get: Callable[[RestRequest], Awaitable[dict[str, Any]]]
+    update: Callable[[RestRequest], Awaitable[dict[str, Any]]]
+    delete: Callable[[RestRequest], Awaitable[dict[str, Any]]]
+
+
+def item_handlers(
+    collection: str,
+    *,
+    create: Callable[[Any, Any], Awaitable[dict[str, Any]]],
+    get: Callable[[Any, int], Awaitable[dict[str, Any]]],
+    update: Callable[[Any, int, Any], Awaitable[dict[str, Any]]],
+    delete: Callable[[Any, int, bool], Awaitable[dict[str, Any]]],
+) -> ItemHandlers:
+    """The create/get/update/delete handlers of a WooCommerce resource whose service
+    functions take (ctx, data), (ctx, id), (ctx, id, data) and (ctx, id, force)."""
+
+    async def create_item(req: RestRequest) -> RestResponse:
+        return created(req, await create(req.ctx, req.params), collection)
+
+    async def get_item(req: RestRequest) -> dict[str, Any]:
+        return with_links(req, await get(req.ctx, url_id(req)), collection)
+
+    async def update_item(req: RestRequest) -> dict[str, Any]:
+        return with_links(req, await update(req.ctx, url_id(req), req.params), collection)
+
+    async def delete_item(req: RestRequest) -> dict[str, Any]:
+        item = await delete(req.ctx, url_id(req), req.params["force"])
+        return with_links(req, item, collection)
+
+    return ItemHandlers(create_item, get_item, update_item, delete_item)
