@@ -56,6 +56,15 @@ class ServerProcess:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout=timeout)
 
+    def kill_if_running(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+
+
+# Every server started, so a fixture can kill what a failing test left running.
+STARTED: list[ServerProcess] = []
+
 
 def start_server(db: Path, *extra: str, timeout: float = 15) -> ServerProcess:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -78,6 +87,8 @@ def start_server(db: Path, *extra: str, timeout: float = 15) -> ServerProcess:
         lines.append(line.rstrip("\n"))
         m = re.fullmatch(r"listening on (http://\S+)", line.strip())
         if m:
-            return ServerProcess(proc, m.group(1), lines)
+            server = ServerProcess(proc, m.group(1), lines)
+            STARTED.append(server)
+            return server
     proc.kill()
     raise AssertionError(f"server did not start: {lines}")
