@@ -190,3 +190,25 @@ def test_every_subcommand_has_help():
     ):
         result = run(*args)
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_no_subcommand_without_a_terminal_serves(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "--port", "0", "--db", str(tmp_path / "n.db")],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline().strip()
+        assert line.startswith("listening on http://127.0.0.1:")
+        status, _ = get(line.split()[-1] + "/wp-json/")
+        assert status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
