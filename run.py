@@ -8,7 +8,7 @@ import getpass
 import logging
 import sys
 
-from service.config import Settings, env_defaults
+from service.common.config import Settings, env_defaults
 
 COMMANDS = ("console", "serve", "users", "routes")
 
@@ -160,7 +160,7 @@ def fail(message: str, code: int = 1) -> int:
 
 
 async def cmd_serve(settings: Settings) -> int:
-    from service.runtime import Runtime
+    from service.app.runtime import Runtime
 
     runtime = Runtime(settings)
     try:
@@ -177,7 +177,7 @@ async def cmd_serve(settings: Settings) -> int:
 
 
 async def cmd_console(settings: Settings, with_api: bool) -> int:
-    from service.runtime import Runtime, StartupError
+    from service.app.runtime import Runtime, StartupError
     from tui.app import ConsoleApp
 
     runtime = Runtime(settings)
@@ -198,8 +198,8 @@ async def cmd_console(settings: Settings, with_api: bool) -> int:
 
 
 async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
-    from service import accounts
-    from service.context import Context
+    from service.accounts import users as accounts
+    from service.app.context import Context
 
     ctx = await Context.open(settings)
     try:
@@ -232,7 +232,7 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_routes(args: argparse.Namespace) -> int:
-    from service import route_inspection
+    from service.routes import inspection as route_inspection
 
     text, code = route_inspection.run_cli(args)
     if text:
@@ -247,9 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "routes":
         return cmd_routes(args)
 
-    from service.errors import ServiceError
-    from service.logs import setup_logging
-    from service.runtime import StartupError
+    from service.app.runtime import StartupError
+    from service.common.errors import ServiceError
+    from service.common.logs import setup_logging
     from store.db import StoreError
 
     try:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from routecheck_bench import generate
 
 from service.http.registry import Endpoint, RouteRegistry
-from service.routecheck.overlap import example_path
+from service.routes.overlap import example_path
 
 
 async def _noop(req):

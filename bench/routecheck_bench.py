@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.routecheck import fsmcheck, overlap, regexes, segments
-from service.routecheck.checker import check_routes
-from service.routecheck.model import RouteSpec
+from service.routes import fsmcheck, overlap, regexes, segments
+from service.routes.checker import check_routes
+from service.routes.model import RouteSpec
 
 VENDORS = [
     "acme-shop", "beta-pay", "shipfast", "loyalty-pro", "bookly", "tax-wise", "wc-bookings",

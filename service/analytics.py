@@ -21,16 +21,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from service import store_settings
-from service.clock import iso
-from service.order_hooks import PAID_STATUSES
-from service.order_input import ORDER_STATUSES
+from service.common.clock import iso
+from service.common.validation import Payload, invalid_params
+from service.orders.events import PAID_STATUSES
+from service.orders.input import ORDER_STATUSES
 from service.pricing import format_amount, round_half_up
-from service.validation import Payload, invalid_params
+from service.settings import shop_settings as store_settings
 from store import analytics as sql
 
 if TYPE_CHECKING:
-    from service.context import Context
+    from service.app.context import Context
 
 PERIODS = ("7d", "30d", "90d", "12m")
 INTERVALS = ("day", "week", "month")

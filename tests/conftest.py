@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from support import Account, make_account
 
-from service.clock import Clock
-from service.config import Settings
-from service.context import Context
-from service.http.app import build_registry, create_app
+from service.app.assembly import build_registry, create_app
+from service.app.context import Context
+from service.common.clock import Clock
+from service.common.config import Settings
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import catalog, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.context import Context
+from service import catalog
+from service.accounts.users import CONSOLE_ACTOR
+from service.app.context import Context
+from service.licensing import admin as licenses
 
 BASE = "/wp-json/woonoow/v1"
 

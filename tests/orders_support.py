@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import catalog, coupons, store_settings
-from service.context import Context
+from service import catalog
+from service.app.context import Context
+from service.orders import coupons
+from service.settings import shop_settings as store_settings
 
 BASE = "/wp-json/woonoow/v1"
 US = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "country": "US",

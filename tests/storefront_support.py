@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import catalog, store_settings
-from service.context import Context
+from service import catalog
+from service.app.context import Context
+from service.settings import shop_settings as store_settings
 
 W = "/wp-json/woonoow/v1"
 
@@ -76,7 +77,7 @@ async def variable(
 
 
 async def coupon(ctx: Context, code: str, **fields: Any) -> dict[str, Any]:
-    from service import coupons  # the orders capability's
+    from service.orders import coupons
 
     data = {"code": code, "discount_type": "percent", "amount": "10", **fields}
     return await coupons.create_coupon(ctx, data)

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import accounts
-from service.context import Context
+from service.accounts import users as accounts
+from service.app.context import Context
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

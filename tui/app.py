@@ -14,7 +14,7 @@ from tui.screens import SCREENS
 from tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
-    from service.runtime import Runtime
+    from service.app.runtime import Runtime
 
 
 class ConsoleApp(App[None]):

@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.api import (
-    account,
-    analytics,
-    cart,
-    coupons,
-    customers,
-    hooks,
-    integrations,
-    licenses,
-    orders,
-    platform_auth,
-    products,
-    settings,
-    shop,
-    web_knowledge,
-    woocommerce_sync,
-)
+from service.api import analytics, settings
+from service.api import catalog as products
+from service.api import licensing as licenses
+from service.api.accounts import auth as platform_auth
+from service.api.accounts import customers
+from service.api.integrations import knowledge as web_knowledge
+from service.api.integrations import sync as woocommerce_sync
+from service.api.integrations import tokens as integrations
+from service.api.orders import coupons, orders
+from service.api.storefront import account, cart, hooks, shop
 from service.http.registry import RouteRegistry
 
 # WordPress surface, in registration order: settings, products, orders, customers,

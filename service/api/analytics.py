@@ -6,9 +6,9 @@ from typing import Any
 
 from service import analytics
 from service.api.wc_common import CAN_VIEW, NAMESPACE
+from service.common.schema import arg
 from service.http.registry import READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest
-from service.schema import arg
 
 OWNER = "AnalyticsController"
 WINDOW_ARGS = {

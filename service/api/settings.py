@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from service import store_settings
 from service.api.wc_common import CAN_EDIT, CAN_VIEW, NAMESPACE
+from service.common.schema import arg
 from service.http.registry import EDITABLE, READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest
-from service.schema import arg
+from service.settings import shop_settings as store_settings
 
 OWNER = "SettingsController"
 UPDATE_ARGS = {

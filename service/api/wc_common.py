@@ -7,7 +7,7 @@
   ``Link`` (rel prev/next, as WC_REST_CRUD_Controller; a page past the end is ``[]``).
 - ``created``: 201 with ``Location``; ``with_links``: ``_links.self``/``collection``.
 - ``force_arg`` for deletes; the trash/410/501 and invalid-id errors are in
-  service.wc_errors, raised by the service layer.
+  service.common.wc_errors, raised by the service layer.
 - Permissions with WooCommerce's codes: 401 anonymous, 403 without the capability.
 """
 
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from service.accounts.permissions import Permission
+from service.common.schema import arg
+from service.common.validation import db_int, db_ints, invalid_params
 from service.http.wp import REST_PREFIX, RestRequest, RestResponse
-from service.permissions import Permission
-from service.schema import arg
-from service.validation import db_int, db_ints, invalid_params
 
 NAMESPACE = "woonoow/v1"
 

@@ -14,7 +14,7 @@ import time
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
-from service import logs
+from service.common import logs
 
 FLUSH_INTERVAL_S = 0.5
 

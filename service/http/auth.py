@@ -7,11 +7,11 @@ import binascii
 
 from aiohttp import web
 
-from service import accounts
-from service.accounts import User
-from service.context import Context
-from service.errors import ServiceError
-from service.jwt_codec import invalid_token
+from service.accounts import users as accounts
+from service.accounts.jwt import invalid_token
+from service.accounts.users import User
+from service.app.context import Context
+from service.common.errors import ServiceError
 
 
 def _scheme(request: web.Request) -> tuple[str, str]:

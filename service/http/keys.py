@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.accounts import User
-from service.context import Context
+from service.accounts.users import User
+from service.app.context import Context
 
 CTX = web.AppKey("ctx", Context)
 USER = web.RequestKey("user", User)

@@ -8,7 +8,7 @@ import time
 
 from aiohttp import web
 
-from service.errors import ServiceError
+from service.common.errors import ServiceError
 from service.http.keys import CTX
 from service.http.responses import error_response, http_status_error, is_platform
 

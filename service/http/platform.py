@@ -9,8 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from service.errors import ServiceError
-from service.permissions import Permission
+from service.accounts.permissions import Permission
+from service.common.errors import ServiceError
 
 API_V1 = "/api/v1"
 

@@ -28,8 +28,8 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.permissions import PUBLIC, Permission
-from service.routecheck import regexes
+from service.accounts.permissions import PUBLIC, Permission
+from service.routes import regexes
 
 READABLE = frozenset({"GET"})
 CREATABLE = frozenset({"POST"})
@@ -180,7 +180,7 @@ class RouteRegistry:
         return self._put("", "/", list(endpoints), owner, override=True)
 
     def _add_namespace_index(self, namespace: str) -> None:
-        from service.schema import arg
+        from service.common.schema import arg
 
         index = Endpoint(
             READABLE,

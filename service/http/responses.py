@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from service.errors import ServiceError
+from service.common.errors import ServiceError
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 

@@ -14,14 +14,14 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from service.accounts import User
-from service.context import Context
-from service.errors import ServiceError
+from service.accounts.users import User
+from service.app.context import Context
+from service.common.errors import ServiceError
+from service.common.schema import index_entry, validate_args
 from service.http import auth
 from service.http.keys import CTX
 from service.http.registry import Match, Route, RouteRegistry, ordered_methods
 from service.http.responses import dumps, json_response
-from service.schema import index_entry, validate_args
 
 REST_PREFIX = "/wp-json"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

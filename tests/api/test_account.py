@@ -5,7 +5,7 @@ from __future__ import annotations
 from storefront_support import ADDRESS, W, setup_shop, simple, token_of
 from support import PASSWORD
 
-from service import orders
+from service.orders import crud as orders
 
 
 async def _order(ctx, customer_id: int, product_id: int, status: str = "pending", **extra):

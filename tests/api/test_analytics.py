@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 import pytest
 from orders_support import BASE, configure, lines, product
 
-from service import orders
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
+from service.orders import crud as orders
 
 TODAY = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 

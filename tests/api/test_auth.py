@@ -10,11 +10,11 @@ import jwt
 import pytest
 from support import basic_auth
 
-from service import accounts
-from service.clock import FrozenClock
-from service.http.app import create_app
+from service.accounts import users as accounts
+from service.accounts.permissions import MANAGE_WOOCOMMERCE
+from service.app.assembly import create_app
+from service.common.clock import FrozenClock
 from service.http.registry import READABLE, Endpoint, RouteRegistry
-from service.permissions import MANAGE_WOOCOMMERCE
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import asyncio
 
 from storefront_support import ADDRESS, W, coupon, setup_shop, simple, token_of
 
-from service import catalog, orders
+from service import catalog
+from service.orders import crud as orders
 
 GUEST = {"billing_address": {**ADDRESS, "email": "guest@example.com"}}
 

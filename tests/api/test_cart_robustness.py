@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from storefront_support import W, setup_shop, simple, token_of, variable
 
-from service import cart_support
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
+from service.storefront import cart_support
 
 HUGE = 10**30
 

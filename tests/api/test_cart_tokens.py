@@ -11,9 +11,9 @@ import jwt
 import pytest
 from storefront_support import W, setup_shop, simple, token_of
 
-from service.clock import FrozenClock
-from service.context import Context
-from service.http.app import build_registry, create_app
+from service.app.assembly import build_registry, create_app
+from service.app.context import Context
+from service.common.clock import FrozenClock
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from orders_support import BASE, configure
 
-from service import coupons, store_settings
+from service.orders import coupons
+from service.settings import shop_settings as store_settings
 
 
 async def create(client, account, expect=201, **fields):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import customers
+from service.accounts import customers
 
 BASE = "/wp-json/woonoow/v1"
 BILLING = {

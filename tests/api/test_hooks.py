@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from storefront_support import W, setup_shop, simple
 
-from service import storefront_hooks
-from service.demo_storefront import DEMO_EXTENSION
-from service.storefront_hooks import Extension, Markup, html
+from service.demo.storefront import DEMO_EXTENSION
+from service.storefront import hooks as storefront_hooks
+from service.storefront.hooks import Extension, Markup, html
 
 
 async def _hooks(client, context: str, **params):

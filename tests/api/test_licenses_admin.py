@@ -7,7 +7,7 @@ import re
 import pytest
 from license_support import BASE, issue, licensed_product, post
 
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
 
 KEY = re.compile(r"^[A-HJKMNP-TV-Z2-9]{4}(-[A-HJKMNP-TV-Z2-9]{4}){4}$")
 

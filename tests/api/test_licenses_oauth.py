@@ -8,10 +8,11 @@ import pytest
 from license_support import BASE, issue, licensed_product, post
 from support import Account
 
-from service import accounts, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.clock import FrozenClock
-from service.passwords import digest
+from service.accounts import users as accounts
+from service.accounts.passwords import digest
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.clock import FrozenClock
+from service.licensing import admin as licenses
 from store import licenses as sql
 
 

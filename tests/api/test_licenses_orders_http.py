@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from license_support import BASE, licensed_product, post
 
-from service.http.app import build_registry
+from service.app.assembly import build_registry
 
 
 def orders_api() -> bool:

@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from license_support import issue, licensed_product, post
 
-from service import licenses
-from service.accounts import CONSOLE_ACTOR
-from service.clock import FrozenClock
-from service.license_throttle import EXTRAS_KEY, LicenseRateLimits
-from service.passwords import digest
+from service.accounts.passwords import digest
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.clock import FrozenClock
+from service.licensing import admin as licenses
+from service.licensing.throttle import EXTRAS_KEY, LicenseRateLimits
 from store import licenses as sql
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from orders_support import BASE, configure, coupon, lines, post_order, product
 
-from service import catalog, order_hooks
+from service import catalog
+from service.orders import events as order_hooks
 
 
 @pytest.fixture

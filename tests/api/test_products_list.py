@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from service import catalog
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
 
 BASE = "/wp-json/woonoow/v1"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from service import catalog, customers
-from service.errors import ServiceError
+from service import catalog
+from service.accounts import customers
+from service.common.errors import ServiceError
 
 BASE = "/wp-json/woonoow/v1"
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.http.app import create_app
+from service.accounts.permissions import MANAGE_WOOCOMMERCE
+from service.app.assembly import create_app
+from service.common.schema import arg
 from service.http.registry import (
     CREATABLE,
     DELETABLE,
@@ -14,8 +16,6 @@ from service.http.registry import (
     RouteRegistry,
 )
 from service.http.wp import namespace_index, site_index
-from service.permissions import MANAGE_WOOCOMMERCE
-from service.schema import arg
 
 
 def answer(name):

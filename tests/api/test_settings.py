@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from service import catalog, store_settings
+from service import catalog
 from service.pricing import Address, LineInput, compute_totals
+from service.settings import shop_settings as store_settings
 
 BASE = "/wp-json/woonoow/v1"
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from integration_support import EVENTS, event, make_token, post_event
 
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
 
 EVENTS_ALIAS = "/api/integrations/woocommerce/events/"
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from integration_support import PRODUCTS, event, make_token, post_event, products
 
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from integration_support import (
     products,
 )
 
-from service import product_sync
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
+from service.integrations import product_sync
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import make_account
 
-from service.clock import FrozenClock
+from service.common.clock import FrozenClock
 
 V1 = "/api/v1/integrations/tokens/"
 ALIAS = "/api/integrations/tokens/"
@@ -406,7 +406,7 @@ async def test_tokens_never_reach_the_database_file_or_the_log(client, customer,
     await client.get(
         "/api/integrations/woocommerce/health/", headers=bearer("wc_sk_live_" + "a" * 40)
     )
-    from service import usage
+    from service.integrations import usage
 
     await usage.tracker(ctx).flush()
     secrets = [item["token"] for item in made] + [regenerated["token"]]
@@ -414,6 +414,6 @@ async def test_tokens_never_reach_the_database_file_or_the_log(client, customer,
     for secret in secrets:
         assert secret.encode() not in blobs
         assert secret[11:].encode() not in blobs  # not even without its prefix
-    from service.passwords import digest
+    from service.accounts.passwords import digest
 
     assert digest(made[1]["token"]).encode() in blobs  # what is kept instead

@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
-from service import accounts, usage
-from service.clock import FrozenClock
-from service.throttle import EXTRAS_KEY, FailureThrottle
+from service.accounts import users as accounts
+from service.common.clock import FrozenClock
+from service.common.throttle import EXTRAS_KEY, FailureThrottle
+from service.integrations import usage
 
 TOKENS = "/api/v1/integrations/tokens/"
 HEALTH = "/api/integrations/woocommerce/health/"

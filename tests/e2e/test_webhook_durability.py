@@ -16,9 +16,10 @@ from pathlib import Path
 import aiohttp
 from support import PASSWORD, start_server
 
-from service import accounts, tokens
-from service.config import Settings
-from service.context import Context
+from service.accounts import users as accounts
+from service.app.context import Context
+from service.common.config import Settings
+from service.integrations import tokens
 
 SENDERS = 8
 KILL_AFTER = 200

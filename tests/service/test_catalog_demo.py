@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from service import catalog, customers, demo, store_settings
+from service import catalog
+from service.accounts import customers
+from service.demo import seed as demo
+from service.settings import shop_settings as store_settings
 
 
 async def test_demo_seeds_a_realistic_shop_once(ctx):

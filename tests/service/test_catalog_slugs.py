@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.slugs import slugify, unique_slug
+from service.common.slugs import slugify, unique_slug
 
 
 @pytest.mark.parametrize(

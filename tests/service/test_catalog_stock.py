@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from service import catalog
-from service.clock import FrozenClock
-from service.errors import ServiceError
+from service.common.clock import FrozenClock
+from service.common.errors import ServiceError
 
 
 @pytest.fixture

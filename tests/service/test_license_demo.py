@@ -6,9 +6,11 @@ import time
 
 import pytest
 
-from service import demo, license_oauth, licenses
-from service.clock import FrozenClock
-from service.demo_licenses import LICENSES, PENDING
+from service.common.clock import FrozenClock
+from service.demo import seed as demo
+from service.demo.licenses import LICENSES, PENDING
+from service.licensing import admin as licenses
+from service.licensing import oauth as license_oauth
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.errors import ServiceError
-from service.license_domains import check_return_url, is_local_host, normalise_host, site
+from service.common.errors import ServiceError
+from service.licensing.domains import check_return_url, is_local_host, normalise_host, site
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from license_support import licensed_product
 
-from service import catalog, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.clock import FrozenClock
-from service.order_hooks import OrderChange, OrderLine, order_status_changed
+from service import catalog
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.clock import FrozenClock
+from service.licensing import admin as licenses
+from service.orders.events import OrderChange, OrderLine, order_status_changed
 
 PAID_AT = "2026-01-01T10:00:00Z"
 

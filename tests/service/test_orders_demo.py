@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from service import analytics, coupons, orders
-from service.clock import parse_iso
-from service.demo_catalog import seed_catalog
-from service.demo_orders import seed_orders
-from service.order_input import ORDER_STATUSES
-from service.order_notes import list_notes
+from service import analytics
+from service.common.clock import parse_iso
+from service.demo.catalog import seed_catalog
+from service.demo.orders import seed_orders
+from service.orders import coupons
+from service.orders import crud as orders
+from service.orders.input import ORDER_STATUSES
+from service.orders.notes import list_notes
 
 
 async def test_demo_orders_look_real_and_are_seeded_once(ctx):

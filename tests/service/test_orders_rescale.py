@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from orders_support import US, flat_rate_shop, lines, product
 
-from service import orders, store_settings
+from service.orders import crud as orders
+from service.settings import shop_settings as store_settings
 
 
 async def test_orders_follow_the_currency_decimals(ctx):

@@ -8,8 +8,8 @@ import sys
 
 from support import REPO, SHARED
 
-from service.http.app import build_registry
-from service.route_inspection import check_registry, live_specs
+from service.app.assembly import build_registry
+from service.routes.inspection import check_registry, live_specs
 
 SEED = SHARED / "seeds" / "woonoow-api-routes.md"
 

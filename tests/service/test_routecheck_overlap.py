@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.routecheck import overlap
-from service.routecheck.overlap import (
+from service.routes import overlap
+from service.routes.overlap import (
     DISJOINT,
     EQUAL,
     FIRST_CONTAINS,
@@ -22,7 +22,7 @@ from service.routecheck.overlap import (
     example_path,
     prepare,
 )
-from service.routecheck.regexes import (
+from service.routes.regexes import (
     RouteRegexError,
     compile_route,
     literal_prefix,

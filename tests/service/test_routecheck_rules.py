@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from service.routecheck.checker import check_routes, dispatch_order
-from service.routecheck.model import Finding, RouteSpec
-from service.routecheck.regexes import to_python
-from service.routecheck.rules import merge_keys
+from service.routes.checker import check_routes, dispatch_order
+from service.routes.model import Finding, RouteSpec
+from service.routes.regexes import to_python
+from service.routes.rules import merge_keys
 
 NS = "acme/v1"
 GET, POST, PUT, DELETE, HEAD = (frozenset({m}) for m in ("GET", "POST", "PUT", "DELETE", "HEAD"))

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from service.routecheck import check_routes, run_check, run_diff, run_list
-from service.routecheck.model import Finding, RouteSpec
-from service.routecheck.regexes import to_python
-from service.routecheck.sources import (
+from service.routes import check_routes, run_check, run_diff, run_list
+from service.routes.model import Finding, RouteSpec
+from service.routes.regexes import to_python
+from service.routes.sources import (
     SourceError,
     fetch_index,
     load_source,
@@ -227,7 +227,7 @@ def test_json_output_is_stable_across_runs_and_hash_seeds():
     second, _ = run_check([str(CORE), str(STORE)], fmt="json")
     assert first == second
     code = (
-        "import sys; from service.routecheck import run_check;"
+        "import sys; from service.routes import run_check;"
         f"sys.stdout.write(run_check([{str(CORE)!r}, {str(SEED)!r}], fmt='json')[0])"
     )
     outputs = {

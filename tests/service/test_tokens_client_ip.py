@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.client_ip import allowed, normalise_allowlist, parse_address, resolve
+from service.common.client_ip import allowed, normalise_allowlist, parse_address, resolve
 
 
 @pytest.mark.parametrize(

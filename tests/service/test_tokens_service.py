@@ -7,11 +7,13 @@ import re
 import pytest
 from support import make_account
 
-from service import demo, lang, sync, tokens, usage
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
-from service.text import plain_text
-from service.webhook_payload import format_amount, parse_amount
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.common.html_text import plain_text
+from service.demo import seed as demo
+from service.integrations import messages as lang
+from service.integrations import sync, tokens, usage
+from service.integrations.webhook_payload import format_amount, parse_amount
 
 
 @pytest.fixture

@@ -8,9 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.errors import ServiceError
-from service.text import plain_text
-from service.webhook_payload import EVENT_TYPES, format_amount, parse_amount, parse_event
+from service.common.errors import ServiceError
+from service.common.html_text import plain_text
+from service.integrations.webhook_payload import (
+    EVENT_TYPES,
+    format_amount,
+    parse_amount,
+    parse_event,
+)
 
 json_values = st.recursive(
     st.none()

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 from support import make_account
 
-from service import tokens, usage
-from service.context import Context
+from service.app.context import Context
+from service.integrations import tokens, usage
 from store import tokens as token_sql
 
 STORED = "SELECT usage_count, last_used_at FROM integration_tokens WHERE id = ?"
@@ -35,7 +35,7 @@ async def test_counts_stay_in_memory_until_flushed(ctx, token):
 
 
 def _admin():
-    from service.accounts import User
+    from service.accounts.users import User
 
     return User(1, "x@example.com", "x", "administrator", True, 0, "")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.runtime import Runtime
+from service.app.runtime import Runtime
 
 
 @pytest.fixture

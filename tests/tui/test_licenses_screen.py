@@ -9,8 +9,11 @@ import pytest
 from license_support import issue, licensed_product
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from service import accounts, license_activation, license_oauth, licenses
-from service.clock import FrozenClock
+from service.accounts import users as accounts
+from service.common.clock import FrozenClock
+from service.licensing import activation as license_activation
+from service.licensing import admin as licenses
+from service.licensing import oauth as license_oauth
 from store import licenses as sql
 from tui.app import ConsoleApp
 from tui.modals.confirm import ConfirmModal

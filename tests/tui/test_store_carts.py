@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, TabbedContent
 
-from service import demo
-from service.cart_support import age_text
-from service.clock import parse_iso
+from service.common.clock import parse_iso
+from service.demo import seed as demo
+from service.storefront.cart_support import age_text
 from tui.app import ConsoleApp
-from tui.store.carts import CartModal
+from tui.screens.store.carts import CartModal
 
 
 def rows(widget, selector="DataTable"):

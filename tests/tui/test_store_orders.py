@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, Sparkline, Static, TabbedContent
 
-from service import order_notes, orders, store_settings
-from service.demo_catalog import seed_catalog
-from service.demo_orders import seed_orders
+from service.demo.catalog import seed_catalog
+from service.demo.orders import seed_orders
+from service.orders import crud as orders
+from service.orders import notes as order_notes
+from service.settings import shop_settings as store_settings
 from tui.app import ConsoleApp
-from tui.store.analytics import bar_chart
-from tui.store.orders import NoteModal, OrderModal, StatusModal, show
+from tui.screens.store.analytics import bar_chart
+from tui.screens.store.orders import NoteModal, OrderModal, StatusModal, show
 
 
 def rows(widget, selector="DataTable"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, TabbedContent
 
-from service import demo
+from service.demo import seed as demo
 from tui.app import ConsoleApp
-from tui.store.catalog import ProductModal
+from tui.screens.store.catalog import ProductModal
 
 
 def rows(widget, selector="DataTable"):

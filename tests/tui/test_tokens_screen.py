@@ -6,8 +6,9 @@ import re
 
 from textual.widgets import DataTable, Input, Static
 
-from service import accounts, tokens
-from service.errors import ServiceError
+from service.accounts import users as accounts
+from service.common.errors import ServiceError
+from service.integrations import tokens
 from tui.app import ConsoleApp
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
@@ -174,8 +175,8 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
 
 
 async def test_details_show_the_tokens_recent_webhook_events(runtime):
-    from service import sync
-    from service.accounts import CONSOLE_ACTOR
+    from service.accounts.users import CONSOLE_ACTOR
+    from service.integrations import sync
     from tui.modals.token_detail import TokenDetailModal
 
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
@@ -209,7 +210,7 @@ async def test_details_show_the_tokens_recent_webhook_events(runtime):
 async def test_persian_names_keep_the_table_aligned(runtime):
     from rich.cells import cell_len
 
-    from service.accounts import CONSOLE_ACTOR
+    from service.accounts.users import CONSOLE_ACTOR
 
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
     names = ["فروشگاه اصلی", "Main store", "می‌شود ۲"]

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from service.errors import ServiceError
+from service.common.errors import ServiceError
 
 T = TypeVar("T")
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from textual.app import App
 
-from service import licenses
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.licensing import admin as licenses
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_activate import (
     ACTIVATION_STEPS,

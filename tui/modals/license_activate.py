@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from service import license_activation
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
-from service.license_domains import ENVIRONMENTS
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.licensing import activation as license_activation
+from service.licensing.domains import ENVIRONMENTS
 from tui.modals.form import FormModal
 from tui.modals.license_form import buttons, with_fields
 

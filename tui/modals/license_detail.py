@@ -13,10 +13,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from service import license_activation, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
-from service.license_rules import effective_status
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.licensing import activation as license_activation
+from service.licensing import admin as licenses
+from service.licensing.rules import effective_status
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.widgets.format import ago, short_date

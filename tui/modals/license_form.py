@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from service import accounts, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
+from service.accounts import users as accounts
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.licensing import admin as licenses
 from tui.modals.form import FormModal
 
 

@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.http.registry import Route
-from service.routecheck.model import Finding
-from service.routecheck.overlap import example_path
+from service.routes.model import Finding
+from service.routes.overlap import example_path
 
 SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
 

@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from service import sync, tokens
-from service.accounts import CONSOLE_ACTOR
+from service.accounts.users import CONSOLE_ACTOR
+from service.integrations import sync, tokens
 from tui.widgets.format import ago, short_date
 
 RECENT = 15

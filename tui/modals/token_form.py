@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from service import tokens
-from service.accounts import CONSOLE_ACTOR, User
-from service.clock import iso
+from service.accounts.users import CONSOLE_ACTOR, User
+from service.common.clock import iso
+from service.integrations import tokens
 from tui.modals.form import FormModal
 
 

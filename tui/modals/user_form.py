@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from service import accounts
+from service.accounts import users as accounts
 from tui.modals.form import FormModal
 
 

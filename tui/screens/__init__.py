@@ -10,7 +10,7 @@ from textual.screen import Screen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.licenses import LicensesScreen
 from tui.screens.routes import RoutesScreen
-from tui.screens.store import StoreScreen
+from tui.screens.store.screen import StoreScreen
 from tui.screens.tokens import TokensScreen
 from tui.screens.users import UsersScreen
 

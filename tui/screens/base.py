@@ -8,8 +8,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 if TYPE_CHECKING:
-    from service.context import Context
-    from service.runtime import Runtime
+    from service.app.context import Context
+    from service.app.runtime import Runtime
 
 
 class ConsoleScreen(Screen):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from service.stats import HISTORY, RequestStats
+from service.common.stats import HISTORY, RequestStats
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
 

@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
 
-from service import license_oauth, licenses
-from service.accounts import CONSOLE_ACTOR
-from service.clock import parse_iso
-from service.errors import ServiceError
-from service.license_rules import LIST_STATUSES, effective_status
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.clock import parse_iso
+from service.common.errors import ServiceError
+from service.licensing import admin as licenses
+from service.licensing import oauth as license_oauth
+from service.licensing.rules import LIST_STATUSES, effective_status
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text

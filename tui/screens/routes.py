@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from service import route_inspection
 from service.http.registry import Route
-from service.routecheck.model import Finding
+from service.routes import inspection as route_inspection
+from service.routes.model import Finding
 from tui.modals.route_detail import RouteDetailModal
 from tui.screens.base import ConsoleScreen
 

@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from service import accounts, tokens
-from service.accounts import CONSOLE_ACTOR
-from service.errors import ServiceError
+from service.accounts import users as accounts
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.integrations import tokens
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal

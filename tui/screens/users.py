@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header
 
-from service import accounts
-from service.errors import ServiceError
+from service.accounts import users as accounts
+from service.common.errors import ServiceError
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from service.clock import parse_iso
+from service.common.clock import parse_iso
 
 
 def ago(moment: str | None, now: datetime) -> str:

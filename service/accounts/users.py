@@ -1,0 +1,319 @@
+"""Users, roles and capabilities, login, JWTs and application passwords."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.accounts import passwords
+from service.accounts.jwt import invalid_token
+from service.common.clock import iso
+from service.common.errors import ServiceError, invalid, not_found
+from store import users as user_sql
+
+if TYPE_CHECKING:
+    from service.app.context import Context
+
+ROLES = ("administrator", "shop_manager", "customer")
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "administrator": frozenset({"manage_woocommerce", "manage_options", "list_users", "read"}),
+    "shop_manager": frozenset({"manage_woocommerce", "read"}),
+    "customer": frozenset({"read"}),
+}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+APP_PASSWORD_LENGTH = 24
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    display_name: str
+    role: str
+    is_active: bool
+    token_version: int
+    created_at: str
+
+    def can(self, capability: str) -> bool:
+        return capability in CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "administrator"
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "display_name": self.display_name,
+            "role": self.role,
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> User:
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            display_name=row["display_name"],
+            role=row["role"],
+            is_active=bool(row["is_active"]),
+            token_version=row["token_version"],
+            created_at=row["created_at"],
+        )
+
+
+def invalid_credentials() -> ServiceError:
+    return ServiceError(
+        "invalid_credentials", "No active account found with the given credentials.", 401
+    )
+
+
+def check_email(email: str) -> str:
+    email = (email or "").strip()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise invalid({"email": "Enter a valid email address."})
+    return email
+
+
+def check_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise invalid({"password": f"Use at least {MIN_PASSWORD} characters."})
+    return password
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise invalid({"role": f"Choose one of: {', '.join(ROLES)}."})
+    return role
+
+
+async def create_user(
+    ctx: Context, email: str, password: str, role: str, display_name: str | None = None
+) -> User:
+    email = check_email(email)
+    check_password(password)
+    check_role(role)
+    name = (display_name or email.split("@")[0]).strip()[:100]
+    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    async with ctx.store.transaction() as tx:
+        if await user_sql.by_email(tx, email):
+            raise ServiceError(
+                "email_exists",
+                "An account is already registered with that email.",
+                400,
+                fields={"email": ["An account is already registered with that email."]},
+            )
+        user_id = await user_sql.insert_user(
+            tx,
+            email=email,
+            display_name=name,
+            role=role,
+            password_hash=hashed,
+            created_at=iso(ctx.clock.now()),
+        )
+        return User.from_row(await user_sql.by_id(tx, user_id))
+
+
+async def get_user(ctx: Context, user_id: int) -> User:
+    row = await user_sql.by_id(ctx.store, user_id)
+    if row is None:
+        raise not_found("user_not_found", "No such user.")
+    return User.from_row(row)
+
+
+async def find_user(ctx: Context, email: str) -> User | None:
+    row = await user_sql.by_email(ctx.store, email)
+    return User.from_row(row) if row else None
+
+
+async def list_users(ctx: Context, role: str | None = None) -> list[User]:
+    return [User.from_row(r) for r in await user_sql.list_users(ctx.store, role=role)]
+
+
+async def authenticate(ctx: Context, email: str, password: str) -> User:
+    """Wrong email, wrong password and inactive user all fail the same way."""
+    row = await user_sql.by_email(ctx.store, email or "") if isinstance(email, str) else None
+    encoded = row["password_hash"] if row else passwords.DUMMY_HASH
+    ok = await asyncio.to_thread(passwords.verify_password, str(password or ""), encoded)
+    if not (row and ok and row["is_active"]):
+        raise invalid_credentials()
+    return User.from_row(row)
+
+
+async def login(ctx: Context, email: str, password: str) -> dict[str, Any]:
+    user = await authenticate(ctx, email, password)
+    return {
+        "access": ctx.jwt.issue(user.id, "access", user.token_version),
+        "refresh": ctx.jwt.issue(user.id, "refresh", user.token_version),
+        "user": user.public(),
+    }
+
+
+class UserCache:
+    """Users read for authentication, kept briefly so a request with a JWT costs no
+    database round trip. Writes in this process drop the entry at once; a write from
+    another process (``console --no-api``) is seen within ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 2.0) -> None:
+        self.ttl = ttl
+        self._users: dict[int, tuple[float, User | None]] = {}
+        # told when a user changed, e.g. so cached integration tokens drop at once
+        self.on_forget: list = []
+
+    def get(self, user_id: int) -> tuple[bool, User | None]:
+        hit = self._users.get(user_id)
+        if hit is None or hit[0] < time.monotonic():
+            return False, None
+        return True, hit[1]
+
+    def put(self, user_id: int, user: User | None) -> None:
+        if len(self._users) > 10_000:
+            self._users.clear()
+        self._users[user_id] = (time.monotonic() + self.ttl, user)
+
+    def forget(self, user_id: int) -> None:
+        self._users.pop(user_id, None)
+        for listener in self.on_forget:
+            listener(user_id)
+
+
+def forget_user(ctx: Context, user_id: int) -> None:
+    """Drop what is cached about a user (after a write to their row outside this module),
+    so a new password, a role change or a deletion counts at once."""
+    _cache(ctx).forget(user_id)
+
+
+def on_user_change(ctx: Context, listener) -> None:
+    """Call ``listener(user_id)`` whenever a user's cached entry is dropped."""
+    _cache(ctx).on_forget.append(listener)
+
+
+def _cache(ctx: Context) -> UserCache:
+    cache = ctx.extras.get("user_cache")
+    if cache is None:
+        cache = ctx.extras["user_cache"] = UserCache()
+    return cache
+
+
+async def user_for_token(ctx: Context, token: str, token_type: str = "access") -> User:
+    claims = ctx.jwt.decode(token, token_type)
+    cache = _cache(ctx)
+    found, user = cache.get(claims.user_id)
+    if not found:
+        row = await user_sql.by_id(ctx.store, claims.user_id)
+        user = User.from_row(row) if row else None
+        cache.put(claims.user_id, user)
+    if user is None or not user.is_active or user.token_version != claims.version:
+        raise invalid_token("User is inactive or the token was revoked")
+    return user
+
+
+async def refresh(ctx: Context, refresh_token: str) -> dict[str, str]:
+    user = await user_for_token(ctx, refresh_token, "refresh")
+    return {"access": ctx.jwt.issue(user.id, "access", user.token_version)}
+
+
+async def set_password(ctx: Context, user_id: int, password: str) -> None:
+    """Sets a new password and revokes every JWT issued before."""
+    check_password(password)
+    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    async with ctx.store.transaction() as tx:
+        if not await user_sql.update_user(tx, user_id, password_hash=hashed):
+            raise not_found("user_not_found", "No such user.")
+        await user_sql.bump_token_version(tx, user_id)
+    _cache(ctx).forget(user_id)
+
+
+async def update_user(
+    ctx: Context,
+    user_id: int,
+    *,
+    role: str | None = None,
+    is_active: bool | None = None,
+    display_name: str | None = None,
+) -> User:
+    fields: dict[str, Any] = {}
+    if role is not None:
+        fields["role"] = check_role(role)
+    if is_active is not None:
+        fields["is_active"] = int(bool(is_active))
+    if display_name is not None:
+        name = display_name.strip()
+        if not name or len(name) > 100:
+            raise invalid({"display_name": "Use 1 to 100 characters."})
+        fields["display_name"] = name
+    async with ctx.store.transaction() as tx:
+        if fields and not await user_sql.update_user(tx, user_id, **fields):
+            raise not_found("user_not_found", "No such user.")
+        if is_active is False:
+            await user_sql.bump_token_version(tx, user_id)
+        row = await user_sql.by_id(tx, user_id)
+    _cache(ctx).forget(user_id)
+    if row is None:
+        raise not_found("user_not_found", "No such user.")
+    return User.from_row(row)
+
+
+def format_app_password(raw: str) -> str:
+    """WordPress shows application passwords in groups of four."""
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def normalise_app_password(text: str) -> str:
+    """WordPress strips everything but letters and digits before comparing."""
+    return re.sub(r"[^A-Za-z0-9]", "", text or "")
+
+
+async def create_app_password(ctx: Context, user_id: int, label: str) -> tuple[str, str]:
+    """Returns (uuid, password). The password is shown once and only its digest is kept."""
+    label = (label or "").strip()
+    if not label or len(label) > 100:
+        raise invalid({"label": "Use 1 to 100 characters."})
+    raw = passwords.random_string(APP_PASSWORD_LENGTH)
+    new_id = str(uuid.uuid4())
+    async with ctx.store.transaction() as tx:
+        if await user_sql.by_id(tx, user_id) is None:
+            raise not_found("user_not_found", "No such user.")
+        await user_sql.insert_app_password(
+            tx,
+            uuid=new_id,
+            user_id=user_id,
+            label=label,
+            digest=passwords.digest(raw),
+            created_at=iso(ctx.clock.now()),
+        )
+    return new_id, format_app_password(raw)
+
+
+async def authenticate_app_password(ctx: Context, login: str, password: str) -> User:
+    row = await user_sql.by_login(ctx.store, login or "")
+    if row is None:
+        raise ServiceError("invalid_username", "Unknown username or email address.", 401)
+    match = await user_sql.app_password_owner(
+        ctx.store, row["id"], passwords.digest(normalise_app_password(password))
+    )
+    if match is None or not row["is_active"]:
+        raise ServiceError(
+            "incorrect_password", "The provided password is an invalid application password.", 401
+        )
+    async with ctx.store.transaction() as tx:
+        await user_sql.touch_app_password(tx, match["uuid"], iso(ctx.clock.now()))
+    return User.from_row(row)
+
+
+CONSOLE_ACTOR = User(
+    id=0,
+    email="console@localhost",
+    display_name="Console",
+    role="administrator",
+    is_active=True,
+    token_version=0,
+    created_at="",
+)
+"""Who the admin console acts as: whoever can open the console can open the database,
+so it has an administrator's authority; records name the real owner it acts for."""

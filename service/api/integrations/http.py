@@ -1,0 +1,77 @@
+"""Request helpers shared by the integration controllers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from service.app.context import Context
+from service.common import client_ip
+from service.common.errors import ServiceError
+from service.http.platform import API_V1
+from service.http.responses import json_response, platform_error_body
+from service.integrations import messages as lang
+from service.integrations import tokens
+
+# The WordPress plugin calls /api/integrations/..., the dashboard /api/v1/integrations/...
+INTEGRATION_PREFIXES = (API_V1, "/api")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def language(request: web.Request) -> str:
+    return lang.preferred_language(request.headers.get("Accept-Language"))
+
+
+def request_ip(request: web.Request, ctx: Context) -> str | None:
+    """The socket's peer, or what trusted proxies say in X-Forwarded-For."""
+    return client_ip.resolve(
+        request.remote,
+        request.headers.getall("X-Forwarded-For", []),
+        ctx.settings.trusted_proxies,
+    )
+
+
+async def token_auth(request: web.Request, ctx: Context) -> tokens.TokenAuth:
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise ServiceError(
+            "not_authenticated",
+            "Authentication credentials were not provided.",
+            401,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    return await tokens.authenticate(ctx, credentials.strip(), request_ip(request, ctx))
+
+
+def plugin_errors(handler: Handler) -> Handler:
+    """Errors in the platform shape plus ``error``, the key the WordPress plugin reads
+    to show why a connection test failed."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ServiceError as err:
+            body = platform_error_body(err)
+            body["error"] = err.message
+            return json_response(body, err.status, dict(err.headers))
+
+    return wrapped
+
+
+def query_int(request: web.Request, name: str) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ServiceError(
+            "invalid",
+            f"Invalid value for {name}.",
+            400,
+            fields={name: ["A valid integer is required."]},
+        ) from None

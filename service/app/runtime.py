@@ -1,0 +1,114 @@
+"""Runtime: opens the store, starts and stops the web runner, runs the console.
+
+Order on the way up: store (migrations, secrets) -> demo seed -> web runner ->
+console (or wait for a signal). On the way down, the reverse: console exits ->
+runner cleanup (stop accepting, finish in-flight requests within the shutdown
+timeout) -> flush counters -> close the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import signal
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from service.app.assembly import build_registry, create_app
+from service.app.context import Context
+from service.common.clock import Clock
+from service.common.config import Settings
+from service.demo import seed as demo
+from service.http.accesslog import BUFFER as ACCESS_LOG
+from service.http.accesslog import BufferedAccessLogger
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+log = logging.getLogger("shopkeep.runtime")
+
+
+class StartupError(Exception):
+    """An expected failure to start, reported as one line."""
+
+
+class Runtime:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.ctx: Context | None = None
+        self.runner: web.AppRunner | None = None
+        self.address: tuple[str, int] | None = None
+        self.notices: list[str] = []
+        self._stop = asyncio.Event()
+
+    @property
+    def url(self) -> str | None:
+        if self.address is None:
+            return None
+        return f"http://{self.address[0]}:{self.address[1]}"
+
+    async def open(self) -> Context:
+        self.ctx = await Context.open(self.settings, self.clock)
+        self.ctx.registry = build_registry()
+        if self.settings.demo:
+            self.notices.extend(await demo.seed(self.ctx))
+        return self.ctx
+
+    async def start_api(self) -> str:
+        assert self.ctx is not None
+        app = create_app(self.ctx)
+        self.runner = web.AppRunner(
+            app,
+            access_log=logging.getLogger("shopkeep.access"),
+            access_log_class=BufferedAccessLogger,
+            shutdown_timeout=self.settings.shutdown_timeout_s,
+            handle_signals=False,
+        )
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.settings.host, self.settings.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.runner.cleanup()
+            self.runner = None
+            if exc.errno == errno.EADDRINUSE:
+                raise StartupError(
+                    f"port {self.settings.port} on {self.settings.host} is already in use"
+                ) from None
+            raise StartupError(
+                f"cannot listen on {self.settings.host}:{self.settings.port}: {exc.strerror or exc}"
+            ) from None
+        host, port = self.runner.addresses[0][:2]
+        self.address = (self.settings.host if self.settings.host else host, port)
+        if not self.settings.site_url:
+            self.settings.site_url = self.url or ""
+        log.info("listening on %s", self.url)
+        return self.url or ""
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def install_signal_handlers(self, on_signal=None) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, on_signal or self.request_stop)
+
+    async def wait_for_stop(self) -> None:
+        await self._stop.wait()
+
+    async def run_console(self, app: App) -> None:
+        self.install_signal_handlers(app.exit)
+        await app.run_async()
+
+    async def close(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+            ACCESS_LOG.flush()
+        if self.ctx is not None:
+            await self.ctx.close()
+            self.ctx = None
+        log.info("stopped")

@@ -1,0 +1,94 @@
+"""Group commit for webhook events.
+
+Events that arrive while a transaction is being written wait and go together into
+the next one: one BEGIN/COMMIT and one trip to the writer thread for the whole
+group instead of several per event. Each caller is answered only after the
+transaction holding its event has committed, so an acknowledgement still means the
+event is durable; if the commit fails, every caller in the group gets the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from service.common.clock import iso
+from store import sync_writer
+
+if TYPE_CHECKING:
+    from service.app.context import Context
+
+EXTRAS_KEY = "webhook_batcher"
+MAX_GROUP = 200
+
+# (sql, jobs, now) -> one outcome per job, run on the writer thread
+Processor = Callable[[sync_writer.SyncSql, list[Any], str], list[Any]]
+
+
+@dataclass
+class _Pending:
+    jobs: list[Any]
+    future: asyncio.Future = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class Batcher:
+    def __init__(self, ctx: Context, process: Processor) -> None:
+        self._ctx = ctx
+        self._process = process
+        self._queue: list[_Pending] = []
+        self._task: asyncio.Task | None = None
+
+    async def submit(self, jobs: list[Any]) -> list[Any]:
+        """Outcomes for ``jobs`` (kept together in one transaction), once committed."""
+        pending = _Pending(jobs)
+        self._queue.append(pending)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+        return await asyncio.shield(pending.future)
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                group, size = [], 0
+                while self._queue and (not group or size + len(self._queue[0].jobs) <= MAX_GROUP):
+                    item = self._queue.pop(0)
+                    group.append(item)
+                    size += len(item.jobs)
+                await self._write(group)
+        finally:
+            self._task = None
+
+    async def _write(self, group: list[_Pending]) -> None:
+        jobs = [job for item in group for job in item.jobs]
+        now = iso(self._ctx.clock.now()) or ""
+        try:
+            async with self._ctx.store.transaction() as tx:
+                outcomes = await sync_writer.run(tx, lambda sql: self._process(sql, jobs, now))
+        except BaseException as exc:
+            for item in group:
+                if not item.future.done():
+                    item.future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        position = 0
+        for item in group:
+            item.future.set_result(outcomes[position : position + len(item.jobs)])
+            position += len(item.jobs)
+
+    async def close(self) -> None:
+        """Let the group being written finish (called before the store closes)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+def batcher(ctx: Context, process: Processor) -> Batcher:
+    current = ctx.extras.get(EXTRAS_KEY)
+    if current is None:
+        current = ctx.extras[EXTRAS_KEY] = Batcher(ctx, process)
+        ctx.closers.append(current.close)
+    return current

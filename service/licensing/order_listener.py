@@ -1,0 +1,87 @@
+"""Licenses follow their order: issued when it is paid, disabled when it is reversed.
+
+Runs as an order_hooks listener inside the order's own transaction, from the
+``OrderChange`` alone (it never reads the orders tables). One license per unit of
+every licensed line; ``expires_at`` = paid_at + the product's validity days.
+Idempotent: each (order, line, unit) is issued once (a unique index backs this),
+so a second call for the same order only issues units that are new. A paid order
+that was cancelled and is paid again gets its disabled licenses back.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from service.common.clock import Clock, iso, parse_iso
+from service.licensing.admin import insert_with_key
+from store import catalog as catalog_sql
+from store import licenses as sql
+from store import users as user_sql
+
+if TYPE_CHECKING:
+    from service.orders.events import OrderChange
+    from store.db import Tx
+
+
+async def on_order_status_changed(tx: Tx, change: OrderChange) -> None:
+    if change.became_paid:
+        await issue_for_order(tx, change)
+    elif change.was_reversed:
+        await disable_for_order(tx, change)
+
+
+def _stamp(change: OrderChange) -> str:
+    # The orders service passes its clock's time; the wall clock is only a fallback.
+    return change.now or change.paid_at or iso(Clock().now()) or ""
+
+
+async def issue_for_order(tx: Tx, change: OrderChange) -> int:
+    """Issue the missing licenses of a paid order; returns how many were new."""
+    stamp = _stamp(change)
+    paid = parse_iso(change.paid_at or stamp)
+    assert paid is not None
+    await sql.sync_usage_status(tx, stamp, order_id=change.order_id, from_statuses=("disabled",))
+    issued = await sql.order_units(tx, change.order_id)
+    customer_id = change.customer_id or None
+    if customer_id is not None and await user_sql.by_id(tx, customer_id) is None:
+        customer_id = None
+    new = 0
+    for line in change.lines:
+        product = await catalog_sql.by_id(tx, line.product_id)
+        if product is None or not product["licensing_enabled"]:
+            continue
+        days = product["license_validity_days"]
+        for unit in range(line.quantity):
+            if (line.line_item_id, unit) in issued:
+                continue
+            await insert_with_key(
+                tx,
+                {
+                    "product_id": line.product_id,
+                    "variation_id": line.variation_id,
+                    "order_id": change.order_id,
+                    "order_line_id": line.line_item_id,
+                    "order_unit": unit,
+                    "customer_id": customer_id,
+                    "billing_email": change.billing_email,
+                    "status": "inactive",
+                    "activation_limit": product["license_activation_limit"],
+                    "expires_at": iso(paid + timedelta(days=days)) if days else None,
+                    "valid_for_days": days,
+                    "source": "order",
+                    "created_by": None,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
+            new += 1
+    return new
+
+
+async def disable_for_order(tx: Tx, change: OrderChange) -> int:
+    """Refund, cancellation or failure after payment: the order's licenses stop working
+    (their activations are kept, for a later re-payment). Revoked ones stay revoked."""
+    return await sql.set_order_status(
+        tx, change.order_id, ("active", "inactive"), "disabled", _stamp(change)
+    )

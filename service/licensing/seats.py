@@ -1,0 +1,115 @@
+"""Opening and closing a license's activations: the one place the limit is enforced.
+
+Call inside ``ctx.store.transaction()`` with the license row read in that same
+transaction. Transactions are serialised (one writer behind a lock, BEGIN
+IMMEDIATE), so re-counting the active rows here and inserting in the same
+transaction cannot over-activate; the UNIQUE (license_id, domain) index is the
+backstop that keeps one row per site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from service.accounts.passwords import digest
+from service.common.clock import iso
+from service.licensing.domains import Site
+from service.licensing.rules import blocked_or_expired, generate_token, limit_reached
+from store import licenses as sql
+from store.db import Tx
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who asked, for the record (never used to decide)."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class Opened:
+    activation: Any  # the activation row after the change
+    token: str | None  # the new token, shown once; None when an active site was found
+    created: bool  # a slot was taken (new row or a reopened one)
+
+
+async def open_activation(
+    tx: Tx,
+    license_row: Any,
+    target: Site,
+    *,
+    method: str,
+    now: datetime,
+    client: Client,
+    activated_by: int | None = None,
+    label: str = "",
+    reissue: bool = False,
+) -> Opened:
+    """Activate ``target`` on the license, or find it already active.
+
+    Raises 403 ``license_disabled``/``license_expired`` and 409
+    ``activation_limit_reached`` (local sites never count and are never refused).
+    An already-active site is returned as is, without a token, unless ``reissue``
+    (an owner's OAuth approval): then its token is replaced and the new one returned.
+    """
+    problem = blocked_or_expired(license_row, now)
+    if problem is not None:
+        raise problem
+    license_id = license_row["id"]
+    stamp = iso(now)
+    existing = await sql.activation_for_domain(tx, license_id, target.domain)
+    if existing is not None and existing["status"] == "active":
+        if not reissue:
+            await sql.update_activation(tx, existing["id"], {"last_seen_at": stamp})
+            return Opened(await sql.activation_by_id(tx, existing["id"]), None, False)
+        token = generate_token()
+        await sql.update_activation(
+            tx,
+            existing["id"],
+            {"token_digest": digest(token), "method": method, "activated_by": activated_by,
+             "last_seen_at": stamp},
+        )  # fmt: skip
+        return Opened(await sql.activation_by_id(tx, existing["id"]), token, False)
+    limit = license_row["activation_limit"]
+    if not target.is_local and limit is not None:
+        count = await sql.count_counted(tx, license_id)
+        if count >= limit:
+            raise limit_reached(license_row, count)
+    token = generate_token()
+    values: dict[str, Any] = {
+        "raw_url": target.raw_url,
+        "token_digest": digest(token),
+        "is_local": int(target.is_local),
+        "environment": target.environment,
+        "label": label,
+        "status": "active",
+        "method": method,
+        "activated_by": activated_by,
+        "ip": client.ip,
+        "user_agent": client.user_agent[:500],
+        "activated_at": stamp,
+        "deactivated_at": None,
+        "last_seen_at": stamp,
+    }
+    if existing is None:
+        activation_id = await sql.insert_activation(
+            tx, {"license_id": license_id, "domain": target.domain, **values}
+        )
+    else:
+        activation_id = existing["id"]
+        await sql.update_activation(tx, activation_id, values)
+    await sql.sync_usage_status(tx, stamp, license_id=license_id)
+    return Opened(await sql.activation_by_id(tx, activation_id), token, True)
+
+
+async def close_activation(tx: Tx, activation: Any, now: datetime) -> Any:
+    """Deactivate one site (its row is kept, as history); returns the row after."""
+    stamp = iso(now)
+    await sql.update_activation(
+        tx, activation["id"], {"status": "deactivated", "deactivated_at": stamp}
+    )
+    await sql.sync_usage_status(tx, stamp, license_id=activation["license_id"])
+    return await sql.activation_by_id(tx, activation["id"])

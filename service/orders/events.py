@@ -1,0 +1,60 @@
+"""What else happens when an order's status changes, in the same transaction.
+
+The orders service calls :func:`order_status_changed` inside the transaction that
+changes the status; listeners (license issuance, ...) write their own rows through
+the same ``tx``, so the change and its consequences commit or roll back together.
+A listener is added by one line in LISTENERS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from service.licensing import order_listener as license_orders
+
+if TYPE_CHECKING:
+    from store.db import Tx
+
+PAID_STATUSES = frozenset({"processing", "completed"})
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    line_item_id: int
+    product_id: int
+    variation_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    order_id: int
+    customer_id: int  # 0 for a guest
+    billing_email: str
+    old_status: str | None  # None when the order is created
+    new_status: str
+    lines: tuple[OrderLine, ...] = field(default_factory=tuple)
+    paid_at: str | None = None  # ISO UTC; set once the order is paid
+    now: str = ""
+
+    @property
+    def became_paid(self) -> bool:
+        return self.new_status in PAID_STATUSES and self.old_status not in PAID_STATUSES
+
+    @property
+    def was_reversed(self) -> bool:
+        return self.new_status in {"cancelled", "refunded", "failed"} and (
+            self.old_status in PAID_STATUSES
+        )
+
+
+Listener = Callable[["Tx", OrderChange], Awaitable[None]]
+
+LISTENERS: list[Listener] = [license_orders.on_order_status_changed]
+
+
+async def order_status_changed(tx: Tx, change: OrderChange) -> None:
+    for listener in LISTENERS:
+        await listener(tx, change)

@@ -1,0 +1,48 @@
+"""Order notes: private notes for the shop, customer notes for the customer, and the
+system's own (status changes, stock), newest first as WooCommerce lists them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from service.common.clock import iso
+from service.common.validation import Payload
+from service.orders.crud import order_row
+from service.orders.status import SYSTEM
+from service.orders.view import render_note
+from store import orders as order_sql
+
+if TYPE_CHECKING:
+    from service.accounts.users import User
+    from service.app.context import Context
+
+
+async def list_notes(ctx: Context, order_id: int) -> list[dict[str, Any]]:
+    await order_row(ctx.store, order_id)
+    return [render_note(row) for row in await order_sql.notes_of(ctx.store, order_id)]
+
+
+async def add_note(
+    ctx: Context, order_id: int, data: Any, actor: User | None = None
+) -> dict[str, Any]:
+    """``note`` (required), ``customer_note`` (default false). The note is the actor's
+    unless ``added_by_user`` is false (or there is no actor): then it is the system's."""
+    p = Payload(data)
+    note = p.text("note", max_length=10000, required=True)
+    customer_note = p.boolean("customer_note")
+    by_user = p.boolean("added_by_user")
+    p.check()
+    attributed = actor is not None and by_user is not False
+    async with ctx.store.transaction() as tx:
+        await order_row(tx, order_id)
+        note_id = await order_sql.insert_note(
+            tx,
+            order_id,
+            str(note),
+            customer_note=customer_note is True,
+            author=(actor.display_name or actor.email) if attributed else SYSTEM,
+            added_by=actor.id if attributed else None,
+            when=iso(ctx.clock.now()) or "",
+        )
+    row = await order_sql.note_by_id(ctx.store, note_id)
+    return render_note(row)

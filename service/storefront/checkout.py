@@ -1,0 +1,166 @@
+"""Checkout: the cart becomes a pending order, in one transaction.
+
+The order is created by ``orders.create_order_in`` inside the transaction that reads
+the cart and empties it, so it is priced by the same engine from the same items,
+coupons, address and shipping rate the cart showed, and stock and coupon limits are
+checked where they cannot change underneath (a concurrent checkout waits for the
+writer lock). A cart with problems is refused with the Store API's 409s and the cart.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from service.common.clock import iso
+from service.common.errors import ServiceError
+from service.common.validation import Payload, invalid_params
+from service.orders import crud as orders
+from service.settings import shop_settings as store_settings
+from service.storefront.cart import CartSession, read_addresses
+from service.storefront.cart_view import load_state, price_cart, render
+from store import carts as cart_sql
+
+if TYPE_CHECKING:
+    from service.app.context import Context
+
+
+def _read(data: Any) -> dict[str, Any]:
+    p = Payload(data)
+    values = {
+        "payment_method": p.text("payment_method", max_length=100),
+        "customer_note": p.text("customer_note", max_length=10000),
+    }
+    p.check()
+    return {k: v for k, v in values.items() if v}
+
+
+async def _payment_method(ctx: Context, wanted: str | None, needs_payment: bool) -> str:
+    enabled = [g["id"] for g in await store_settings.payment_gateways(ctx.store, enabled_only=True)]
+    if wanted:
+        if wanted not in enabled:
+            raise ServiceError(
+                "woocommerce_rest_checkout_invalid_payment_method",
+                "The selected payment method is not available.",
+                400,
+                data={"payment_methods": enabled},
+            )
+        return wanted
+    if needs_payment and enabled:
+        raise ServiceError(
+            "woocommerce_rest_checkout_missing_payment_method",
+            "Please choose a payment method.",
+            400,
+            data={"payment_methods": enabled},
+        )
+    return ""
+
+
+async def _refuse(ctx: Context, session: CartSession, code: str, message: str) -> ServiceError:
+    state = await load_state(ctx.store, session.cart_id, session.customer_id)
+    return ServiceError(code, message, 409, data={"cart": await render(ctx, state)})
+
+
+async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, Any]:
+    """Place the order; returns it (WooCommerce REST shape) with the payment result."""
+    addresses = read_addresses(data)
+    values = _read(data)
+    dropped: list[str] = []
+    async with ctx.store.transaction() as tx:
+        state = await load_state(tx, session.cart_id, session.customer_id)
+        if not state.lines:
+            raise ServiceError(
+                "woocommerce_rest_cart_empty", "Cannot place an order, your cart is empty.", 400
+            )
+        state.billing.update(addresses.get("billing_address", {}))
+        state.shipping.update(addresses.get("shipping_address", {}))
+        if not state.billing.get("email"):
+            raise invalid_params(
+                {"billing_address": "billing_address[email]: an email address is required."}
+            )
+        cart = await price_cart(ctx, tx, state, at_checkout=True)
+        if cart.priced.totals.needs_shipping and not (
+            state.shipping.get("country") or state.billing.get("country")
+        ):
+            raise invalid_params(
+                {"shipping_address": "shipping_address[country]: where should the order go?"}
+            )
+        problems = {p["code"] for p in cart.problems}
+        if "woocommerce_rest_cart_coupon_error" in problems:
+            # WooCommerce takes the coupon off and asks the customer to look again.
+            dropped = [p["coupon"] for p in cart.problems if "coupon" in p]
+            for code in dropped:
+                await cart_sql.remove_coupon(tx, state.cart_id or 0, code)
+        elif problems:
+            error = None
+            if "woocommerce_rest_cart_invalid_product" in problems:
+                error = (
+                    "woocommerce_cart_error",
+                    "There are items in your cart that cannot be bought.",
+                )
+            else:
+                error = (
+                    "woocommerce_stock_availability_error",
+                    "There is not enough stock for some items in your cart.",
+                )
+            raise await _refuse(ctx, session, *error)
+        else:
+            totals = cart.priced.totals
+            method = await _payment_method(ctx, values.get("payment_method"), totals.total > 0)
+            rate = totals.chosen_shipping_rate_id
+            order_id = await orders.create_order_in(
+                ctx,
+                tx,
+                {
+                    "status": "pending",
+                    "customer_id": state.customer_id or 0,
+                    "billing": state.billing,
+                    "shipping": state.shipping,
+                    "line_items": [
+                        {
+                            "product_id": item.product_id,
+                            "variation_id": item.variation_id,
+                            "quantity": line["quantity"],
+                        }
+                        for line, item in cart.sellable
+                    ],
+                    "coupon_lines": [{"code": c.code} for c in cart.priced.coupons],
+                    "shipping_lines": _shipping_lines(rate),
+                    "payment_method": method,
+                    "customer_note": values.get("customer_note", ""),
+                },
+                created_via="checkout",
+            )
+            await cart_sql.clear(tx, state.cart_id or 0)
+            await cart_sql.update(tx, state.cart_id or 0, _now(ctx), shipping_rate_id=None)
+    if dropped:
+        reasons = "; ".join(p["message"] for p in cart.problems if "coupon" in p)
+        raise await _refuse(
+            ctx,
+            session,
+            "woocommerce_coupons_error",
+            f"Coupons were removed from your cart: {reasons}. Please review the totals.",
+        )
+    order = await orders.get_order(ctx, order_id)
+    return {
+        "order_id": order["id"],
+        "order_key": order["order_key"],
+        "status": order["status"],
+        "customer_id": order["customer_id"],
+        "customer_note": order["customer_note"],
+        "billing_address": order["billing"],
+        "shipping_address": order["shipping"],
+        "payment_method": order["payment_method"],
+        "payment_result": {"payment_status": "pending", "payment_details": [], "redirect_url": ""},
+        "order": order,
+    }
+
+
+def _shipping_lines(rate_id: str | None) -> list[dict[str, str]]:
+    if not rate_id:
+        return []
+    method, _, instance = rate_id.partition(":")
+    return [{"method_id": method, "instance_id": instance}]
+
+
+def _now(ctx: Context) -> str:
+    return iso(ctx.clock.now()) or ""

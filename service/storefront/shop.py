@@ -1,0 +1,165 @@
+"""The public shop: what a customer may browse, search and open.
+
+Only published products are ever shown; drafts, pending, private and trashed ones
+are 404 here, as they are to a visitor of a WordPress shop. Catalog visibility is
+WooCommerce's: ``visible`` everywhere, ``catalog`` in listings only, ``search`` in
+search results only, ``hidden`` in neither (a hidden product's own page still opens).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from service.catalog.products import view_for
+from service.catalog.terms import TermFilters, list_categories
+from service.catalog.view import render_products
+from service.common.validation import db_int, invalid_params
+from service.common.wc_errors import invalid_id
+from service.settings import shop_settings as store_settings
+from service.storefront.shop_view import Display, search_hit, shop_product, shop_product_detail
+from store import catalog as catalog_sql
+from store import catalog_terms as terms_sql
+from store import shop as shop_sql
+from store.shop import ShopQuery
+
+if TYPE_CHECKING:
+    from service.app.context import Context
+
+SHOP_ORDERBY = ("date", "price", "popularity", "rating", "title")
+# WooCommerce's storefront directions when none is asked for.
+DEFAULT_ORDER = {"date": "desc", "price": "asc", "popularity": "desc", "rating": "desc"}
+LISTED = ("visible", "catalog")
+SEARCHED = ("visible", "search")
+SEARCH_LIMIT = 10
+RELATED_LIMIT = 4
+
+
+@dataclass
+class ShopFilters:
+    page: int = 1
+    per_page: int = 12
+    search: str = ""
+    category: str = ""  # ids or slugs, comma-separated; subcategories included
+    orderby: str = "date"
+    order: str | None = None  # None: the storefront default for ``orderby``
+    on_sale: bool | None = None
+    featured: bool | None = None
+
+
+async def display_of(ctx: Context) -> Display:
+    groups = await store_settings.load(ctx.store)
+    incl = groups["tax"]["prices_include_tax"]
+    return Display(store_settings.money_of(groups), "incl" if incl else "excl")
+
+
+async def _category_ids(ctx: Context, text: str) -> tuple[int, ...]:
+    ids: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        found = int(part) if part.isdigit() else await shop_sql.category_id_by_slug(ctx.store, part)
+        ids.append(db_int(found) if found is not None else 0)
+    if not ids:
+        return ()
+    return tuple(await terms_sql.with_descendants(ctx.store, ids) or (0,))
+
+
+async def list_shop_products(
+    ctx: Context, filters: ShopFilters | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the shop and how many products match."""
+    f = filters or ShopFilters()
+    if f.orderby not in SHOP_ORDERBY:
+        raise invalid_params({"orderby": f"orderby is not one of {', '.join(SHOP_ORDERBY)}."})
+    view = await view_for(ctx)
+    search = f.search.strip()
+    query = ShopQuery(
+        now=view.now,
+        visibilities=SEARCHED if search else LISTED,
+        limit=f.per_page,
+        offset=db_int((f.page - 1) * f.per_page),
+        search=search,
+        category_ids=await _category_ids(ctx, f.category) if f.category else (),
+        on_sale=f.on_sale,
+        featured=f.featured,
+        orderby=f.orderby,
+        order=f.order or DEFAULT_ORDER.get(f.orderby, "asc"),
+    )
+    rows, total = await shop_sql.list_products(ctx.store, query)
+    display = await display_of(ctx)
+    products = await render_products(ctx.store, rows, view)
+    return [shop_product(p, display) for p in products], total
+
+
+def _not_found() -> Exception:
+    return invalid_id("woocommerce_rest_product_invalid_id", "Invalid ID.")
+
+
+async def get_shop_product(ctx: Context, product_id: int) -> dict[str, Any]:
+    """A published product's page; anything else (a variation's id too) is 404."""
+    row = await catalog_sql.by_id(ctx.store, db_int(product_id))
+    if row is None or row["parent_id"] is not None or row["status"] != "publish":
+        raise _not_found()
+    view = await view_for(ctx)
+    display = await display_of(ctx)
+    product = (await render_products(ctx.store, [row], view))[0]
+    related_rows = await shop_sql.related(ctx.store, row["id"], LISTED, RELATED_LIMIT)
+    related = [
+        shop_product(p, display) for p in await render_products(ctx.store, related_rows, view)
+    ]
+    return shop_product_detail(product, display, related)
+
+
+async def search_shop(ctx: Context, text: str) -> list[dict[str, Any]]:
+    """At most ten searchable products whose name, SKU or description matches."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    view = await view_for(ctx)
+    query = ShopQuery(
+        now=view.now, visibilities=SEARCHED, limit=SEARCH_LIMIT, search=text, orderby="popularity"
+    )
+    rows, _ = await shop_sql.list_products(ctx.store, query)
+    display = await display_of(ctx)
+    return [search_hit(p, display) for p in await render_products(ctx.store, rows, view)]
+
+
+async def list_shop_categories(
+    ctx: Context,
+    *,
+    hide_empty: bool = True,
+    parent: int | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> tuple[list[dict[str, Any]], int]:
+    """Categories with their image and how many published products they hold."""
+    filters = TermFilters(
+        page=page, per_page=per_page, hide_empty=hide_empty, parent=parent, orderby="menu_order"
+    )
+    terms, total = await list_categories(ctx, filters)
+    base = ctx.settings.base_url
+    return [
+        {
+            "id": t["id"],
+            "name": t["name"],
+            "slug": t["slug"],
+            "parent": t["parent"],
+            "description": t["description"],
+            "image": t["image"],
+            "count": t["count"],
+            "permalink": f"{base}/product-category/{quote(t['slug'], safe='')}/",
+        }
+        for t in terms
+    ], total
+
+
+__all__ = [
+    "SHOP_ORDERBY",
+    "ShopFilters",
+    "get_shop_product",
+    "list_shop_categories",
+    "list_shop_products",
+    "search_shop",
+]

@@ -1,0 +1,108 @@
+"""Open carts: who (a customer or anonymous), how much, how old; enter shows the items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from service.pricing.money import format_amount
+from service.storefront import cart_support
+from tui.screens.store.base import PAGE, TableTab
+
+
+class CartsTab(TableTab):
+    COLUMNS = ("id", "customer", "lines", "units", "coupons", "age")
+    PLACEHOLDER = "search carts by customer email, name or cart id"
+    NOUN = "open carts"
+    BINDINGS = [Binding("enter", "details", "Items", id="store.cart")]
+
+    async def fetch(self, search: str):
+        return await cart_support.list_open_carts(self.ctx, search, PAGE)
+
+    def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
+        who = item["customer"]
+        if item["customer_name"]:
+            who = f"{item['customer_name']} <{who}>"
+        return (
+            str(item["id"]),
+            Text(who),
+            str(item["lines"]),
+            str(item["quantity"]),
+            Text(item["coupons"] or "—"),
+            item["age"],
+        )
+
+    def action_details(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(CartModal(item["id"]))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+
+def _money(minor: str | None, decimals: int) -> str:
+    return "—" if minor is None else format_amount(int(minor), decimals)
+
+
+class CartModal(ModalScreen[None]):
+    """One cart: its items with prices, its coupons and its totals."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close", id="cart.close")]
+
+    def __init__(self, cart_id: int) -> None:
+        super().__init__()
+        self.cart_id = cart_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="modal-box", id="cart-detail"):
+            yield Static("loading...", id="cart-facts")
+            table = DataTable(id="cart-items", cursor_type="row")
+            table.add_columns("product", "variation", "qty", "price", "line total")
+            yield table
+            yield Static("", id="cart-totals")
+
+    async def on_mount(self) -> None:
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        detail = await cart_support.cart_detail(ctx, self.cart_id)
+        cart = detail["cart"]
+        totals = cart["totals"]
+        dp = totals["currency_minor_unit"]
+        owner = f"customer #{detail['customer_id']}" if detail["customer_id"] else "anonymous"
+        address = cart["shipping_address"] or {}
+        where = ", ".join(v for v in (address.get("city"), address.get("country")) if v) or "—"
+        self.query_one("#cart-facts", Static).update(
+            f"[b]Cart #{detail['id']}[/b] · {owner} · touched {detail['age']} ago\n"
+            f"ships to    {escape(where)}\n"
+            f"coupons     {escape(', '.join(c['code'] for c in cart['coupons']) or '—')}"
+        )
+        table = self.query_one("#cart-items", DataTable)
+        for item in cart["items"]:
+            chosen = ", ".join(f"{v['attribute']}: {v['value']}" for v in item["variation"])
+            table.add_row(
+                Text(item["name"]),
+                Text(chosen or "—"),
+                str(item["quantity"]),
+                _money(item["prices"]["price"], dp),
+                _money(item["totals"]["line_total"], dp),
+            )
+        problems = "\n".join(f"! {escape(p['message'])}" for p in cart["errors"])
+        self.query_one("#cart-totals", Static).update(
+            f"items       {_money(totals['total_items'], dp)}\n"
+            f"discount    {_money(totals['total_discount'], dp)}\n"
+            f"shipping    {_money(totals['total_shipping'], dp)}\n"
+            f"tax         {_money(totals['total_tax'], dp)}\n"
+            f"[b]total       {_money(totals['total_price'], dp)} {totals['currency_code']}[/b]"
+            + (f"\n{problems}" if problems else "")
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,264 @@
+"""Orders: a list filtered by status and searched by number, name, email or product;
+enter opens an order (lines, totals, notes), where ``s`` changes its status and ``n``
+adds a note. The console acts as CONSOLE_ACTOR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from service.accounts.users import CONSOLE_ACTOR
+from service.common.errors import ServiceError
+from service.orders import crud as orders
+from service.orders import notes as order_notes
+from service.orders.status import TRANSITIONS
+from service.orders.view import STATUS_LABELS
+from service.pricing import DEFAULT_STORE, StoreMoney, display_price, parse_amount
+from service.settings import shop_settings as store_settings
+from tui.modals.form import FormModal
+from tui.screens.store.base import PAGE, TableTab
+
+STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
+
+
+def show(amount: str, money: StoreMoney) -> str:
+    """A REST money string ("1250.00") as the shop prints prices."""
+    return display_price(parse_amount(amount, money.decimals), money)
+
+
+def when(stamp: str | None) -> str:
+    return (stamp or "").replace("T", " ")[:16]
+
+
+def customer_text(order: dict[str, Any]) -> str:
+    billing = order["billing"]
+    name = f"{billing['first_name']} {billing['last_name']}".strip()
+    who = name or billing["email"] or "guest"
+    return who if order["customer_id"] else f"{who} (guest)"
+
+
+class OrdersTab(TableTab):
+    COLUMNS = ("order", "date", "status", "customer", "items", "total")
+    PLACEHOLDER = "search orders: #number, name, email, phone or product"
+    NOUN = "orders"
+    BINDINGS = [Binding("enter", "details", "Details", id="store.order")]
+    DEFAULT_CSS = """
+    OrdersTab #order-status { width: 24; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="bar"):
+            yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
+            yield Select(STATUS_CHOICES, prompt="any status", id="order-status", compact=True)
+            yield Static("", classes="bar-info tab-count")
+        table = DataTable(cursor_type="row", zebra_stripes=True, classes="tab-table")
+        table.add_columns(*self.COLUMNS)
+        yield table
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.reload()
+
+    money: StoreMoney = DEFAULT_STORE
+
+    async def fetch(self, search: str):
+        self.money = await store_settings.store_money(self.ctx)
+        status = self.query_one("#order-status", Select).value
+        statuses = (status,) if isinstance(status, str) else ()
+        filters = orders.OrderFilters(search=search, statuses=statuses, per_page=PAGE)
+        return await orders.list_orders(self.ctx, filters)
+
+    def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
+        units = sum(line["quantity"] for line in item["line_items"])
+        return (
+            f"#{item['number']}",
+            when(item["date_created"]),
+            STATUS_LABELS.get(item["status"], item["status"]),
+            Text(customer_text(item)),
+            str(units),
+            Text(show(item["total"], self.money), justify="right"),
+        )
+
+    def action_details(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(OrderModal(item["id"]), lambda _: self.reload())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+
+class OrderModal(ModalScreen[None]):
+    """One order: who, lines, totals and notes; ``s`` status, ``n`` note."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="order.close"),
+        Binding("s", "status", "Change status", id="order.status"),
+        Binding("n", "note", "Add note", id="order.note"),
+    ]
+    DEFAULT_CSS = """
+    #order-detail { width: 90%; height: 85%; }
+    #order-lines, #order-notes { height: auto; max-height: 14; }
+    #order-totals { margin: 1 0; }
+    """
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.order: dict[str, Any] = {}
+
+    @property
+    def ctx(self):
+        return self.app.runtime.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="modal-box", id="order-detail"):
+            yield Static("loading...", id="order-facts")
+            lines = DataTable(id="order-lines", cursor_type="row")
+            lines.add_columns("product", "sku", "qty", "subtotal", "total", "tax")
+            yield lines
+            yield Static("", id="order-totals")
+            yield Static("[b]Notes[/b]  (n: add a note, s: change the status)")
+            notes = DataTable(id="order-notes", cursor_type="row")
+            notes.add_columns("date", "by", "to customer", "note")
+            yield notes
+
+    async def on_mount(self) -> None:
+        await self.refresh_order()
+
+    async def refresh_order(self) -> None:
+        order = self.order = await orders.get_order(self.ctx, self.order_id)
+        money = await store_settings.store_money(self.ctx)
+        billing = order["billing"]
+        address = ", ".join(
+            v for v in (billing["address_1"], billing["city"], billing["country"]) if v
+        )
+        paid = when(order["date_paid"]) or "not paid"
+        self.query_one("#order-facts", Static).update(
+            f"[b]Order #{order['number']}[/b] · {STATUS_LABELS[order['status']]}"
+            f" · created {when(order['date_created'])} · paid {paid}\n"
+            f"customer    {escape(customer_text(order))} {escape(billing['email'])}\n"
+            f"billing     {escape(address) or '—'}\n"
+            f"payment     {escape(order['payment_method_title'] or '—')}"
+            + (f"\nnote        {escape(order['customer_note'])}" if order["customer_note"] else "")
+        )
+        table = self.query_one("#order-lines", DataTable)
+        table.clear()
+        for line in order["line_items"]:
+            table.add_row(
+                Text(line["name"]),
+                Text(line["sku"] or "—"),
+                str(line["quantity"]),
+                show(line["subtotal"], money),
+                show(line["total"], money),
+                show(line["total_tax"], money),
+            )
+        self.query_one("#order-totals", Static).update(self._totals(order, money))
+        notes = self.query_one("#order-notes", DataTable)
+        notes.clear()
+        for note in await order_notes.list_notes(self.ctx, self.order_id):
+            notes.add_row(
+                when(note["date_created"]),
+                Text(note["author"]),
+                "yes" if note["customer_note"] else "",
+                Text(note["note"]),
+            )
+
+    @staticmethod
+    def _totals(order: dict[str, Any], money: StoreMoney) -> str:
+        coupons = ", ".join(
+            f"{c['code']} −{show(c['discount'], money)}" for c in order["coupon_lines"]
+        )
+        shipping = ", ".join(s["method_title"] for s in order["shipping_lines"]) or "—"
+        return (
+            f"coupons     {escape(coupons) or '—'}\n"
+            f"discount    {show(order['discount_total'], money)}\n"
+            f"shipping    {show(order['shipping_total'], money)}  ({escape(shipping)})\n"
+            f"tax         {show(order['total_tax'], money)}\n"
+            f"[b]total       {show(order['total'], money)}[/b]"
+        )
+
+    @work(exclusive=True)
+    async def action_status(self) -> None:
+        allowed = TRANSITIONS.get(self.order.get("status", ""), ())
+        if not allowed:
+            self.notify("This order's status is final.", severity="warning")
+            return
+        chosen = await self.app.push_screen_wait(StatusModal(self.order["status"], allowed))
+        if not chosen:
+            return
+        try:
+            await orders.update_order(self.ctx, self.order_id, {"status": chosen})
+        except ServiceError as err:
+            self.notify(err.message, title="Status not changed", severity="error")
+            return
+        self.notify(f"Order #{self.order_id} is {STATUS_LABELS[chosen]}.")
+        await self.refresh_order()
+
+    @work(exclusive=True)
+    async def action_note(self) -> None:
+        if await self.app.push_screen_wait(NoteModal(self.order_id)):
+            await self.refresh_order()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class StatusModal(ModalScreen[str | None]):
+    """Pick the next status among those the current one allows."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="order_status.cancel")]
+
+    def __init__(self, current: str, allowed: tuple[str, ...]) -> None:
+        super().__init__()
+        self.current = current
+        self.allowed = allowed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(f"[b]{STATUS_LABELS[self.current]}[/b] → choose the new status")
+            yield OptionList(
+                *(Option(STATUS_LABELS[s], id=s) for s in self.allowed), id="status-options"
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteModal(FormModal[dict[str, Any]]):
+    """A note on an order, private or for the customer."""
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__()
+        self.order_id = order_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(f"[b]Note on order #{self.order_id}[/b]")
+            yield Input(placeholder="note", id="note-text")
+            yield Checkbox("Note to the customer", id="note-customer")
+            yield Static("", id="form-errors", classes="warning")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Add note", id="add", variant="primary")
+
+    async def submit(self) -> dict[str, Any]:
+        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        data = {
+            "note": self.query_one("#note-text", Input).value,
+            "customer_note": self.query_one("#note-customer", Checkbox).value,
+        }
+        return await order_notes.add_note(ctx, self.order_id, data, CONSOLE_ACTOR)
