@@ -232,9 +232,12 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_routes(args: argparse.Namespace) -> int:
+    from service.app.assembly import build_registry
     from service.routes import inspection as route_inspection
 
-    text, code = route_inspection.run_cli(args)
+    text, code = route_inspection.run_cli(
+        args, live=lambda: route_inspection.live_specs(build_registry())
+    )
     if text:
         print(text, file=sys.stderr if code == 2 else sys.stdout)
     return code

@@ -22,8 +22,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from service.common.clock import iso
+from service.common.order_states import PAID_STATUSES
 from service.common.validation import Payload, invalid_params
-from service.orders.events import PAID_STATUSES
 from service.orders.input import ORDER_STATUSES
 from service.pricing import format_amount, round_half_up
 from service.settings import shop_settings as store_settings

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,21 @@ T = TypeVar("T")
 
 class StoreError(Exception):
     """The database cannot be used (unwritable, locked, newer than this code)."""
+
+
+class Conflict(Exception):
+    """A write broke a uniqueness, reference or check rule of the schema.
+
+    Services catch this, never the driver's own error, so a second backend can
+    raise the same type."""
+
+
+@contextmanager
+def _conflicts() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        raise Conflict(str(exc)) from exc
 
 
 class _Queries:
@@ -56,16 +71,19 @@ class Tx(_Queries):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows changed."""
-        async with self._conn.execute(sql, params) as cur:
-            return cur.rowcount
+        with _conflicts():
+            async with self._conn.execute(sql, params) as cur:
+                return cur.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; returns the new rowid."""
-        async with self._conn.execute(sql, params) as cur:
-            return cur.lastrowid or 0
+        with _conflicts():
+            async with self._conn.execute(sql, params) as cur:
+                return cur.lastrowid or 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        with _conflicts():
+            await self._conn.executemany(sql, rows)
 
     async def run_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work(connection)`` on the writer's own thread, inside this transaction.
@@ -120,8 +138,13 @@ class Store(_Queries):
             except BaseException:
                 await asyncio.shield(self._writer.rollback())
                 raise
-            else:
-                await asyncio.shield(self._writer.commit())
+            try:
+                with _conflicts():
+                    await asyncio.shield(self._writer.commit())
+            except BaseException:
+                # A failed commit (a deferred constraint) leaves the transaction open.
+                await asyncio.shield(self._writer.rollback())
+                raise
 
     async def close(self) -> None:
         if self.closed:

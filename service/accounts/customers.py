@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ from service.accounts import users as accounts
 from service.catalog.rules import wc_date
 from service.common.clock import iso
 from service.common.errors import ServiceError
+from service.common.order_states import PAID_STATUSES
 from service.common.validation import (
     MISSING,
     Payload,
@@ -31,14 +31,13 @@ from service.common.validation import (
     read_address,
 )
 from service.common.wc_errors import cannot_delete, invalid_id, trash_not_supported
-from service.orders.events import PAID_STATUSES
 from service.pricing.money import format_amount
 from service.settings import shop_settings as store_settings
 from store import customers as customer_sql
 from store import orders as order_sql
 from store import users as user_sql
 from store.customers import CustomerQuery
-from store.db import Store, Tx
+from store.db import Conflict, Store, Tx
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -342,7 +341,7 @@ async def delete_customer(ctx: Context, customer_id: int, force: bool = False) -
         async with ctx.store.transaction() as tx:
             if not await customer_sql.delete_customer(tx, customer_id):
                 raise _not_found()
-    except sqlite3.IntegrityError:
+    except Conflict:
         raise cannot_delete("Other records still refer to this customer.") from None
     _forget_cached_user(ctx, customer_id)
     return previous

@@ -11,6 +11,7 @@ from service.accounts.jwt import JwtCodec
 from service.common.clock import Clock
 from service.common.config import Settings
 from service.common.stats import RequestStats
+from service.licensing import order_listener
 from store import meta
 from store.db import Store
 
@@ -30,6 +31,7 @@ class Context:
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Context:
         clock = clock or Clock()
+        order_listener.register()
         store = await Store.open(settings.db)
         secret = await meta.get_or_create(store, "jwt_secret", lambda: secrets.token_urlsafe(48))
         codec = JwtCodec(secret, clock, settings.access_ttl_s, settings.refresh_ttl_s)

@@ -13,7 +13,6 @@ Decisions a WooCommerce user would otherwise guess at:
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from service.catalog.input import ProductInput, VariationInput, read_product
@@ -31,7 +30,7 @@ from service.settings import shop_settings as store_settings
 from service.settings.rules import tax_class_slugs
 from store import catalog as catalog_sql
 from store import catalog_terms as terms_sql
-from store.db import Tx
+from store.db import Conflict, Tx
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -111,7 +110,7 @@ async def delete(ctx: Context, product_id: int, force: bool) -> str:
         if force:
             try:
                 await catalog_sql.delete(tx, product_id)
-            except sqlite3.IntegrityError:
+            except Conflict:
                 raise cannot_delete("Other records still refer to this product.") from None
             return "deleted"
         if current["status"] == "trash":

@@ -6,14 +6,17 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from service.accounts import users as accounts
-from service.app.context import Context
 from service.demo.catalog import seed_catalog
 from service.demo.integrations import seed_integrations
 from service.demo.licenses import seed_licenses
 from service.demo.orders import seed_orders
 from service.demo.storefront import seed_storefront
+
+if TYPE_CHECKING:
+    from service.app.context import Context
 
 log = logging.getLogger("shopkeep.demo")
 
@@ -21,7 +24,7 @@ ADMIN_EMAIL = "admin@shopkeep.test"
 CUSTOMER_EMAIL = "customer@shopkeep.test"
 MANAGER_EMAIL = "manager@shopkeep.test"
 
-Seeder = Callable[[Context], Awaitable[list[str]]]
+Seeder = Callable[["Context"], Awaitable[list[str]]]
 
 
 async def seed_accounts(ctx: Context) -> list[str]:

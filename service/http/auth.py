@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from service.accounts import users as accounts
 from service.accounts.jwt import invalid_token
 from service.accounts.users import User
-from service.app.context import Context
 from service.common.errors import ServiceError
+
+if TYPE_CHECKING:
+    from service.app.context import Context
 
 
 def _scheme(request: web.Request) -> tuple[str, str]:

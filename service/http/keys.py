@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
-from service.accounts.users import User
-from service.app.context import Context
+if TYPE_CHECKING:
+    from service.app.context import Context
 
-CTX = web.AppKey("ctx", Context)
-USER = web.RequestKey("user", User)
+CTX: web.AppKey[Context] = web.AppKey("ctx")

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
 
 from service.accounts.users import User
-from service.app.context import Context
 from service.common.errors import ServiceError
 from service.common.schema import index_entry, validate_args
 from service.http import auth
 from service.http.keys import CTX
 from service.http.registry import Match, Route, RouteRegistry, ordered_methods
 from service.http.responses import dumps, json_response
+
+if TYPE_CHECKING:
+    from service.app.context import Context
 
 REST_PREFIX = "/wp-json"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

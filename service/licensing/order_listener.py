@@ -1,6 +1,7 @@
 """Licenses follow their order: issued when it is paid, disabled when it is reversed.
 
-Runs as an order_hooks listener inside the order's own transaction, from the
+Runs as an order-events listener (registered at startup) inside the order's own
+transaction, from the
 ``OrderChange`` alone (it never reads the orders tables). One license per unit of
 every licensed line; ``expires_at`` = paid_at + the product's validity days.
 Idempotent: each (order, line, unit) is issued once (a unique index backs this),
@@ -15,28 +16,28 @@ from typing import TYPE_CHECKING
 
 from service.common.clock import Clock, iso, parse_iso
 from service.licensing.admin import insert_with_key
+from service.orders import events
 from store import catalog as catalog_sql
 from store import licenses as sql
 from store import users as user_sql
 
 if TYPE_CHECKING:
-    from service.orders.events import OrderChange
     from store.db import Tx
 
 
-async def on_order_status_changed(tx: Tx, change: OrderChange) -> None:
+async def on_order_status_changed(tx: Tx, change: events.OrderChange) -> None:
     if change.became_paid:
         await issue_for_order(tx, change)
     elif change.was_reversed:
         await disable_for_order(tx, change)
 
 
-def _stamp(change: OrderChange) -> str:
+def _stamp(change: events.OrderChange) -> str:
     # The orders service passes its clock's time; the wall clock is only a fallback.
     return change.now or change.paid_at or iso(Clock().now()) or ""
 
 
-async def issue_for_order(tx: Tx, change: OrderChange) -> int:
+async def issue_for_order(tx: Tx, change: events.OrderChange) -> int:
     """Issue the missing licenses of a paid order; returns how many were new."""
     stamp = _stamp(change)
     paid = parse_iso(change.paid_at or stamp)
@@ -79,9 +80,14 @@ async def issue_for_order(tx: Tx, change: OrderChange) -> int:
     return new
 
 
-async def disable_for_order(tx: Tx, change: OrderChange) -> int:
+async def disable_for_order(tx: Tx, change: events.OrderChange) -> int:
     """Refund, cancellation or failure after payment: the order's licenses stop working
     (their activations are kept, for a later re-payment). Revoked ones stay revoked."""
     return await sql.set_order_status(
         tx, change.order_id, ("active", "inactive"), "disabled", _stamp(change)
     )
+
+
+def register() -> None:
+    """Follow every order's status from now on (called once at startup)."""
+    events.add_listener(on_order_status_changed)

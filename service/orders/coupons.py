@@ -9,7 +9,6 @@ coupon's uses (one per order that holds it, see order_status).
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,7 @@ from service.pricing.model import DISCOUNT_TYPES
 from service.settings import shop_settings as store_settings
 from store import coupons as coupon_sql
 from store.coupons import CouponQuery
-from store.db import Store, Tx
+from store.db import Conflict, Store, Tx
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -301,7 +300,7 @@ async def create_coupon(ctx: Context, data: Any) -> dict[str, Any]:
             coupon_id = await coupon_sql.insert(
                 tx, {**values, "created_at": when, "modified_at": when}
             )
-    except sqlite3.IntegrityError:
+    except Conflict:
         raise _code_exists() from None
     return await get_coupon(ctx, coupon_id)
 

@@ -3,7 +3,8 @@
 The orders service calls :func:`order_status_changed` inside the transaction that
 changes the status; listeners (license issuance, ...) write their own rows through
 the same ``tx``, so the change and its consequences commit or roll back together.
-A listener is added by one line in LISTENERS.
+A domain subscribes at startup with :func:`add_listener` (licensing does, from
+``Context.open``), so orders import nothing that listens to them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from service.licensing import order_listener as license_orders
+from service.common.order_states import PAID_STATUSES, REVERSED_STATUSES
 
 if TYPE_CHECKING:
     from store.db import Tx
-
-PAID_STATUSES = frozenset({"processing", "completed"})
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,18 @@ class OrderChange:
 
     @property
     def was_reversed(self) -> bool:
-        return self.new_status in {"cancelled", "refunded", "failed"} and (
-            self.old_status in PAID_STATUSES
-        )
+        return self.new_status in REVERSED_STATUSES and (self.old_status in PAID_STATUSES)
 
 
 Listener = Callable[["Tx", OrderChange], Awaitable[None]]
 
-LISTENERS: list[Listener] = [license_orders.on_order_status_changed]
+LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Subscribe ``listener`` (once) to every status change, e.g. at startup."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
 
 
 async def order_status_changed(tx: Tx, change: OrderChange) -> None:

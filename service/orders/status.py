@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from service.catalog.stock import change_stock, record_sale, sellable_item
 from service.common.clock import parse_iso
 from service.common.errors import ServiceError
+from service.common.order_states import PAID_STATUSES
 from service.orders import events as order_hooks
-from service.orders.events import PAID_STATUSES, OrderChange, OrderLine
+from service.orders.events import OrderChange, OrderLine
 from service.orders.totals import coupon_error, stock_error
 from service.orders.view import STATUS_LABELS
 from service.pricing import CouponVerdict

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from argparse import Namespace
+from collections.abc import Callable
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from service.http.registry import Route, RouteRegistry
 from service.routes import cli
 from service.routes.checker import check_routes
 from service.routes.model import Finding, RouteSpec
+
+if TYPE_CHECKING:
+    from service.http.registry import Route, RouteRegistry
 
 
 def route_specs(route: Route) -> list[RouteSpec]:
@@ -39,17 +43,12 @@ def check_registry(registry: RouteRegistry) -> list[Finding]:
     return check_routes(live_specs(registry))
 
 
-def _live() -> list[RouteSpec]:
-    from service.app.assembly import build_registry
-
-    return live_specs(build_registry())
-
-
-def run_cli(args: Namespace) -> tuple[str, int]:
+def run_cli(args: Namespace, live: Callable[[], list[RouteSpec]]) -> tuple[str, int]:
+    """``run.py routes``; ``live`` gives the specs of this server's own registry."""
     if args.routes_command == "check":
         return cli.run_check(
-            args.sources, fmt=args.format, fail_on=args.fail_on, live=_live, params=args.params
+            args.sources, fmt=args.format, fail_on=args.fail_on, live=live, params=args.params
         )
     if args.routes_command == "list":
-        return cli.run_list(args.sources, fmt=args.format, live=_live)
-    return cli.run_diff(args.documented, args.served, fmt=args.format, live=_live)
+        return cli.run_list(args.sources, fmt=args.format, live=live)
+    return cli.run_diff(args.documented, args.served, fmt=args.format, live=live)

@@ -16,11 +16,11 @@ from service.accounts import users as accounts
 from service.catalog.rules import wc_date
 from service.common.clock import parse_iso
 from service.common.errors import ServiceError
+from service.common.order_states import PAID_STATUSES
 from service.common.validation import Payload, present
 from service.common.wc_errors import invalid_id
 from service.orders import crud as orders
 from service.orders.crud import OrderFilters
-from service.orders.events import PAID_STATUSES
 from store import catalog as catalog_sql
 
 if TYPE_CHECKING:

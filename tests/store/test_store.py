@@ -7,7 +7,7 @@ import sqlite3
 import aiosqlite
 import pytest
 
-from store.db import Store, StoreError
+from store.db import Conflict, Store, StoreError
 from store.migrations import latest_version, migration_files, split_statements
 
 
@@ -45,7 +45,7 @@ async def test_rollback_on_error_leaves_nothing_half_written(tmp_path):
             raise RuntimeError("boom")
     assert await store.fetchval("SELECT count(*) FROM meta WHERE key IN ('a','b')") == 0
     # A constraint failure half-way rolls back the earlier statement too.
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(Conflict):
         async with store.transaction() as tx:
             await tx.execute("INSERT INTO meta (key, value) VALUES ('c', '1')")
             await tx.execute("INSERT INTO meta (key, value) VALUES ('c', '2')")

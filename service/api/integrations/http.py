@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from service.app.context import Context
 from service.common import client_ip
 from service.common.errors import ServiceError
 from service.http.platform import API_V1
 from service.http.responses import json_response, platform_error_body
 from service.integrations import messages as lang
 from service.integrations import tokens
+
+if TYPE_CHECKING:
+    from service.app.context import Context
 
 # The WordPress plugin calls /api/integrations/..., the dashboard /api/v1/integrations/...
 INTEGRATION_PREFIXES = (API_V1, "/api")
