@@ -18,16 +18,15 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from store.errors import StoreError
 from store.migrations import apply_migrations
+
+__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx"]
 
 BUSY_TIMEOUT_S = 5.0
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
-
-
-class StoreError(Exception):
-    """The database cannot be used (unwritable, locked, newer than this code)."""
 
 
 class Conflict(Exception):

@@ -1,9 +1,10 @@
-"""The aiohttp application factory."""
+"""The composition point: the route registry with every controller, and the aiohttp app."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from service.api import add_platform_routes, register_all
 from service.app.context import Context
 from service.common.schema import arg
 from service.http import middlewares, wp
@@ -12,8 +13,6 @@ from service.http.registry import READABLE, Endpoint, RouteRegistry
 
 
 def build_registry() -> RouteRegistry:
-    from service.api import register_all
-
     registry = RouteRegistry(index_handler=wp.namespace_index)
     registry.register_root(
         [Endpoint(READABLE, wp.site_index, args={"context": arg("string", default="view")})],
@@ -35,8 +34,6 @@ def create_app(ctx: Context) -> web.Application:
     app[CTX] = ctx
     if ctx.registry is None:
         ctx.registry = build_registry()
-    from service.api import add_platform_routes
-
     add_platform_routes(app, ctx.registry)
     app.router.add_route("*", "/wp-json", wp.dispatch)
     app.router.add_route("*", "/wp-json/{tail:.*}", wp.dispatch)

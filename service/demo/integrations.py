@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import users as accounts
 from service.common.clock import iso
+from service.demo.accounts import ADMIN_EMAIL, MANAGER_EMAIL
 from service.integrations import sync, tokens
 from service.integrations.tokens import TokenFilters
 
@@ -105,8 +106,6 @@ def _product(raw: dict[str, Any], modified: str) -> dict[str, Any]:
 
 
 async def seed_integrations(ctx: Context) -> list[str]:
-    from service.demo.seed import ADMIN_EMAIL, MANAGER_EMAIL
-
     owner = await accounts.find_user(ctx, MANAGER_EMAIL)
     admin = await accounts.find_user(ctx, ADMIN_EMAIL)
     if owner is None or admin is None:

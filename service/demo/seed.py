@@ -4,11 +4,10 @@ SEEDERS; a seeder returns lines to show once (generated passwords) or nothing.""
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from service.accounts import users as accounts
+from service.demo.accounts import seed_accounts
 from service.demo.catalog import seed_catalog
 from service.demo.integrations import seed_integrations
 from service.demo.licenses import seed_licenses
@@ -20,26 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shopkeep.demo")
 
-ADMIN_EMAIL = "admin@shopkeep.test"
-CUSTOMER_EMAIL = "customer@shopkeep.test"
-MANAGER_EMAIL = "manager@shopkeep.test"
-
 Seeder = Callable[["Context"], Awaitable[list[str]]]
-
-
-async def seed_accounts(ctx: Context) -> list[str]:
-    shown = []
-    for email, role, name in (
-        (ADMIN_EMAIL, "administrator", "Shop Admin"),
-        (MANAGER_EMAIL, "shop_manager", "مدیر فروشگاه"),
-        (CUSTOMER_EMAIL, "customer", "Sara Ahmadi"),
-    ):
-        if await accounts.find_user(ctx, email):
-            continue
-        password = secrets.token_urlsafe(12)
-        await accounts.create_user(ctx, email, password, role, name)
-        shown.append(f"demo {role}: {email} / {password}")
-    return shown
 
 
 SEEDERS: list[Seeder] = [

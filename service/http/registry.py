@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.accounts.permissions import PUBLIC, Permission
+from service.common.schema import arg
 from service.routes import regexes
 
 READABLE = frozenset({"GET"})
@@ -180,8 +181,6 @@ class RouteRegistry:
         return self._put("", "/", list(endpoints), owner, override=True)
 
     def _add_namespace_index(self, namespace: str) -> None:
-        from service.common.schema import arg
-
         index = Endpoint(
             READABLE,
             self._index_handler,

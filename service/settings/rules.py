@@ -16,7 +16,7 @@ from typing import Any
 
 from service.common.validation import MISSING, Payload, present
 from service.pricing.errors import PricingError
-from service.pricing.model import CURRENCY_POSITIONS, TaxRate
+from service.pricing.model import CURRENCY_POSITIONS, StoreMoney, TaxRate
 from service.pricing.money import currency_symbol
 from service.settings.shipping import (
     default_shipping,
@@ -333,8 +333,6 @@ def public_group(name: str, groups: dict[str, dict[str, Any]]) -> dict[str, Any]
     decimals = groups["store"]["decimals"]
     group = copy.deepcopy(groups[name])
     if name == "store":
-        from service.pricing.model import StoreMoney
-
         group["currency_symbol"] = currency_symbol(StoreMoney(currency=group["currency"]))
     elif name == "tax":
         group.pop("next_rate_id", None)

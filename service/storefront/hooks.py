@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from service.storefront import shop
+
 if TYPE_CHECKING:
     from service.app.context import Context
 
@@ -140,8 +142,6 @@ async def page_hooks(
 ) -> dict[str, Any]:
     """``{success, context, hooks}`` for a page; the product context's product must be
     one the shop shows (else 404, as its page)."""
-    from service.storefront import shop
-
     if context not in CONTEXTS:
         raise ValueError(f"unknown hook context {context!r}")
     product = None

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from store.errors import StoreError
+
 _HERE = Path(__file__).parent
 _NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
@@ -56,8 +58,6 @@ async def current_version(conn: aiosqlite.Connection) -> int:
 
 async def apply_migrations(conn: aiosqlite.Connection) -> int:
     """Bring the database to the latest version; returns it."""
-    from store.db import StoreError
-
     steps = migration_files()
     latest = steps[-1][0] if steps else 0
     version = await current_version(conn)
