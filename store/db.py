@@ -75,10 +75,13 @@ class Tx(_Queries):
                 return cur.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run an INSERT; returns the new rowid."""
+        """Run an INSERT into a table with an integer ``id``; returns the new id."""
         with _conflicts():
-            async with self._conn.execute(sql, params) as cur:
-                return cur.lastrowid or 0
+            async with self._conn.execute(f"{sql} RETURNING id", params) as cur:
+                row = await cur.fetchone()
+        if row is None:
+            raise Conflict("the INSERT stored no row")
+        return int(row[0])
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         with _conflicts():
