@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.api import analytics, settings
-from service.api import catalog as products
-from service.api import licensing as licenses
-from service.api.accounts import auth as platform_auth
-from service.api.accounts import customers
-from service.api.integrations import knowledge as web_knowledge
-from service.api.integrations import sync as woocommerce_sync
-from service.api.integrations import tokens as integrations
+from service.api import analytics, catalog, licensing, settings
+from service.api.accounts import auth, customers
+from service.api.integrations import knowledge, sync, tokens
 from service.api.orders import coupons, orders
 from service.api.storefront import account, cart, hooks, shop
 from service.http.registry import RouteRegistry
@@ -23,12 +18,12 @@ from service.http.registry import RouteRegistry
 # WordPress surface, in registration order: settings, products, orders, customers,
 # coupons, analytics, licenses, shop, cart, account, hooks.
 WP_CONTROLLERS: list = [
-    settings, products, orders, customers, coupons, analytics, licenses, shop, cart, account,
+    settings, catalog, orders, customers, coupons, analytics, licensing, shop, cart, account,
     hooks,
 ]  # fmt: skip
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
-PLATFORM_MODULES = [platform_auth, integrations, woocommerce_sync, web_knowledge]
+PLATFORM_MODULES = [auth, tokens, sync, knowledge]
 
 
 def register_all(registry: RouteRegistry) -> None:
