@@ -107,12 +107,6 @@ async def id_by_name(
     )
 
 
-async def id_by_slug(db: Store | Tx, taxonomy: str, slug: str) -> int | None:
-    return await db.fetchval(
-        "SELECT id FROM terms WHERE taxonomy = ? AND slug = ?", (taxonomy, slug)
-    )
-
-
 async def slug_taken(db: Store | Tx, taxonomy: str, slug: str, exclude_id: int = 0) -> bool:
     return bool(
         await db.fetchval(

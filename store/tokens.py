@@ -115,12 +115,3 @@ async def add_usage(tx: Tx, rows: Iterable[tuple[int, str, str]]) -> None:
         "last_used_at = max(coalesce(last_used_at, ''), ?) WHERE id = ?",
         rows,
     )
-
-
-async def names_by_id(db: Store | Tx, token_ids: Iterable[str]) -> dict[str, str]:
-    ids = list(set(token_ids))
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    rows = await db.fetchall(f"SELECT id, name FROM integration_tokens WHERE id IN ({marks})", ids)
-    return {row["id"]: row["name"] for row in rows}

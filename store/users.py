@@ -81,11 +81,3 @@ async def app_password_owner(db: Store | Tx, user_id: int, digest: str) -> Any:
 
 async def touch_app_password(tx: Tx, uuid: str, when: str) -> None:
     await tx.execute("UPDATE app_passwords SET last_used_at = ? WHERE uuid = ?", (when, uuid))
-
-
-async def list_app_passwords(db: Store | Tx, user_id: int) -> list[Any]:
-    return await db.fetchall(
-        "SELECT uuid, label, created_at, last_used_at FROM app_passwords "
-        "WHERE user_id = ? ORDER BY created_at",
-        (user_id,),
-    )

@@ -36,7 +36,6 @@ READABLE = frozenset({"GET"})
 CREATABLE = frozenset({"POST"})
 EDITABLE = frozenset({"POST", "PUT", "PATCH"})
 DELETABLE = frozenset({"DELETE"})
-ALLMETHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _META = set(".^$*+?{}[]()|\\")

@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 
 from .errors import PricingError
 
-DiscountType = Literal["percent", "fixed_cart", "fixed_product"]
 DISCOUNT_TYPES: tuple[str, ...] = ("percent", "fixed_cart", "fixed_product")
 PRODUCT_COUPON_TYPES: tuple[str, ...] = ("percent", "fixed_product")
 CURRENCY_POSITIONS: tuple[str, ...] = ("left", "right", "left_space", "right_space")

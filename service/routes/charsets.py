@@ -15,7 +15,6 @@ from typing import Any
 MAX_CP = 0x10FFFF
 Intervals = tuple[tuple[int, int], ...]
 
-EMPTY: Intervals = ()
 ALL: Intervals = ((0, MAX_CP),)
 _DIGIT: Intervals = ((0x30, 0x39),)
 _WORD: Intervals = ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))

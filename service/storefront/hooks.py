@@ -111,10 +111,6 @@ def install(ctx: Context, extension: Extension) -> None:
     ctx.extras[_KEY] = sorted([*others, extension], key=lambda e: (e.priority, e.name))
 
 
-def uninstall(ctx: Context, name: str) -> None:
-    ctx.extras[_KEY] = [e for e in installed(ctx) if e.name != name]
-
-
 async def render(ctx: Context, request: HookRequest) -> dict[str, str]:
     """Each hook of the context that has output, with the output of every extension on
     it in priority order."""
