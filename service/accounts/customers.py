@@ -21,10 +21,10 @@ from service.catalog.rules import wc_date
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.order_states import PAID_STATUSES
+from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import (
     MISSING,
     Payload,
-    db_int,
     db_ints,
     invalid_params,
     present,
@@ -126,9 +126,12 @@ async def list_customers(
     f = filters or CustomerFilters()
     if f.orderby not in CUSTOMER_ORDERBY or f.order not in ("asc", "desc"):
         raise invalid_params({"orderby": f"orderby is not one of {', '.join(CUSTOMER_ORDERBY)}."})
+    if problems := wc_page_problems(f.page, f.per_page):
+        raise invalid_params(problems)
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     query = CustomerQuery(
-        limit=f.per_page,
-        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         search=f.search.strip(),
         email=f.email,
         include=db_ints(f.include),

@@ -13,6 +13,7 @@ from service.catalog import write as catalog_write
 from service.catalog.rules import PRODUCT_STATUSES, PRODUCT_TYPES, STOCK_STATUSES
 from service.catalog.view import View, render_products
 from service.common.clock import iso
+from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import db_int, db_ints, invalid_params
 from service.common.wc_errors import invalid_id
 from service.pricing.errors import PricingError
@@ -98,18 +99,18 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
     for key, value, allowed in checks:
         if value not in allowed:
             problems[key] = f"{key} is not one of {', '.join(a for a in allowed if a)}."
-    if f.page < 1 or not 1 <= f.per_page <= 100:
-        problems["per_page"] = "per_page must be between 1 (inclusive) and 100 (inclusive)"
+    problems.update(wc_page_problems(f.page, f.per_page))
     if problems:
         raise invalid_params(problems)
     term_groups = []
     for ids in (f.category, f.tag):
         if ids:
             term_groups.append(await terms_sql.with_descendants(ctx.store, ids) or (0,))
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     return ProductQuery(
         now=view.now,
-        limit=f.per_page,
-        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         search=f.search.strip(),
         statuses=() if f.status == "any" else (f.status,),
         types=(f.type,) if f.type else (),

@@ -15,6 +15,7 @@ from service.catalog.media import media_map, read_image, resolve_images
 from service.catalog.rules import CATEGORY_DISPLAY
 from service.common.clock import iso
 from service.common.errors import ServiceError
+from service.common.paging import wc_window
 from service.common.slugs import slugify, unique_slug
 from service.common.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
 from service.common.wc_errors import term_exists, term_invalid, trash_not_supported
@@ -51,11 +52,11 @@ async def list_terms(
     ctx: Context, taxonomy: str, filters: TermFilters | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     f = filters or TermFilters()
-    offset = f.offset if f.offset is not None else (f.page - 1) * f.per_page
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     query = TermQuery(
         taxonomy=taxonomy,
-        limit=f.per_page,
-        offset=db_int(offset),
+        limit=limit,
+        offset=offset,
         search=f.search.strip(),
         include=db_ints(f.include),
         exclude=db_ints(f.exclude),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from service.common.errors import ServiceError
+from service.common.validation import db_int
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -33,3 +34,20 @@ def check_page(page: int, page_size: int) -> tuple[int, int]:
     if errors:
         raise ServiceError("invalid", "Invalid pagination parameters.", 400, fields=errors)
     return page_size, (page - 1) * page_size
+
+
+def wc_page_problems(page: int, per_page: int) -> dict[str, str]:
+    """WooCommerce's collection rule: ``page`` >= 1 and ``per_page`` 1-100."""
+    problems = {}
+    if page < 1:
+        problems["page"] = "page must be greater than or equal to 1"
+    if not 1 <= per_page <= MAX_PAGE_SIZE:
+        problems["per_page"] = (
+            f"per_page must be between 1 (inclusive) and {MAX_PAGE_SIZE} (inclusive)"
+        )
+    return problems
+
+
+def wc_window(page: int, per_page: int, offset: int | None = None) -> tuple[int, int]:
+    """``limit, offset`` of a WooCommerce page; an explicit ``offset`` wins over ``page``."""
+    return per_page, db_int(offset if offset is not None else (page - 1) * per_page)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
+from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import MISSING, Payload, db_int, db_ints, invalid_params
 from service.common.wc_errors import invalid_id, trash_not_supported
 from service.licensing import rules
@@ -78,10 +79,13 @@ async def list_licenses(
         problems["status"] = f"status is not one of {', '.join(rules.LIST_STATUSES)}."
     if problems:
         raise invalid_params(problems)
+    if problems := wc_page_problems(f.page, f.per_page):
+        raise invalid_params(problems)
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     query = LicenseQuery(
         now=iso(ctx.clock.now()) or "",
-        limit=f.per_page,
-        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         search=f.search.strip(),
         status=f.status,
         product_id=db_int(f.product_id) if f.product_id is not None else None,

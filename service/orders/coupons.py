@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from service.catalog.rules import wc_date
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
-from service.common.validation import MISSING, Payload, db_int, db_ints, invalid_params, present
+from service.common.paging import wc_page_problems, wc_window
+from service.common.validation import MISSING, Payload, db_ints, invalid_params, present
 from service.common.wc_errors import already_trashed, invalid_id
 from service.pricing import Coupon, format_amount, normalise_code, parse_amount
 from service.pricing.errors import PricingError
@@ -155,13 +156,13 @@ async def list_coupons(
         problems["orderby"] = f"orderby is not one of {', '.join(COUPON_ORDERBY)}."
     if f.discount_type not in (None, *DISCOUNT_TYPES):
         problems["discount_type"] = f"discount_type is not one of {', '.join(DISCOUNT_TYPES)}."
-    if f.page < 1 or not 1 <= f.per_page <= 100:
-        problems["per_page"] = "per_page must be between 1 (inclusive) and 100 (inclusive)"
+    problems.update(wc_page_problems(f.page, f.per_page))
     if problems:
         raise invalid_params(problems)
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     query = CouponQuery(
-        limit=f.per_page,
-        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         search=f.search.strip(),
         code_key=normalise_code(f.code),
         discount_type=f.discount_type,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from service.accounts.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.common.clock import iso
 from service.common.errors import ServiceError
+from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import db_int, db_ints, invalid_params
 from service.common.wc_errors import already_trashed, invalid_id
 from service.orders.input import ORDER_STATUSES, pricing_address, read_order
@@ -91,13 +92,13 @@ async def list_orders(
         problems["status"] = f"status is not one of any, {', '.join(ORDER_STATUSES)}, trash."
     if f.orderby not in ORDER_ORDERBY:
         problems["orderby"] = f"orderby is not one of {', '.join(ORDER_ORDERBY)}."
-    if f.page < 1 or not 1 <= f.per_page <= 100:
-        problems["per_page"] = "per_page must be between 1 (inclusive) and 100 (inclusive)"
+    problems.update(wc_page_problems(f.page, f.per_page))
     if problems:
         raise invalid_params(problems)
+    limit, offset = wc_window(f.page, f.per_page, f.offset)
     query = OrderQuery(
-        limit=f.per_page,
-        offset=db_int(f.offset if f.offset is not None else (f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         statuses=f.statuses,
         customer_id=None if f.customer is None else db_int(f.customer),
         product_id=None if f.product is None else db_int(f.product),

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from service.catalog.products import view_for
 from service.catalog.terms import TermFilters, list_categories
 from service.catalog.view import render_products
+from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import db_int, invalid_params
 from service.common.wc_errors import invalid_id
 from service.settings import shop_settings as store_settings
@@ -73,13 +74,16 @@ async def list_shop_products(
     f = filters or ShopFilters()
     if f.orderby not in SHOP_ORDERBY:
         raise invalid_params({"orderby": f"orderby is not one of {', '.join(SHOP_ORDERBY)}."})
+    if problems := wc_page_problems(f.page, f.per_page):
+        raise invalid_params(problems)
+    limit, offset = wc_window(f.page, f.per_page)
     view = await view_for(ctx)
     search = f.search.strip()
     query = ShopQuery(
         now=view.now,
         visibilities=SEARCHED if search else LISTED,
-        limit=f.per_page,
-        offset=db_int((f.page - 1) * f.per_page),
+        limit=limit,
+        offset=offset,
         search=search,
         category_ids=await _category_ids(ctx, f.category) if f.category else (),
         on_sale=f.on_sale,
