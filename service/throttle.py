@@ -263,6 +263,24 @@ class GuessThrottle:
                     window.clear(key)
 
 
+def lock_of(locks: dict[str, AccountLock], *names: str) -> AccountLock | None:
+    """One user's lock, from the names they sign in with (email, display name)."""
+    found = [locks[n] for n in {account_name(name) for name in names} if n in locks]
+    if not found:
+        return None
+    waits = [lock.retry_after for lock in found if lock.retry_after]
+    return AccountLock(max(waits, default=None), sum(lock.addresses for lock in found))
+
+
+def describe(lock: AccountLock | None) -> str:
+    """``locked 12 min`` / ``2 addresses locked`` / empty, for the console."""
+    if lock is None:
+        return ""
+    if lock.retry_after:
+        return f"locked {-(-lock.retry_after // 60)} min"
+    return f"{lock.addresses} address{'es' if lock.addresses != 1 else ''} locked"
+
+
 def guesses(ctx: Context) -> GuessLimiter:
     current = ctx.extras.get(GUESS_EXTRAS_KEY)
     if current is None:
