@@ -36,7 +36,7 @@ class Settings:
     throttle_account: int = 20
     throttle_ip: int = 50
     throttle_window_s: float = 15 * 60.0
-    throttle_max_keys: int = 100_000
+    throttle_max_keys: int = 50_000
 
     @property
     def log_path(self) -> str:

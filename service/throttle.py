@@ -17,7 +17,6 @@ longest is dropped first) and at most ``limit`` timestamps per key.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -46,18 +45,22 @@ class SlidingWindow:
         self.window_s = window_s
         self.max_keys = max_keys
         self._clock = clock
-        self._hits: dict[Hashable, deque[float]] = {}
+        # Oldest first, at most ``limit`` per key. Lists, not deques: a deque costs
+        # over 600 bytes even when nearly empty, and there may be 50,000 keys.
+        self._hits: dict[Hashable, list[float]] = {}
 
-    def _recent(self, key: Hashable) -> deque[float] | None:
+    def _recent(self, key: Hashable) -> list[float] | None:
         hits = self._hits.get(key)
         if hits is None:
             return None
         horizon = self._clock() - self.window_s
-        while hits and hits[0] <= horizon:
-            hits.popleft()
-        if not hits:
+        expired = 0
+        while expired < len(hits) and hits[expired] <= horizon:
+            expired += 1
+        if expired == len(hits):
             del self._hits[key]
             return None
+        del hits[:expired]
         return hits
 
     def count(self, key: Hashable) -> int:
@@ -76,9 +79,10 @@ class SlidingWindow:
         if hits is None:
             while len(self._hits) >= self.max_keys:
                 self._hits.pop(next(iter(self._hits)))
-            hits = deque(maxlen=self.limit)
+            hits = []
         self._hits[key] = hits
         hits.append(self._clock() if at is None else at)
+        del hits[: -self.limit]
 
     def unhit(self, key: Hashable, at: float) -> None:
         """Take back the event counted at ``at`` (it turned out not to be a failure)."""
@@ -152,7 +156,7 @@ class GuessLimits:
     per_account: int = 20
     per_ip: int = 50
     window_s: float = 15 * 60.0
-    max_keys: int = 100_000
+    max_keys: int = 50_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GuessLimits:
