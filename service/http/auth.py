@@ -7,11 +7,17 @@ import binascii
 
 from aiohttp import web
 
-from service import accounts
+from service import accounts, client_ip
 from service.accounts import User
 from service.context import Context
 from service.errors import ServiceError
 from service.jwt_codec import invalid_token
+
+
+def request_ip(request: web.Request, ctx: Context) -> str | None:
+    """The client IP: the socket's peer, or X-Forwarded-For behind a trusted proxy."""
+    forwarded = request.headers.getall("X-Forwarded-For", [])
+    return client_ip.resolve(request.remote, forwarded, ctx.settings.trusted_proxies)
 
 
 def _scheme(request: web.Request) -> tuple[str, str]:
@@ -37,7 +43,9 @@ async def wp_user(request: web.Request, ctx: Context) -> User | None:
             )
         except (binascii.Error, UnicodeDecodeError):
             raise ServiceError("invalid_username", "Malformed Basic credentials.", 401) from None
-        return await accounts.authenticate_app_password(ctx, login, password)
+        return await accounts.authenticate_app_password(
+            ctx, login, password, request_ip(request, ctx)
+        )
     raise invalid_token("Unsupported authorization scheme")
 
 
