@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
 from service.accounts.jwt import invalid_token
+from service.common import throttle
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid, not_found
 from store import users as user_sql
@@ -135,18 +136,23 @@ async def list_users(ctx: Context, role: str | None = None) -> list[User]:
     return [User.from_row(r) for r in await user_sql.list_users(ctx.store, role=role)]
 
 
-async def authenticate(ctx: Context, email: str, password: str) -> User:
-    """Wrong email, wrong password and inactive user all fail the same way."""
-    row = await user_sql.by_email(ctx.store, email or "") if isinstance(email, str) else None
+async def authenticate(ctx: Context, email: str, password: str, ip: str | None = None) -> User:
+    """Wrong email, wrong password and inactive user all fail the same way, and are
+    throttled alike per account and client IP (429 even for the right password)."""
+    email = email if isinstance(email, str) else ""
+    limiter = throttle.guesses(ctx)
+    attempt = limiter.begin(throttle.PASSWORD, email, ip)
+    row = await user_sql.by_email(ctx.store, email)
     encoded = row["password_hash"] if row else passwords.DUMMY_HASH
     ok = await asyncio.to_thread(passwords.verify_password, str(password or ""), encoded)
     if not (row and ok and row["is_active"]):
         raise invalid_credentials()
+    limiter.succeeded(attempt)
     return User.from_row(row)
 
 
-async def login(ctx: Context, email: str, password: str) -> dict[str, Any]:
-    user = await authenticate(ctx, email, password)
+async def login(ctx: Context, email: str, password: str, ip: str | None = None) -> dict[str, Any]:
+    user = await authenticate(ctx, email, password, ip)
     return {
         "access": ctx.jwt.issue(user.id, "access", user.token_version),
         "refresh": ctx.jwt.issue(user.id, "refresh", user.token_version),
@@ -290,7 +296,13 @@ async def create_app_password(ctx: Context, user_id: int, label: str) -> tuple[s
     return new_id, format_app_password(raw)
 
 
-async def authenticate_app_password(ctx: Context, login: str, password: str) -> User:
+async def authenticate_app_password(
+    ctx: Context, login: str, password: str, ip: str | None = None
+) -> User:
+    """Throttled per user name given and client IP, like the login password but
+    counted apart (it is another secret)."""
+    limiter = throttle.guesses(ctx)
+    attempt = limiter.begin(throttle.APP_PASSWORD, login or "", ip)
     row = await user_sql.by_login(ctx.store, login or "")
     if row is None:
         raise ServiceError("invalid_username", "Unknown username or email address.", 401)
@@ -301,6 +313,7 @@ async def authenticate_app_password(ctx: Context, login: str, password: str) -> 
         raise ServiceError(
             "incorrect_password", "The provided password is an invalid application password.", 401
         )
+    limiter.succeeded(attempt)
     async with ctx.store.transaction() as tx:
         await user_sql.touch_app_password(tx, match["uuid"], iso(ctx.clock.now()))
     return User.from_row(row)

@@ -29,6 +29,14 @@ class Settings:
     client_max_size: int = 1024 * 1024
     shutdown_timeout_s: float = 5.0
     site_url: str = field(default="")
+    # Password guessing (service.common.throttle.GuessThrottle): failures within the window
+    # lock one address out of one account, then the account for everyone, and one
+    # address out of every account.
+    throttle_account_ip: int = 5
+    throttle_account: int = 20
+    throttle_ip: int = 50
+    throttle_window_s: float = 15 * 60.0
+    throttle_max_keys: int = 50_000
 
     @property
     def log_path(self) -> str:

@@ -11,10 +11,17 @@ from aiohttp import web
 from service.accounts import users as accounts
 from service.accounts.jwt import invalid_token
 from service.accounts.users import User
+from service.common import client_ip
 from service.common.errors import ServiceError
 
 if TYPE_CHECKING:
     from service.app.context import Context
+
+
+def request_ip(request: web.Request, ctx: Context) -> str | None:
+    """The client IP: the socket's peer, or X-Forwarded-For behind a trusted proxy."""
+    forwarded = request.headers.getall("X-Forwarded-For", [])
+    return client_ip.resolve(request.remote, forwarded, ctx.settings.trusted_proxies)
 
 
 def _scheme(request: web.Request) -> tuple[str, str]:
@@ -40,7 +47,9 @@ async def wp_user(request: web.Request, ctx: Context) -> User | None:
             )
         except (binascii.Error, UnicodeDecodeError):
             raise ServiceError("invalid_username", "Malformed Basic credentials.", 401) from None
-        return await accounts.authenticate_app_password(ctx, login, password)
+        return await accounts.authenticate_app_password(
+            ctx, login, password, request_ip(request, ctx)
+        )
     raise invalid_token("Unsupported authorization scheme")
 
 

@@ -11,11 +11,11 @@ Both windows slide; a refused request is not counted, so a client that waits
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from service.common.errors import ServiceError
+from service.common.throttle import SlidingWindow
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -27,39 +27,6 @@ WINDOW_S = 60.0
 MAX_TRACKED = 20_000
 
 
-class SlidingWindow:
-    def __init__(
-        self, limit: int, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._clock = clock
-        self._hits: dict[str, deque[float]] = {}
-
-    def retry_after(self, key: str) -> int | None:
-        """Seconds to wait when ``key`` is at its limit, else None."""
-        hits = self._hits.get(key)
-        if hits is None:
-            return None
-        now = self._clock()
-        while hits and hits[0] <= now - self.window_s:
-            hits.popleft()
-        if not hits:
-            del self._hits[key]
-            return None
-        if len(hits) < self.limit:
-            return None
-        return max(1, int(hits[0] + self.window_s - now) + 1)
-
-    def hit(self, key: str) -> None:
-        hits = self._hits.get(key)
-        if hits is None:
-            if len(self._hits) >= MAX_TRACKED:
-                self._hits.pop(next(iter(self._hits)))
-            hits = self._hits[key] = deque()
-        hits.append(self._clock())
-
-
 class LicenseRateLimits:
     def __init__(
         self,
@@ -68,8 +35,8 @@ class LicenseRateLimits:
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.by_ip = SlidingWindow(per_ip, window_s, clock)
-        self.by_key = SlidingWindow(per_key, window_s, clock)
+        self.by_ip = SlidingWindow(per_ip, window_s, clock, MAX_TRACKED)
+        self.by_key = SlidingWindow(per_key, window_s, clock, MAX_TRACKED)
 
     def admit(self, ip: str | None, license_key: str) -> None:
         """Count one request, or raise 429 ``license_rate_limited`` with Retry-After."""

@@ -101,11 +101,17 @@ async def update_profile(ctx: Context, user: User, data: Any) -> dict[str, Any]:
 
 
 async def change_password(
-    ctx: Context, user: User, current: str, new: str, confirm: str | None = None
+    ctx: Context,
+    user: User,
+    current: str,
+    new: str,
+    confirm: str | None = None,
+    ip: str | None = None,
 ) -> dict[str, Any]:
     """Checks the current password, sets the new one and revokes every token issued
     before (each other session's refresh token stops working); the caller gets a fresh
-    pair so this session goes on."""
+    pair so this session goes on. Wrong current passwords count with wrong logins of
+    the account (same secret): past the limit the answer is 429 like the login's."""
     _require_customer(user)
     p = Payload({"new_password": new})
     if confirm is not None and confirm != new:
@@ -116,8 +122,10 @@ async def change_password(
         p.fail("new_password", "new_password is too long.")
     p.check()
     try:
-        await accounts.authenticate(ctx, user.email, current)
-    except ServiceError:
+        await accounts.authenticate(ctx, user.email, current, ip)
+    except ServiceError as err:
+        if err.status == 429:
+            raise
         raise ServiceError(
             "incorrect_password",
             "The current password is incorrect.",

@@ -3,12 +3,14 @@ integration token (or application password) for a chosen user."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header
 
 from service.accounts import users as accounts
+from service.common import throttle
 from service.common.errors import ServiceError
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
@@ -31,6 +33,7 @@ class UsersScreen(ConsoleScreen):
         Binding("x", "toggle_active", "(De)activate", id="users.active"),
         Binding("t", "token", "New token for user", id="users.token"),
         Binding("p", "app_password", "App password", id="users.app_password"),
+        Binding("u", "unlock", "Unlock sign-in", id="users.unlock"),
     ]
 
     def __init__(self) -> None:
@@ -56,15 +59,18 @@ class UsersScreen(ConsoleScreen):
         table = self.query_one("#user-table", DataTable)
         selected = self.selected()
         users = await accounts.list_users(self.ctx)
+        locks = throttle.guesses(self.ctx).locks()
         table.clear()
         self.users = {u.id: u for u in users}
         for u in users:
+            lock = throttle.describe(throttle.lock_of(locks, u.email, u.display_name))
+            status = "active" if u.is_active else "inactive"
             table.add_row(
                 str(u.id),
                 u.email,
                 u.display_name,
                 u.role,
-                "active" if u.is_active else "inactive",
+                f"{status} · {lock}" if lock else status,  # our words only, no data
                 short_date(u.created_at),
                 key=str(u.id),
             )
@@ -118,6 +124,24 @@ class UsersScreen(ConsoleScreen):
             f"{updated.email}: {updated.role}, {'active' if updated.is_active else 'inactive'}."
         )
         self.reload()
+
+    @work
+    async def action_unlock(self) -> None:
+        """Forget the failed sign-ins counted against the user (an address locked for
+        guessing many accounts stays locked)."""
+        user = self.selected()
+        if user is None:
+            return
+        question = Text.assemble(
+            "Unlock sign-in for ", (user.email, "bold"), "?\nFailed attempts are forgotten."
+        )
+        confirm = ConfirmModal(question, yes="Unlock")  # type: ignore[arg-type]  # Text: no markup
+        if await self.app.push_screen_wait(confirm):
+            limiter = throttle.guesses(self.ctx)
+            for name in (user.email, user.display_name):
+                limiter.unlock(name)
+            self.notify(f"Unlocked {user.email}.", markup=False)
+            self.reload()
 
     @work
     async def action_token(self) -> None:

@@ -7,7 +7,7 @@ from aiohttp import web
 from service.accounts import users as accounts
 from service.accounts.permissions import LOGGED_IN, PUBLIC
 from service.common.errors import invalid
-from service.http.auth import platform_user
+from service.http.auth import platform_user, request_ip
 from service.http.keys import CTX
 from service.http.platform import PlatformRoute, read_json
 from service.http.responses import json_response
@@ -25,7 +25,8 @@ async def login(request: web.Request) -> web.Response:
     }
     if missing:
         raise invalid(missing)
-    return json_response(await accounts.login(request.app[CTX], email, password))
+    ctx = request.app[CTX]
+    return json_response(await accounts.login(ctx, email, password, request_ip(request, ctx)))
 
 
 async def refresh(request: web.Request) -> web.Response:

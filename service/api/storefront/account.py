@@ -9,6 +9,7 @@ from service.accounts.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.accounts.permissions import LOGGED_IN
 from service.api.wc_common import NAMESPACE, paginated, url_id
 from service.common.schema import arg
+from service.http.auth import request_ip
 from service.http.registry import CREATABLE, READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
 from service.orders.input import ORDER_STATUSES
@@ -78,7 +79,12 @@ async def update_profile(req: RestRequest) -> dict[str, Any]:
 async def change_password(req: RestRequest) -> dict[str, Any]:
     p = req.params
     return await account.change_password(
-        req.ctx, req.user, p["current_password"], p["new_password"], p.get("confirm_password")
+        req.ctx,
+        req.user,
+        p["current_password"],
+        p["new_password"],
+        p.get("confirm_password"),
+        request_ip(req.http, req.ctx),
     )
 
 
