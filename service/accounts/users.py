@@ -200,10 +200,7 @@ def on_user_change(ctx: Context, listener) -> None:
 
 
 def _cache(ctx: Context) -> UserCache:
-    cache = ctx.extras.get("user_cache")
-    if cache is None:
-        cache = ctx.extras["user_cache"] = UserCache()
-    return cache
+    return ctx.users
 
 
 async def user_for_token(ctx: Context, token: str, token_type: str = "access") -> User:

@@ -1,19 +1,34 @@
-"""Everything a service function needs, opened once per process."""
+"""The services record: everything a service function needs, built once per process.
+
+``Context.open`` builds every in-memory service in one place, in the order they
+depend on each other (the token cache follows the usage tracker's flushes and the
+user cache's changes), so nothing is created lazily on first use.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from service.accounts.jwt import JwtCodec
+from service.accounts.users import UserCache
 from service.common.clock import Clock
 from service.common.config import Settings
 from service.common.stats import RequestStats
+from service.common.throttle import FailureThrottle, GuessLimiter, GuessLimits, GuessThrottle
+from service.integrations.sync_batcher import Batcher
+from service.integrations.token_cache import TokenCache
+from service.integrations.usage import UsageTracker
 from service.licensing import order_listener
+from service.licensing.throttle import LicenseRateLimits
+from service.storefront.hooks import Extension
 from store import meta
 from store.db import Store
+
+if TYPE_CHECKING:
+    from service.http.registry import RouteRegistry
 
 
 @dataclass
@@ -23,10 +38,18 @@ class Context:
     clock: Clock
     jwt: JwtCodec
     stats: RequestStats
-    registry: Any = None
+    cart_secret: str
     # Coroutines run at shutdown before the store closes (e.g. flushing usage counters).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    registry: RouteRegistry | None = None
+    users: UserCache = field(default_factory=UserCache)
+    token_cache: TokenCache = field(default_factory=TokenCache)
+    token_failures: FailureThrottle = field(default_factory=FailureThrottle)
+    license_limits: LicenseRateLimits = field(default_factory=LicenseRateLimits)
+    hook_extensions: list[Extension] = field(default_factory=list)
+    guesses: GuessLimiter = field(init=False)
+    usage: UsageTracker = field(init=False)
+    sync_batcher: Batcher | None = None  # created with its processor by the sync service
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Context:
@@ -34,8 +57,24 @@ class Context:
         order_listener.register()
         store = await Store.open(settings.db)
         secret = await meta.get_or_create(store, "jwt_secret", lambda: secrets.token_urlsafe(48))
+        cart_secret = await meta.get_or_create(
+            store, "cart_secret", lambda: secrets.token_urlsafe(48)
+        )
         codec = JwtCodec(secret, clock, settings.access_ttl_s, settings.refresh_ttl_s)
-        return cls(store=store, settings=settings, clock=clock, jwt=codec, stats=RequestStats())
+        ctx = cls(
+            store=store,
+            settings=settings,
+            clock=clock,
+            jwt=codec,
+            stats=RequestStats(),
+            cart_secret=cart_secret,
+        )
+        ctx.guesses = GuessThrottle(GuessLimits.from_settings(settings))
+        ctx.usage = UsageTracker(ctx)
+        ctx.closers.append(ctx.usage.close)
+        ctx.usage.listeners.append(ctx.token_cache.flushed)
+        ctx.users.on_forget.append(ctx.token_cache.forget_user)
+        return ctx
 
     async def close(self) -> None:
         for closer in reversed(self.closers):

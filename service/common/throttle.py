@@ -111,7 +111,6 @@ def throttled(retry: int, what: str) -> ServiceError:
 
 
 # -- integration tokens, per client IP ----------------------------------------------------
-EXTRAS_KEY = "token_auth_failures"
 FAILURE_LIMIT = 30
 WINDOW_S = 60.0
 MAX_TRACKED = 10_000
@@ -137,14 +136,10 @@ class FailureThrottle:
 
 
 def failures(ctx: Context) -> FailureThrottle:
-    current = ctx.extras.get(EXTRAS_KEY)
-    if current is None:
-        current = ctx.extras[EXTRAS_KEY] = FailureThrottle()
-    return current
+    return ctx.token_failures
 
 
 # -- password guessing --------------------------------------------------------------------
-GUESS_EXTRAS_KEY = "guess_throttle"
 PASSWORD = "password"  # the login password: platform login and account/password
 APP_PASSWORD = "app_password"  # application passwords (WordPress Basic auth)
 MAX_NAME = 256
@@ -286,8 +281,4 @@ def describe(lock: AccountLock | None) -> str:
 
 
 def guesses(ctx: Context) -> GuessLimiter:
-    current = ctx.extras.get(GUESS_EXTRAS_KEY)
-    if current is None:
-        limits = GuessLimits.from_settings(ctx.settings)
-        current = ctx.extras[GUESS_EXTRAS_KEY] = GuessThrottle(limits)
-    return current
+    return ctx.guesses

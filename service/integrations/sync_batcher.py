@@ -20,7 +20,6 @@ from store import sync_writer
 if TYPE_CHECKING:
     from service.app.context import Context
 
-EXTRAS_KEY = "webhook_batcher"
 MAX_GROUP = 200
 
 # (sql, jobs, now) -> one outcome per job, run on the writer thread
@@ -87,8 +86,7 @@ class Batcher:
 
 
 def batcher(ctx: Context, process: Processor) -> Batcher:
-    current = ctx.extras.get(EXTRAS_KEY)
-    if current is None:
-        current = ctx.extras[EXTRAS_KEY] = Batcher(ctx, process)
-        ctx.closers.append(current.close)
-    return current
+    if ctx.sync_batcher is None:
+        ctx.sync_batcher = Batcher(ctx, process)
+        ctx.closers.append(ctx.sync_batcher.close)
+    return ctx.sync_batcher

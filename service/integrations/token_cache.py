@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from service.app.context import Context
 
-EXTRAS_KEY = "token_cache"
 TTL_S = 2.0
 MAX_ENTRIES = 10_000
 
@@ -120,12 +119,4 @@ class TokenCache:
 
 
 def cache(ctx: Context) -> TokenCache:
-    current = ctx.extras.get(EXTRAS_KEY)
-    if current is None:
-        from service.accounts import users as accounts
-        from service.integrations import usage
-
-        current = ctx.extras[EXTRAS_KEY] = TokenCache()
-        usage.tracker(ctx).listeners.append(current.flushed)
-        accounts.on_user_change(ctx, current.forget_user)
-    return current
+    return ctx.token_cache

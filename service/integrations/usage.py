@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shopkeep.usage")
 
-EXTRAS_KEY = "token_usage"
 FLUSH_INTERVAL_S = 0.5
 T = TypeVar("T")
 
@@ -131,15 +130,4 @@ class UsageTracker:
 
 
 def tracker(ctx: Context) -> UsageTracker:
-    """The process's tracker, created (and its closer registered) on first use."""
-    current = ctx.extras.get(EXTRAS_KEY)
-    if current is None:
-        current = UsageTracker(ctx)
-        ctx.extras[EXTRAS_KEY] = current
-        ctx.closers.append(current.close)
-    return current
-
-
-def start(ctx: Context) -> UsageTracker:
-    """Create the tracker now (optional: it is also created on first use)."""
-    return tracker(ctx)
+    return ctx.usage

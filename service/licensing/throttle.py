@@ -20,7 +20,6 @@ from service.common.throttle import SlidingWindow
 if TYPE_CHECKING:
     from service.app.context import Context
 
-EXTRAS_KEY = "license_rate_limits"
 PER_IP = 120
 PER_KEY = 60
 WINDOW_S = 60.0
@@ -59,7 +58,4 @@ class LicenseRateLimits:
 
 
 def rate_limits(ctx: Context) -> LicenseRateLimits:
-    current = ctx.extras.get(EXTRAS_KEY)
-    if current is None:
-        current = ctx.extras[EXTRAS_KEY] = LicenseRateLimits()
-    return current
+    return ctx.license_limits

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 import jwt
 
-from store import meta
-
 if TYPE_CHECKING:
     from service.app.context import Context
 
@@ -26,7 +24,6 @@ ALGORITHM = "HS256"
 ISSUER = "woonoow/v1"
 TTL = timedelta(hours=48)
 HEADER = "Cart-Token"
-_SECRET_KEY = "cart_secret"
 
 
 @dataclass(frozen=True)
@@ -42,11 +39,7 @@ class TokenCheck:
 
 
 async def _secret(ctx: Context) -> str:
-    secret = ctx.extras.get(_SECRET_KEY)
-    if secret is None:
-        secret = await meta.get_or_create(ctx.store, _SECRET_KEY, lambda: secrets.token_urlsafe(48))
-        ctx.extras[_SECRET_KEY] = secret
-    return secret
+    return ctx.cart_secret
 
 
 def new_session_key() -> str:

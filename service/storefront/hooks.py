@@ -62,7 +62,6 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
         "woocommerce_after_checkout_form",
     ),
 }
-_KEY = "storefront_hooks"
 
 
 class Markup(str):
@@ -97,7 +96,7 @@ class Extension:
 
 
 def installed(ctx: Context) -> list[Extension]:
-    return list(ctx.extras.get(_KEY, []))
+    return list(ctx.hook_extensions)
 
 
 def install(ctx: Context, extension: Extension) -> None:
@@ -108,7 +107,7 @@ def install(ctx: Context, extension: Extension) -> None:
     if unknown:
         raise ValueError(f"{extension.name}: unknown hooks {sorted(unknown)}")
     others = [e for e in installed(ctx) if e.name != extension.name]
-    ctx.extras[_KEY] = sorted([*others, extension], key=lambda e: (e.priority, e.name))
+    ctx.hook_extensions[:] = sorted([*others, extension], key=lambda e: (e.priority, e.name))
 
 
 async def render(ctx: Context, request: HookRequest) -> dict[str, str]:

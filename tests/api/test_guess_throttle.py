@@ -14,7 +14,7 @@ from service.common.throttle import (
     GuessThrottle,
     SlidingWindow,
 )
-from service.licensing.throttle import EXTRAS_KEY, LicenseRateLimits
+from service.licensing.throttle import LicenseRateLimits
 
 
 def throttle(now: list[float], **limits) -> GuessThrottle:
@@ -82,7 +82,7 @@ def test_memory_is_bounded():
 )
 async def test_unknown_license_keys_are_limited_per_address(client, ctx, path):
     """Each guess is a new key, so the per-IP window is what stops a guesser."""
-    ctx.extras[EXTRAS_KEY] = LicenseRateLimits(per_ip=3, per_key=60, clock=lambda: 0.0)
+    ctx.license_limits = LicenseRateLimits(per_ip=3, per_key=60, clock=lambda: 0.0)
     answers = []
     for i in range(4):
         body = {"license_key": f"GUESS-{i:04d}-AAAA-BBBB-CCCC", "domain": "shop.example"}

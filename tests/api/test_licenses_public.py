@@ -11,7 +11,7 @@ from service.accounts.passwords import digest
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import FrozenClock
 from service.licensing import admin as licenses
-from service.licensing.throttle import EXTRAS_KEY, LicenseRateLimits
+from service.licensing.throttle import LicenseRateLimits
 from store import licenses as sql
 
 
@@ -388,7 +388,7 @@ async def test_parallel_activations_of_one_domain_make_one_row(client, ctx, lic)
 
 async def test_rate_limit_per_key_and_per_ip(client, ctx, lic, product):
     now = [0.0]
-    ctx.extras[EXTRAS_KEY] = LicenseRateLimits(per_ip=5, per_key=3, clock=lambda: now[0])
+    ctx.license_limits = LicenseRateLimits(per_ip=5, per_key=3, clock=lambda: now[0])
     key = lic["license_key"]
     for _ in range(3):
         status, _ = await post(client, "/licenses/validate", {"license_key": key})
@@ -415,7 +415,7 @@ async def test_rate_limit_per_key_and_per_ip(client, ctx, lic, product):
 
 
 async def test_rate_limit_uses_the_forwarded_ip_only_behind_a_trusted_proxy(client, ctx, lic):
-    ctx.extras[EXTRAS_KEY] = LicenseRateLimits(per_ip=1, per_key=100, clock=lambda: 0.0)
+    ctx.license_limits = LicenseRateLimits(per_ip=1, per_key=100, clock=lambda: 0.0)
     ctx.settings.trusted_proxies = ("127.0.0.1",)
     key = lic["license_key"]
     for ip in ("203.0.113.1", "203.0.113.2"):

@@ -16,7 +16,7 @@ from support import PASSWORD, basic_auth, make_account
 
 from service.accounts import users as accounts
 from service.common.config import Settings
-from service.common.throttle import GUESS_EXTRAS_KEY, GuessLimits, GuessThrottle
+from service.common.throttle import GuessLimits, GuessThrottle
 
 LOGIN = "/api/v1/auth/login/"
 PROFILE = "/wp-json/woonoow/v1/account/profile"
@@ -52,7 +52,7 @@ def now(ctx) -> list[float]:
     """The throttle's clock; move it with ``now[0] += seconds``."""
     moment = [1000.0]
     limits = GuessLimits.from_settings(ctx.settings)
-    ctx.extras[GUESS_EXTRAS_KEY] = GuessThrottle(limits, clock=lambda: moment[0])
+    ctx.guesses = GuessThrottle(limits, clock=lambda: moment[0])
     return moment
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from service.accounts import users as accounts
 from service.common.clock import FrozenClock
-from service.common.throttle import EXTRAS_KEY, FailureThrottle
+from service.common.throttle import FailureThrottle
 from service.integrations import usage
 
 TOKENS = "/api/v1/integrations/tokens/"
@@ -160,7 +160,7 @@ async def test_event_log_records_the_resolved_client_ip(client, customer, ctx):
 
 async def test_repeated_failures_are_throttled_per_ip(client, customer, ctx):
     now = [1000.0]
-    ctx.extras[EXTRAS_KEY] = FailureThrottle(limit=5, window_s=60, clock=lambda: now[0])
+    ctx.token_failures = FailureThrottle(limit=5, window_s=60, clock=lambda: now[0])
     token = await make_token(client, customer)
     for _ in range(5):
         assert (await client.get(HEALTH, headers=bearer("wc_sk_live_" + "1" * 40))).status == 401

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 from service.accounts import users as accounts
 from service.common.config import Settings
 from service.common.errors import ServiceError
-from service.common.throttle import GUESS_EXTRAS_KEY, GuessLimits, GuessThrottle
+from service.common.throttle import GuessLimits, GuessThrottle
 from tui.app import ConsoleApp
 from tui.modals.confirm import ConfirmModal
 
@@ -53,7 +53,7 @@ async def test_users_screen_shows_the_lock_and_unlocks(runtime):
     ctx = runtime.ctx
     now = [0.0]
     limiter = GuessThrottle(GuessLimits.from_settings(ctx.settings), clock=lambda: now[0])
-    ctx.extras[GUESS_EXTRAS_KEY] = limiter
+    ctx.guesses = limiter
     await accounts.create_user(ctx, EMAIL, PASSWORD, "customer", "Mallory")
     await accounts.create_user(ctx, "zoe@example.com", PASSWORD, "customer", "Zoe")
     await wrong_logins(ctx, "192.0.2.1", 2)  # one address locked out of the account
