@@ -13,6 +13,7 @@ from service.api.wc_common import (
     CAN_VIEW,
     NAMESPACE,
     collection_args,
+    collection_filters,
     context_arg,
     created,
     force_arg,
@@ -234,26 +235,8 @@ CATEGORY_WRITE_ARGS = {
 
 # -- products ---------------------------------------------------------------------------
 async def list_products(req: RestRequest) -> RestResponse:
-    p = req.params
-    filters = catalog.ProductFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
-        status=p["status"],
-        type=p.get("type"),
-        sku=p.get("sku") or "",
-        category=id_list(req, "category"),
-        tag=id_list(req, "tag"),
-        stock_status=p.get("stock_status"),
-        on_sale=p.get("on_sale"),
-        featured=p.get("featured"),
-        min_price=p.get("min_price"),
-        max_price=p.get("max_price"),
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        orderby=p["orderby"],
-        order=p["order"],
+    filters = collection_filters(
+        req, catalog.ProductFilters, category=id_list(req, "category"), tag=id_list(req, "tag")
     )
     items, total = await catalog.list_products(req.ctx, filters)
     return paginated(
@@ -263,21 +246,7 @@ async def list_products(req: RestRequest) -> RestResponse:
 
 # -- categories, tags, attributes -------------------------------------------------------
 def _term_filters(req: RestRequest) -> catalog.TermFilters:
-    p = req.params
-    return catalog.TermFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        parent=p.get("parent"),
-        slug=p.get("slug") or "",
-        product=p.get("product"),
-        hide_empty=p["hide_empty"],
-        orderby=p["orderby"],
-        order=p["order"],
-    )
+    return collection_filters(req, catalog.TermFilters)
 
 
 async def list_categories(req: RestRequest) -> RestResponse:

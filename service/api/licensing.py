@@ -15,6 +15,7 @@ from service.api.wc_common import (
     CAN_VIEW,
     NAMESPACE,
     collection_args,
+    collection_filters,
     context_arg,
     created,
     force_arg,
@@ -103,20 +104,11 @@ CONFIRM_ARGS = {
 
 # -- admin --------------------------------------------------------------------------------
 async def list_licenses(req: RestRequest) -> RestResponse:
-    p = req.params
-    filters = licenses.LicenseFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
-        status=p.get("status") or "",
-        product_id=p.get("product"),
-        customer_id=p.get("customer"),
-        order_id=p.get("order_id"),
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        orderby=p["orderby"],
-        order=p["order"],
+    filters = collection_filters(
+        req,
+        licenses.LicenseFilters,
+        product_id=req.params.get("product"),
+        customer_id=req.params.get("customer"),
     )
     items, total = await licenses.list_licenses(req.ctx, filters)
     linked = [with_links(req, item, COLLECTION) for item in items]

@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from service.accounts.permissions import Permission
@@ -116,6 +117,22 @@ def id_arg(description: str = "Unique identifier for the resource.") -> dict[str
 
 def force_arg(description: str = "Whether to bypass trash and force deletion.") -> dict[str, Any]:
     return {"force": arg("boolean", default=False, description=description)}
+
+
+F = TypeVar("F")
+
+
+def collection_filters(req: RestRequest, cls: type[F], **values: Any) -> F:
+    """A service's filters dataclass for a collection request: each field takes the
+    argument of the same name when it was given (lists as tuples); ``values`` set the
+    fields whose argument is named differently or needs reading first."""
+    given: dict[str, Any] = {}
+    for spec in dataclasses.fields(cls):  # type: ignore[arg-type]
+        value = req.params.get(spec.name)
+        if spec.name in values or value is None:
+            continue
+        given[spec.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**given, **values)
 
 
 def id_list(req: RestRequest, name: str) -> tuple[int, ...]:

@@ -13,6 +13,7 @@ from service.api.wc_common import (
     CAN_VIEW,
     NAMESPACE,
     collection_args,
+    collection_filters,
     context_arg,
     force_arg,
     id_arg,
@@ -63,18 +64,7 @@ def _write_args(creating: bool) -> dict[str, Any]:
 
 
 async def list_customers(req: RestRequest) -> RestResponse:
-    p = req.params
-    filters = customers.CustomerFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
-        email=p.get("email") or "",
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        orderby=p["orderby"],
-        order=p["order"],
-    )
+    filters = collection_filters(req, customers.CustomerFilters)
     items, total = await customers.list_customers(req.ctx, filters)
     linked = [with_links(req, c, "/customers") for c in items]
     return paginated(req, linked, total, collection="/customers")

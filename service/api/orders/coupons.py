@@ -13,6 +13,7 @@ from service.api.wc_common import (
     CAN_VIEW,
     NAMESPACE,
     collection_args,
+    collection_filters,
     context_arg,
     force_arg,
     id_arg,
@@ -79,19 +80,7 @@ def _write_args(creating: bool) -> dict[str, Any]:
 
 
 async def list_coupons(req: RestRequest) -> RestResponse:
-    p = req.params
-    filters = coupons.CouponFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
-        code=p.get("code") or "",
-        discount_type=p.get("discount_type"),
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        orderby=p["orderby"],
-        order=p["order"],
-    )
+    filters = collection_filters(req, coupons.CouponFilters)
     items, total = await coupons.list_coupons(req.ctx, filters)
     linked = [with_links(req, c, "/coupons") for c in items]
     return paginated(req, linked, total, collection="/coupons")

@@ -19,6 +19,7 @@ from service.api.wc_common import (
     CAN_VIEW,
     NAMESPACE,
     collection_args,
+    collection_filters,
     context_arg,
     created,
     force_arg,
@@ -144,20 +145,12 @@ async def list_orders(req: RestRequest) -> RestResponse:
     after, before = dates.date("after"), dates.date("before", end_of_day=True)
     dates.check()
     statuses = [s for s in p["status"] if s != "any"]
-    filters = orders.OrderFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        offset=p.get("offset"),
-        search=p.get("search") or "",
+    filters = collection_filters(
+        req,
+        orders.OrderFilters,
         statuses=tuple(statuses),
-        customer=p.get("customer"),
-        product=p.get("product"),
         after=after or None,
         before=before or None,
-        include=tuple(p["include"]),
-        exclude=tuple(p["exclude"]),
-        orderby=p["orderby"],
-        order=p["order"],
     )
     items, total = await orders.list_orders(req.ctx, filters)
     return paginated(

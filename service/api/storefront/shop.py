@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.accounts.permissions import PUBLIC
-from service.api.wc_common import NAMESPACE, paginated, url_id
+from service.api.wc_common import NAMESPACE, collection_filters, paginated, url_id
 from service.common.schema import arg
 from service.http.registry import READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
@@ -54,17 +54,7 @@ SEARCH_ARGS = {"s": arg("string", default="", description="Search text; at most 
 
 
 async def list_products(req: RestRequest) -> RestResponse:
-    p = req.params
-    filters = shop.ShopFilters(
-        page=p["page"],
-        per_page=p["per_page"],
-        search=p["search"],
-        category=p["category"],
-        orderby=p["orderby"],
-        order=p.get("order"),
-        on_sale=p.get("on_sale"),
-        featured=p.get("featured"),
-    )
+    filters = collection_filters(req, shop.ShopFilters)
     items, total = await shop.list_shop_products(req.ctx, filters)
     return paginated(req, items, total, collection="/shop/products")
 
