@@ -179,6 +179,7 @@ async def cmd_serve(settings: Settings) -> int:
 async def cmd_console(settings: Settings, with_api: bool) -> int:
     from service.app.runtime import Runtime, StartupError
     from tui.app import ConsoleApp
+    from tui.failures import summary
 
     runtime = Runtime(settings)
     try:
@@ -191,9 +192,17 @@ async def cmd_console(settings: Settings, with_api: bool) -> int:
                     f"{exc}; if `run.py serve` holds it, open the console on the same "
                     f"database with `python run.py console --no-api --db {settings.db}`"
                 ) from None
-        await runtime.run_console(ConsoleApp(runtime))
+        app = ConsoleApp(runtime)
+        code = await runtime.run_console(app)
     finally:
         await runtime.close()
+    if code:
+        cause = f" ({summary(app.fatal_error)})" if app.fatal_error else ""
+        return fail(
+            f"the console stopped on an unexpected error{cause}; the API was shut down; "
+            f"the traceback is in {settings.log_path}",
+            code,
+        )
     return 0
 
 

@@ -8,16 +8,20 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
+from tui.failures import Guarded, log, report, summary
 from tui.screens import SCREENS
 from tui.screens.help import HelpScreen
+from tui.text import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
     from service.app.runtime import Runtime
 
 
-class ConsoleApp(App[None]):
+class ConsoleApp(Guarded, App[None]):
     TITLE = "Shopkeep"
     CSS_PATH = "app.tcss"
     MODES = {spec.id: spec.factory for spec in SCREENS}
@@ -40,14 +44,48 @@ class ConsoleApp(App[None]):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.runtime = runtime
+        self.fatal_error: BaseException | None = None
         where = runtime.url or "API not served here (--no-api)"
-        self.sub_title = f"{where} · {runtime.settings.db}"
+        self.sub_title = visible(f"{where} · {runtime.settings.db}")
 
     def on_mount(self) -> None:
         if self.runtime.notices:
             self.notify(
                 "\n".join(self.runtime.notices), title="Demo accounts (shown once)", timeout=120
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is shown as text: messages often carry data (a name, an
+        error from the store), so markup is never parsed, whatever ``markup`` says."""
+        super().notify(
+            visible(message, multiline=True, limit=BLOCK_LIMIT),
+            title=visible(title, limit=200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual calls this for any exception nothing else handled, and would exit.
+        A failed worker is reported and the console goes on; anything else (rendering,
+        Textual's own widgets) stops the console with exit status 1, the traceback in
+        the log file and one line on the terminal (see ``run.py``), not a Rich traceback."""
+        if isinstance(error, WorkerFailed) and not self._exit:
+            report(self, error.error, "worker")
+            return
+        if self.fatal_error is None:
+            self.fatal_error = error
+            log.critical("console stopped: %s", summary(error), exc_info=error)
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

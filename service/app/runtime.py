@@ -99,9 +99,20 @@ class Runtime:
     async def wait_for_stop(self) -> None:
         await self._stop.wait()
 
-    async def run_console(self, app: App) -> None:
+    async def run_console(self, app: App) -> int:
+        """Run the console until it exits; return its exit status, non-zero when it
+        stopped on an unexpected error (the traceback is logged). Either way the
+        caller's ``close()`` then shuts the API down cleanly."""
         self.install_signal_handlers(app.exit)
-        await app.run_async()
+        try:
+            await app.run_async()
+        except Exception:
+            log.critical("console crashed; stopping the API", exc_info=True)
+            return 1
+        code = app.return_code or 0
+        if code:
+            log.error("console exited with status %d; stopping the API", code)
+        return code
 
     async def close(self) -> None:
         if self.runner is not None:

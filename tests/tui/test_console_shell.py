@@ -21,7 +21,7 @@ async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_c
             table = app.screen.query_one("#requests", DataTable)
             if table.row_count:
                 break
-        row = table.get_row_at(table.row_count - 1)
+        row = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
         assert row[1:4] == ["GET", "/wp-json/definitely/missing", "404"]
         total = app.screen.query_one("#total", Static)
         assert "1" in str(total.render())
@@ -34,7 +34,7 @@ async def test_help_palette_and_quit(runtime):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = app.screen.query_one("#help-keys", DataTable)
-        described = [keys.get_row_at(i)[1] for i in range(keys.row_count)]
+        described = [str(keys.get_row_at(i)[1]) for i in range(keys.row_count)]
         assert "Quit" in described and "Go to Dashboard" in described
         await pilot.press("escape")
         await pilot.pause()

@@ -33,7 +33,7 @@ async def ctx(runtime):
 
 def rows(screen, table_id: str) -> list[list]:
     table = screen.query_one(table_id, DataTable)
-    return [table.get_row_at(i) for i in range(table.row_count)]
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def wait_for(pilot, kind, tries: int = 40):

@@ -15,7 +15,7 @@ async def noop(req):
 
 def rows(screen, table_id):
     table = screen.query_one(table_id, DataTable)
-    return [table.get_row_at(i) for i in range(table.row_count)]
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def wait_for_check(pilot):

@@ -17,7 +17,7 @@ from tui.screens.store.orders import NoteModal, OrderModal, StatusModal, show
 
 def rows(widget, selector="DataTable"):
     table = widget.query_one(selector, DataTable)
-    return [table.get_row_at(i) for i in range(table.row_count)]
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def settle(pilot, times=10):

@@ -11,7 +11,7 @@ from tui.screens.store.catalog import ProductModal
 
 def rows(widget, selector="DataTable"):
     table = widget.query_one(selector, DataTable)
-    return [table.get_row_at(i) for i in range(table.row_count)]
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def settle(pilot, times=10):

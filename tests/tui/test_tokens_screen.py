@@ -25,7 +25,7 @@ async def open_tokens(pilot):
 
 def table_rows(screen, table_id: str) -> list[list]:
     table = screen.query_one(table_id, DataTable)
-    return [table.get_row_at(i) for i in range(table.row_count)]
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def generate(pilot, name: str) -> str:

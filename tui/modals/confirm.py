@@ -5,18 +5,25 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.failures import Guarded
+from tui.text import block
 
-class ConfirmModal(ModalScreen[bool]):
+
+class ConfirmModal(Guarded, ModalScreen[bool]):
+    """``question``: Content built with ``tui.text.markup`` (data as text), or a str
+    shown as plain text."""
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
         Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", danger: bool = False) -> None:
+    def __init__(self, question: Content | str, *, yes: str = "Yes", danger: bool = False) -> None:
         super().__init__(classes="modal")
         self._question = question
         self._yes = yes
@@ -24,7 +31,9 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(self._question, id="question")
+            question = self._question
+            shown = question if isinstance(question, Content) else block(question)
+            yield Static(shown, id="question")
             with Horizontal(classes="buttons"):
                 yield Button("No (n)", id="no")
                 yield Button(

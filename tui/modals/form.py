@@ -10,11 +10,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from service.common.errors import ServiceError
+from tui.failures import Guarded
+from tui.text import block
 
 T = TypeVar("T")
 
 
-class FormModal(ModalScreen[T | None], Generic[T]):
+class FormModal(Guarded, ModalScreen[T | None], Generic[T]):
     """Subclasses compose inputs, a ``#form-errors`` Static and buttons (``#cancel`` and
     a submit button), and implement :meth:`submit`."""
 
@@ -40,6 +42,6 @@ class FormModal(ModalScreen[T | None], Generic[T]):
             result = await self.submit()
         except ServiceError as err:
             lines = [f"{field}: {' '.join(msgs)}" for field, msgs in err.fields.items()]
-            self.query_one("#form-errors", Static).update("\n".join(lines) or err.message)
+            self.query_one("#form-errors", Static).update(block("\n".join(lines) or err.message))
             return
         self.dismiss(result)

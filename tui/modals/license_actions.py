@@ -19,6 +19,7 @@ from tui.modals.license_activate import (
 )
 from tui.modals.license_form import ExtendLicenseModal
 from tui.modals.reveal import RevealSecretModal
+from tui.text import markup
 
 
 async def reveal_activation_token(app: App, title: str, token: str) -> None:
@@ -52,12 +53,15 @@ async def activate_on_domain(app: App, lic: dict[str, Any]) -> bool:
 async def toggle_enabled(app: App, lic: dict[str, Any]) -> bool:
     blocked = lic["status"] in ("disabled", "revoked")
     if blocked:
-        question = f"Re-enable [b]{lic['license_key']}[/b]?\nIts sites work again at once."
+        question = markup(
+            "Re-enable [b]$key[/b]?\nIts sites work again at once.", key=lic["license_key"]
+        )
         yes, danger = "Re-enable", False
     else:
-        question = (
-            f"Disable [b]{lic['license_key']}[/b]?\nValidation and activation fail until it "
-            "is re-enabled; its activations are kept."
+        question = markup(
+            "Disable [b]$key[/b]?\nValidation and activation fail until it "
+            "is re-enabled; its activations are kept.",
+            key=lic["license_key"],
         )
         yes, danger = "Disable", True
     if not await app.push_screen_wait(ConfirmModal(question, yes=yes, danger=danger)):

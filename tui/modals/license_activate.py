@@ -15,6 +15,7 @@ from service.licensing import activation as license_activation
 from service.licensing.domains import ENVIRONMENTS
 from tui.modals.form import FormModal
 from tui.modals.license_form import buttons, with_fields
+from tui.text import markup
 
 ACTIVATION_STEPS = (
     "Next steps:\n"
@@ -35,7 +36,13 @@ class ActivateDomainModal(FormModal[license_activation.Activated]):
     def compose(self) -> ComposeResult:
         lic = self.license
         with Vertical(classes="modal-box", id="license-activate"):
-            yield Static(f"[b]Activate {lic['license_key']}[/b]  ({lic['product_name']})")
+            yield Static(
+                markup(
+                    "[b]Activate $key[/b]  ($product)",
+                    key=lic["license_key"],
+                    product=lic["product_name"],
+                )
+            )
             yield Label("Domain or site URL")
             yield Input(compact=True, placeholder="shop.example.com", id="domain", max_length=300)
             yield Label("Environment (anything but production is not counted)")

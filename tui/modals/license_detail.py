@@ -18,8 +18,10 @@ from service.common.errors import ServiceError
 from service.licensing import activation as license_activation
 from service.licensing import admin as licenses
 from service.licensing.rules import effective_status
+from tui.failures import Guarded
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
+from tui.text import cell, markup
 from tui.widgets.format import ago, short_date
 
 
@@ -28,7 +30,7 @@ def sites_text(lic: dict[str, Any]) -> str:
     return f"{lic['activation_count']}/{limit if limit is not None else '∞'}"
 
 
-class LicenseDetailModal(ModalScreen[bool]):
+class LicenseDetailModal(Guarded, ModalScreen[bool]):
     """Dismissed with True when something changed."""
 
     BINDINGS = [
@@ -72,26 +74,37 @@ class LicenseDetailModal(ModalScreen[bool]):
         lic = self.license
         now = self.ctx.clock.now()
         self.query_one("#license-facts", Static).update(
-            f"[b]{lic['license_key']}[/b]  {effective_status(lic, now)}\n"
-            f"product     {lic['product_name']} (#{lic['product_id']})\n"
-            f"customer    {lic['customer_email'] or '—'}"
-            f"{'  order #' + str(lic['order_id']) if lic['order_id'] else ''}\n"
-            f"sites       {sites_text(lic)} counted (local sites are free)\n"
-            f"expires     {short_date(lic['expires_at']) if lic['expires_at'] else 'never'}\n"
-            f"issued      {short_date(lic['created_at'])} ({lic['source']})"
+            markup(
+                "[b]$key[/b]  $status\n"
+                "product     $product (#$product_id)\n"
+                "customer    $customer$order\n"
+                "sites       $sites counted (local sites are free)\n"
+                "expires     $expires\n"
+                "issued      $issued ($source)",
+                key=lic["license_key"],
+                status=effective_status(lic, now),
+                product=lic["product_name"],
+                product_id=lic["product_id"],
+                customer=lic["customer_email"] or "—",
+                order=f"  order #{lic['order_id']}" if lic["order_id"] else "",
+                sites=sites_text(lic),
+                expires=short_date(lic["expires_at"]) if lic["expires_at"] else "never",
+                issued=short_date(lic["created_at"]),
+                source=lic["source"],
+            )
         )
         table = self.query_one("#activation-table", DataTable)
         table.clear()
         for a in lic["activations"]:
             table.add_row(
-                a["domain"],
-                a["status"],
-                a["environment"],
+                cell(a["domain"]),
+                cell(a["status"]),
+                cell(a["environment"]),
                 "yes" if a["is_local"] else "",
-                a["method"],
+                cell(a["method"]),
                 short_date(a["activated_at"]),
                 ago(a["last_seen_at"], now),
-                a["label"],
+                cell(a["label"]),
                 key=str(a["id"]),
             )
 
@@ -118,9 +131,9 @@ class LicenseDetailModal(ModalScreen[bool]):
         if activation is None or activation["status"] != "active":
             self.notify("Choose an active site.", severity="warning")
             return
-        question = (
-            f"Deactivate [b]{activation['domain']}[/b]?\n"
-            "The site stops validating and its slot is freed."
+        question = markup(
+            "Deactivate [b]$domain[/b]?\nThe site stops validating and its slot is freed.",
+            domain=activation["domain"],
         )
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Deactivate")):
             return

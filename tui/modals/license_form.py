@@ -13,6 +13,10 @@ from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from tui.modals.form import FormModal
+from tui.text import cell, markup, parse_count
+
+MAX_LIMIT = 100_000  # activation limit typed in the form
+MAX_DAYS = licenses.MAX_VALIDITY_DAYS
 
 
 def with_fields(err: ServiceError) -> ServiceError:
@@ -24,16 +28,21 @@ def with_fields(err: ServiceError) -> ServiceError:
     return err
 
 
-def _optional_int(text: str, name: str) -> int | str | None:
+def _optional_int(text: str, name: str, maximum: int) -> int | str | None:
     """Blank: the product's default (None); 'unlimited'/'lifetime': null ('null')."""
     text = text.strip().lower()
     if not text:
         return None
     if text in ("unlimited", "lifetime", "never", "-"):
         return "null"
-    if not text.isdigit():
-        raise ServiceError("invalid", f"{name}: a whole number, or blank for the default.")
-    return int(text)
+    number = parse_count(text, maximum=maximum)
+    if number is None:
+        raise ServiceError(
+            "invalid",
+            f"{name}: a whole number up to {maximum}, or blank for the default.",
+            fields={name: [f"a whole number (digits 0-9) up to {maximum}, or blank"]},
+        )
+    return number
 
 
 def buttons(submit: str) -> ComposeResult:
@@ -57,7 +66,7 @@ class IssueLicenseModal(FormModal[dict[str, Any]]):
             yield Select(
                 compact=True,
                 options=[
-                    (f"{p['name']} ({p['license_activation_method']})", p["id"])
+                    (cell(f"{p['name']} ({p['license_activation_method']})"), p["id"])
                     for p in self.products
                 ],
                 value=self.products[0]["id"] if self.products else Select.BLANK,
@@ -85,8 +94,11 @@ class IssueLicenseModal(FormModal[dict[str, Any]]):
             if user is None:
                 raise ServiceError("invalid", f"customer: no account with the email {email}.")
             payload["customer_id"] = user.id
-        for field, name in (("limit", "activation_limit"), ("days", "valid_for_days")):
-            value = _optional_int(self.query_one(f"#{field}", Input).value, name)
+        for field, name, maximum in (
+            ("limit", "activation_limit", MAX_LIMIT),
+            ("days", "valid_for_days", MAX_DAYS),
+        ):
+            value = _optional_int(self.query_one(f"#{field}", Input).value, name, maximum)
             if value is not None:
                 payload[name] = None if value == "null" else value
         try:
@@ -105,9 +117,9 @@ class ExtendLicenseModal(FormModal[dict[str, Any]]):
     def compose(self) -> ComposeResult:
         lic = self.license
         with Vertical(classes="modal-box", id="license-extend"):
-            yield Static(f"[b]Extend {lic['license_key']}[/b]")
+            yield Static(markup("[b]Extend $key[/b]", key=lic["license_key"]))
             yield Static(
-                f"expires {lic['expires_at'] or 'never'}"
+                markup("expires $expires", expires=lic["expires_at"] or "never")
                 + ("  (expired: the extension counts from now)" if lic["expired"] else "")
             )
             yield Label("Add days")
@@ -119,8 +131,13 @@ class ExtendLicenseModal(FormModal[dict[str, Any]]):
 
     async def submit(self) -> dict[str, Any]:
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
-        text = self.query_one("#days", Input).value.strip()
-        days = int(text) if text.isdigit() else 0
+        days = parse_count(self.query_one("#days", Input).value, maximum=MAX_DAYS)
+        if days is None:
+            raise ServiceError(
+                "invalid",
+                "days: a whole number of days.",
+                fields={"days": [f"a whole number (digits 0-9) from 1 to {MAX_DAYS}"]},
+            )
         try:
             return await licenses.extend_license(ctx, CONSOLE_ACTOR, self.license["id"], days)
         except ServiceError as err:

@@ -13,6 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.failures import Guarded
+from tui.text import markup
+
 WARNING_FA = "⚠ این token فقط یکبار نمایش داده می‌شود. حتماً آن را کپی کنید!"
 WARNING_EN = "This token is shown only once. Copy it now: it cannot be shown again."
 TOKEN_STEPS = (
@@ -24,7 +27,9 @@ TOKEN_STEPS = (
 )
 
 
-class RevealSecretModal(ModalScreen[None]):
+class RevealSecretModal(Guarded, ModalScreen[None]):
+    """``title`` is text (it may name data), shown in bold, never parsed as markup."""
+
     BINDINGS = [
         Binding("c", "copy", "Copy", id="reveal.copy"),
         Binding("escape,enter", "close", "Got it, close", id="reveal.close"),
@@ -48,11 +53,11 @@ class RevealSecretModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="reveal-box"):
-            yield Static(f"[b]✅ {self._title}[/b]")
+            yield Static(markup("[b]✅ $title[/b]", title=self._title))
             if self._warning_fa:
                 yield Static(self._warning_fa, classes="warning")
             yield Static(self._warning, classes="warning")
-            yield Static(self._secret or "", id="secret", classes="secret")
+            yield Static(self._secret or "", id="secret", classes="secret", markup=False)
             yield Static(self._steps, id="steps")
             with Horizontal(classes="buttons"):
                 yield Button("Copy (c)", id="copy", variant="success")

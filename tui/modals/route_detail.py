@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Static
 from service.http.registry import Route
 from service.routes.model import Finding
 from service.routes.overlap import example_path
+from tui.failures import Guarded
+from tui.text import block, cell, markup
 
 SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
 
@@ -31,7 +33,7 @@ def try_paths(route: Route, findings: list[Finding]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(tries))
 
 
-class RouteDetailModal(ModalScreen[None]):
+class RouteDetailModal(Guarded, ModalScreen[None]):
     BINDINGS = [
         Binding("t", "try_it", "Try it", id="route_detail.try"),
         Binding("escape,q", "close", "Close", id="route_detail.close"),
@@ -46,9 +48,14 @@ class RouteDetailModal(ModalScreen[None]):
         route = self.route
         with VerticalScroll(classes="modal-box", id="route-detail"):
             yield Static(
-                f"[b]#{route.position} {route.pattern}[/b]\n"
-                f"namespace {route.namespace or '(root)'} · owner {route.owner} · "
-                f"{SURFACE[route.surface]}"
+                markup(
+                    "[b]#$position $pattern[/b]\nnamespace $namespace · owner $owner · $surface",
+                    position=route.position,
+                    pattern=route.pattern,
+                    namespace=route.namespace or "(root)",
+                    owner=route.owner,
+                    surface=SURFACE[route.surface],
+                )
             )
             endpoints = DataTable(id="route-endpoints", cursor_type="row")
             endpoints.add_columns(
@@ -57,17 +64,19 @@ class RouteDetailModal(ModalScreen[None]):
             for ep in route.endpoints:
                 methods = ", ".join(m for m in route.methods if m in ep.methods)
                 if not ep.args:
-                    endpoints.add_row(methods, ep.permission.label, ep.owner, "—", "", "", "")
+                    endpoints.add_row(
+                        cell(methods), cell(ep.permission.label), cell(ep.owner), "—", "", "", ""
+                    )
                 for i, (name, spec) in enumerate(ep.args.items()):
                     extra = spec.get("enum") or spec.get("default", "")
                     endpoints.add_row(
-                        methods if i == 0 else "",
-                        ep.permission.label if i == 0 else "",
-                        ep.owner if i == 0 else "",
-                        name,
-                        str(spec.get("type", "")),
+                        cell(methods if i == 0 else ""),
+                        cell(ep.permission.label if i == 0 else ""),
+                        cell(ep.owner if i == 0 else ""),
+                        cell(name),
+                        cell(spec.get("type", "")),
                         "yes" if spec.get("required") else "",
-                        str(extra),
+                        cell(extra),
                     )
             yield Static("[b]Endpoints and arguments[/b]")
             yield endpoints
@@ -76,7 +85,9 @@ class RouteDetailModal(ModalScreen[None]):
                 yield Static("none")
             for f in self.findings:
                 witness = f"\n    witness: {f.witness}" if f.witness else ""
-                yield Static(f"[{f.severity}] {f.rule}: {f.message}{witness}", classes="finding")
+                yield Static(
+                    block(f"[{f.severity}] {f.rule}: {f.message}{witness}"), classes="finding"
+                )
             yield Static("[b]Try it[/b] (t): which route answers each witness", id="try-title")
             tried = DataTable(id="route-try", cursor_type="row")
             tried.add_columns("method", "path", "answered by", "owner")
@@ -89,9 +100,9 @@ class RouteDetailModal(ModalScreen[None]):
         if self.route.surface != "wp":
             table.add_row(
                 "—",
-                self.route.path_template,
+                cell(self.route.path_template, 80),
                 "platform route: aiohttp's router dispatches it",
-                self.route.owner,
+                cell(self.route.owner),
             )
             return
         tries = try_paths(self.route, self.findings)
@@ -100,14 +111,14 @@ class RouteDetailModal(ModalScreen[None]):
         for method, path in tries:
             match = registry.match(path, method)
             if match is None:
-                table.add_row(method, path, "404 rest_no_route", "")
+                table.add_row(cell(method), cell(path, 80), "404 rest_no_route", "")
             else:
                 me = " (this route)" if match.route is self.route else ""
                 table.add_row(
-                    method,
-                    path,
-                    f"#{match.route.position} {match.route.pattern}{me}",
-                    match.endpoint.owner,
+                    cell(method),
+                    cell(path, 80),
+                    cell(f"#{match.route.position} {match.route.pattern}{me}", 80),
+                    cell(match.endpoint.owner),
                 )
 
     def action_close(self) -> None:

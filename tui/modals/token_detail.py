@@ -10,12 +10,14 @@ from textual.widgets import DataTable, Static
 
 from service.accounts.users import CONSOLE_ACTOR
 from service.integrations import sync, tokens
+from tui.failures import Guarded
+from tui.text import cell, markup
 from tui.widgets.format import ago, short_date
 
 RECENT = 15
 
 
-class TokenDetailModal(ModalScreen[None]):
+class TokenDetailModal(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="token_detail.close")]
 
     def __init__(self, info: tokens.TokenInfo) -> None:
@@ -26,16 +28,36 @@ class TokenDetailModal(ModalScreen[None]):
         info = self.info
         now = self.app.runtime.ctx.clock.now()  # type: ignore[attr-defined]
         ips = ", ".join(info.allowed_ips) or "any"
+        facts = (
+            "preview     $preview\n"
+            "owner       $owner\n"
+            "usage       $usage requests, last $last\n"
+            "created     $created\n"
+            "expires     $expires\n"
+            "allowed IPs $ips\n"
+            "id          $id"
+        )
         with Vertical(classes="modal-box", id="token-detail"):
-            yield Static(f"[b]{info.name}[/b]  ({info.integration_type}, {info.status})")
             yield Static(
-                f"preview     {info.token_preview}\n"
-                f"owner       {info.user_email}\n"
-                f"usage       {info.usage_count} requests, last {ago(info.last_used_at, now)}\n"
-                f"created     {short_date(info.created_at)}\n"
-                f"expires     {short_date(info.expires_at) if info.expires_at else 'never'}\n"
-                f"allowed IPs {ips}\n"
-                f"id          {info.id}",
+                markup(
+                    "[b]$name[/b]  ($type, $status)",
+                    name=info.name,
+                    type=info.integration_type,
+                    status=info.status,
+                )
+            )
+            yield Static(
+                markup(
+                    facts,
+                    preview=info.token_preview,
+                    owner=info.user_email,
+                    usage=info.usage_count,
+                    last=ago(info.last_used_at, now),
+                    created=short_date(info.created_at),
+                    expires=short_date(info.expires_at) if info.expires_at else "never",
+                    ips=ips,
+                    id=info.id,
+                ),
                 id="token-facts",
             )
             yield Static("[b]Recent webhook events[/b]")
@@ -53,10 +75,10 @@ class TokenDetailModal(ModalScreen[None]):
         for event in events:
             table.add_row(
                 short_date(event.created_at),
-                event.event_type,
+                cell(event.event_type),
                 str(event.woo_product_id),
-                event.status,
-                event.event_id,
+                cell(event.status),
+                cell(event.event_id),
             )
         if not events:
             table.add_row("—", "no events yet", "", "", "")

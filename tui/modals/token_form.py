@@ -17,6 +17,7 @@ from service.accounts.users import CONSOLE_ACTOR, User
 from service.common.clock import iso
 from service.integrations import tokens
 from tui.modals.form import FormModal
+from tui.text import cell
 
 
 class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
@@ -43,7 +44,7 @@ class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
             yield Label("Owner")
             yield Select(
                 compact=True,
-                options=[(f"{u.email} ({u.role})", u.id) for u in self._users],
+                options=[(cell(f"{u.email} ({u.role})"), u.id) for u in self._users],
                 value=self._owner_id if self._owner_id is not None else Select.BLANK,
                 allow_blank=not self._users,
                 id="owner",
@@ -64,7 +65,7 @@ class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
         text = text.strip()
         if not text:
             return None
-        days = re.fullmatch(r"(\d{1,4})\s*d", text)
+        days = re.fullmatch(r"([0-9]{1,4})\s*d", text, re.ASCII)
         if days:
             return iso(self.app.runtime.ctx.clock.now() + timedelta(days=int(days.group(1))))
         return text

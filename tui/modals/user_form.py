@@ -9,7 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service.accounts import users as accounts
+from tui.failures import Guarded
 from tui.modals.form import FormModal
+from tui.text import markup
 
 
 class CreateUserModal(FormModal["accounts.User"]):
@@ -48,7 +50,7 @@ class CreateUserModal(FormModal["accounts.User"]):
         )
 
 
-class RoleModal(ModalScreen["str | None"]):
+class RoleModal(Guarded, ModalScreen["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="role.cancel")]
 
     def __init__(self, user: accounts.User) -> None:
@@ -57,7 +59,7 @@ class RoleModal(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(f"Role for [b]{self.user.email}[/b]")
+            yield Static(markup("Role for [b]$email[/b]", email=self.user.email))
             yield Select(
                 compact=True,
                 options=[(r, r) for r in accounts.ROLES],

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from tui.failures import Guarded
+
 if TYPE_CHECKING:
     from service.app.context import Context
     from service.app.runtime import Runtime
 
 
-class ConsoleScreen(Screen):
+class ConsoleScreen(Guarded, Screen):
     """A top-level screen of the console (one per mode)."""
 
     TITLE_TEXT = ""

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from service.common.stats import HISTORY, RequestStats
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
+from tui.text import cell, markup
 
 
 def format_uptime(seconds: float) -> str:
@@ -57,7 +58,7 @@ class DashboardScreen(ConsoleScreen):
         self.set_interval(1.0, self._tick)
         url = self.runtime.url
         self.query_one("#api", Static).update(
-            f"API\n[b]{url}[/b]" if url else "API\n[b]not served here[/b] (--no-api)"
+            markup("API\n[b]$url[/b]", url=url) if url else "API\n[b]not served here[/b] (--no-api)"
         )
         self.refresh_stats(force=True)
 
@@ -98,8 +99,8 @@ class DashboardScreen(ConsoleScreen):
                 continue
             table.add_row(
                 time.strftime("%H:%M:%S", time.localtime(record.at)),
-                record.method,
-                record.path,
+                cell(record.method, 10),
+                cell(record.path, 80),
                 str(record.status),
                 f"{record.ms:.1f}",
                 key=str(record.seq),

@@ -8,8 +8,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from tui.failures import Guarded
+from tui.text import cell
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help.close"),
         Binding("question_mark", "dismiss", "Close", show=False),
@@ -28,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
             table = DataTable(id="help-keys", cursor_type="row")
             table.add_columns("key", "does", "where")
             for key, description, where in self._rows:
-                table.add_row(key, description, where)
+                table.add_row(cell(key), cell(description), cell(where))
             yield table
 
     def action_dismiss(self) -> None:  # type: ignore[override]

@@ -25,11 +25,13 @@ from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from service.licensing import oauth as license_oauth
 from service.licensing.rules import LIST_STATUSES, effective_status
+from tui.failures import Guarded
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text
 from tui.modals.license_form import IssueLicenseModal
 from tui.screens.base import ConsoleScreen
+from tui.text import cell, markup
 from tui.widgets.format import short_date
 
 REFRESH_S = 3.0
@@ -51,7 +53,7 @@ def _selected_key(table: DataTable) -> str | None:
         return None
 
 
-class LicenseList(Vertical):
+class LicenseList(Guarded, Vertical):
     BINDINGS = [
         Binding("enter", "details", "Details", id="licenses.details"),
         Binding("i", "issue", "Issue", id="licenses.issue"),
@@ -118,13 +120,13 @@ class LicenseList(Vertical):
             key = str(lic["id"])
             self.rows[key] = lic
             table.add_row(
-                lic["license_key"],
-                lic["product_name"],
-                lic["customer_email"] or "—",
+                cell(lic["license_key"]),
+                cell(lic["product_name"]),
+                cell(lic["customer_email"] or "—"),
                 effective_status(lic, now),
                 sites_text(lic),
                 short_date(lic["expires_at"]) if lic["expires_at"] else "never",
-                lic["source"],
+                cell(lic["source"]),
                 key=key,
             )
         if selected in self.rows:
@@ -190,7 +192,7 @@ class LicenseList(Vertical):
             self.notify("License key copied.", title="Copied")
 
 
-class PendingRequests(Vertical):
+class PendingRequests(Guarded, Vertical):
     BINDINGS = [
         Binding("a", "approve", "Approve for owner", id="licenses.approve"),
         Binding("n", "deny", "Deny", id="licenses.deny"),
@@ -226,10 +228,10 @@ class PendingRequests(Vertical):
             key = str(request["id"])
             self.rows[key] = request
             table.add_row(
-                request["domain"] + (" (local)" if request["is_local"] else ""),
-                request["product_name"],
-                request["license_key_masked"],
-                request["customer_email"] or "—",
+                cell(request["domain"] + (" (local)" if request["is_local"] else "")),
+                cell(request["product_name"]),
+                cell(request["license_key_masked"]),
+                cell(request["customer_email"] or "—"),
                 short_date(request["requested_at"]),
                 countdown(request["expires_at"], now),
                 key=key,
@@ -269,10 +271,13 @@ class PendingRequests(Vertical):
         request = self.selected()
         if request is None:
             return
-        question = (
-            f"Approve [b]{request['domain']}[/b] for {request['license_key_masked']} "
-            f"({request['product_name']}) on behalf of {request['customer_email'] or 'the owner'}?"
-            "\nThe approval is recorded as the console's."
+        question = markup(
+            "Approve [b]$domain[/b] for $key ($product) on behalf of $owner?"
+            "\nThe approval is recorded as the console's.",
+            domain=request["domain"],
+            key=request["license_key_masked"],
+            product=request["product_name"],
+            owner=request["customer_email"] or "the owner",
         )
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Approve")):
             return
@@ -287,7 +292,11 @@ class PendingRequests(Vertical):
         request = self.selected()
         if request is None:
             return
-        question = f"Deny [b]{request['domain']}[/b] for {request['license_key_masked']}?"
+        question = markup(
+            "Deny [b]$domain[/b] for $key?",
+            domain=request["domain"],
+            key=request["license_key_masked"],
+        )
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Deny", danger=True)):
             return
         if await self._decide(request, "deny") is not None:

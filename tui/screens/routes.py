@@ -17,6 +17,7 @@ from service.routes import inspection as route_inspection
 from service.routes.model import Finding
 from tui.modals.route_detail import RouteDetailModal
 from tui.screens.base import ConsoleScreen
+from tui.text import cell
 
 ALL = "all"
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "i"}
@@ -80,7 +81,7 @@ class RoutesScreen(ConsoleScreen):
     def on_mount(self) -> None:
         self.routes = self.ctx.registry.all_routes()
         owners = sorted({r.owner for r in self.routes})
-        self.query_one("#route-owner", Select).set_options([(o, o) for o in owners])
+        self.query_one("#route-owner", Select).set_options([(cell(o), o) for o in owners])
         self.recheck()
         self.query_one("#route-table", DataTable).focus()
 
@@ -138,11 +139,11 @@ class RoutesScreen(ConsoleScreen):
             auth = ", ".join(dict.fromkeys(ep.permission.label for ep in route.endpoints))
             table.add_row(
                 str(route.position),
-                route.namespace,
-                route.pattern,
-                " ".join(dict.fromkeys(route.methods)),
-                route.owner,
-                auth,
+                cell(route.namespace),
+                cell(route.pattern, 80),
+                cell(" ".join(dict.fromkeys(route.methods))),
+                cell(route.owner),
+                cell(auth),
                 marks(self.by_position.get(route.position, [])),
                 key=str(route.position),
             )
@@ -158,7 +159,10 @@ class RoutesScreen(ConsoleScreen):
         ftable.clear()
         for f in findings:
             ftable.add_row(
-                f.severity, f.rule, " ".join(f"#{r.position}" for r in f.routes), f.message
+                cell(f.severity),
+                cell(f.rule),
+                cell(" ".join(f"#{r.position}" for r in f.routes)),
+                cell(f.message, 120),
             )
         errors = sum(f.severity == "error" for f in self.findings)
         self.query_one("#findings-title", Static).update(

@@ -21,6 +21,7 @@ from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.screens.base import ConsoleScreen
+from tui.text import cell, markup
 from tui.widgets.format import ago
 
 REFRESH_S = 3.0
@@ -92,13 +93,13 @@ class TokensScreen(ConsoleScreen):
         for info in items:
             self.rows[info.id] = info
             table.add_row(
-                info.name,
-                info.integration_type,
-                info.token_preview,
-                info.status,
+                cell(info.name),
+                cell(info.integration_type),
+                cell(info.token_preview),
+                cell(info.status),
                 str(info.usage_count),
                 ago(info.last_used_at, now),
-                info.user_email,
+                cell(info.user_email),
                 key=info.id,
             )
         if selected in self.rows:
@@ -152,9 +153,11 @@ class TokensScreen(ConsoleScreen):
         if info is None or info.status == "revoked":
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
-        question = (
-            f"Regenerate [b]{info.name}[/b]?\nThe current secret ({info.token_preview}) "
-            "stops working at once; the WordPress plugin needs the new one."
+        question = markup(
+            "Regenerate [b]$name[/b]?\nThe current secret ($preview) "
+            "stops working at once; the WordPress plugin needs the new one.",
+            name=info.name,
+            preview=info.token_preview,
         )
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Regenerate")):
             return
@@ -171,9 +174,10 @@ class TokensScreen(ConsoleScreen):
         if info is None or info.status == "revoked":
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
-        question = (
-            f"Revoke [b]{info.name}[/b] ({info.token_preview})?\n"
-            "It stops working at once and for good."
+        question = markup(
+            "Revoke [b]$name[/b] ($preview)?\nIt stops working at once and for good.",
+            name=info.name,
+            preview=info.token_preview,
         )
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Revoke", danger=True)):
             return

@@ -17,6 +17,7 @@ from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen
+from tui.text import cell, markup
 from tui.widgets.format import short_date
 
 APP_PASSWORD_STEPS = (
@@ -67,9 +68,9 @@ class UsersScreen(ConsoleScreen):
             status = "active" if u.is_active else "inactive"
             table.add_row(
                 str(u.id),
-                u.email,
-                u.display_name,
-                u.role,
+                cell(u.email),
+                cell(u.display_name),
+                cell(u.role),
                 f"{status} · {lock}" if lock else status,  # our words only, no data
                 short_date(u.created_at),
                 key=str(u.id),
@@ -106,7 +107,7 @@ class UsersScreen(ConsoleScreen):
         if user is None:
             return
         verb = "Deactivate" if user.is_active else "Reactivate"
-        question = f"{verb} [b]{user.email}[/b]?" + (
+        question = markup(f"{verb} [b]$email[/b]?", email=user.email) + (
             "\nTheir sessions end and their integration tokens stop working."
             if user.is_active
             else ""

@@ -14,6 +14,8 @@ from textual.widgets import DataTable, Select, Sparkline, Static
 from service import analytics
 from service.pricing import display_price, parse_amount
 from service.settings import shop_settings as store_settings
+from tui.failures import Guarded
+from tui.text import block, cell, visible
 
 PERIODS = [("Last 7 days", "7d"), ("Last 30 days", "30d"), ("Last 90 days", "90d")]
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -36,7 +38,7 @@ def column_width(days: int) -> int:
     return max(1, min(4, 96 // max(days, 1)))
 
 
-class AnalyticsTab(Vertical):
+class AnalyticsTab(Guarded, Vertical):
     DEFAULT_CSS = """
     AnalyticsTab .bar { height: 1; margin: 1 1 0 1; }
     AnalyticsTab Select { width: 24; }
@@ -80,9 +82,12 @@ class AnalyticsTab(Vertical):
             return display_price(parse_amount(amount, money.decimals), money)
 
         self.query_one("#analytics-summary", Static).update(
-            f"revenue {show(overview['revenue'])} · {overview['orders']} paid orders · "
-            f"average {show(overview['average_order_value'])} · {overview['items_sold']} items · "
-            f"{overview['new_customers']} new customers · refunds {show(overview['refunds'])}"
+            block(
+                f"revenue {show(overview['revenue'])} · {overview['orders']} paid orders · "
+                f"average {show(overview['average_order_value'])} · "
+                f"{overview['items_sold']} items · "
+                f"{overview['new_customers']} new customers · refunds {show(overview['refunds'])}"
+            )
         )
         self.query_one("#analytics-chart", Static).update(self._chart(overview, show))
         sparkline = self.query_one("#analytics-orders", Sparkline)
@@ -93,9 +98,9 @@ class AnalyticsTab(Vertical):
         table.clear()
         for product in top["top_by_quantity"]:
             table.add_row(
-                Text(product["name"] or f"#{product['product_id']}"),
+                cell(product["name"] or f"#{product['product_id']}"),
                 str(product["items_sold"]),
-                show(product["net_revenue"]),
+                cell(show(product["net_revenue"])),
                 str(product["orders"]),
             )
 
@@ -108,7 +113,7 @@ class AnalyticsTab(Vertical):
         peak = show(max(series, key=lambda d: float(d["revenue"]))["revenue"]) if series else "0"
         chart = Text()
         chart.append("revenue per day (max ", style="dim")
-        chart.append(peak)
+        chart.append(visible(peak))
         chart.append(")\n", style="dim")
         for row in rows:
             chart.append("│ ", style="dim")

@@ -9,11 +9,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
+from tui.failures import Guarded
+from tui.text import number_search_error
+
 PAGE = 100
 
 
-class TableTab(Vertical):
-    """A search box, a table and a count. Subclasses define COLUMNS, ``fetch`` and ``row``."""
+class TableTab(Guarded, Vertical):
+    """A search box, a table and a count. Subclasses define COLUMNS, ``fetch`` and ``row``
+    (data cells through ``tui.text.cell``)."""
 
     COLUMNS: tuple[str, ...] = ()
     PLACEHOLDER = "search"
@@ -51,8 +55,14 @@ class TableTab(Vertical):
     @work(exclusive=True)
     async def reload(self) -> None:
         search = self.query_one(".tab-search", Input).value.strip()
-        items, total = await self.fetch(search)
         table = self.query_one(".tab-table", DataTable)
+        error = number_search_error(search)
+        if error:
+            table.clear()
+            self.items = {}
+            self.query_one(".tab-count", Static).update(error)
+            return
+        items, total = await self.fetch(search)
         table.clear()
         self.items = {}
         for item in items:

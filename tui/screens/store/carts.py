@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,7 +12,9 @@ from textual.widgets import DataTable, Static
 
 from service.pricing.money import format_amount
 from service.storefront import cart_support
+from tui.failures import Guarded
 from tui.screens.store.base import PAGE, TableTab
+from tui.text import cell, markup
 
 
 class CartsTab(TableTab):
@@ -32,11 +32,11 @@ class CartsTab(TableTab):
             who = f"{item['customer_name']} <{who}>"
         return (
             str(item["id"]),
-            Text(who),
+            cell(who),
             str(item["lines"]),
             str(item["quantity"]),
-            Text(item["coupons"] or "—"),
-            item["age"],
+            cell(item["coupons"] or "—"),
+            cell(item["age"]),
         )
 
     def action_details(self) -> None:
@@ -53,7 +53,7 @@ def _money(minor: str | None, decimals: int) -> str:
     return "—" if minor is None else format_amount(int(minor), decimals)
 
 
-class CartModal(ModalScreen[None]):
+class CartModal(Guarded, ModalScreen[None]):
     """One cart: its items with prices, its coupons and its totals."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="cart.close")]
@@ -80,29 +80,37 @@ class CartModal(ModalScreen[None]):
         address = cart["shipping_address"] or {}
         where = ", ".join(v for v in (address.get("city"), address.get("country")) if v) or "—"
         self.query_one("#cart-facts", Static).update(
-            f"[b]Cart #{detail['id']}[/b] · {owner} · touched {detail['age']} ago\n"
-            f"ships to    {escape(where)}\n"
-            f"coupons     {escape(', '.join(c['code'] for c in cart['coupons']) or '—')}"
+            markup(
+                "[b]Cart #$id[/b] · $owner · touched $age ago\nships to    $where\n"
+                "coupons     $coupons",
+                id=detail["id"],
+                owner=owner,
+                age=detail["age"],
+                where=where,
+                coupons=", ".join(c["code"] for c in cart["coupons"]) or "—",
+            )
         )
         table = self.query_one("#cart-items", DataTable)
         for item in cart["items"]:
             chosen = ", ".join(f"{v['attribute']}: {v['value']}" for v in item["variation"])
             table.add_row(
-                Text(item["name"]),
-                Text(chosen or "—"),
+                cell(item["name"]),
+                cell(chosen or "—"),
                 str(item["quantity"]),
                 _money(item["prices"]["price"], dp),
                 _money(item["totals"]["line_total"], dp),
             )
-        problems = "\n".join(f"! {escape(p['message'])}" for p in cart["errors"])
-        self.query_one("#cart-totals", Static).update(
+        summary = markup(
             f"items       {_money(totals['total_items'], dp)}\n"
             f"discount    {_money(totals['total_discount'], dp)}\n"
             f"shipping    {_money(totals['total_shipping'], dp)}\n"
             f"tax         {_money(totals['total_tax'], dp)}\n"
-            f"[b]total       {_money(totals['total_price'], dp)} {totals['currency_code']}[/b]"
-            + (f"\n{problems}" if problems else "")
+            f"[b]total       {_money(totals['total_price'], dp)} $currency[/b]",
+            currency=totals["currency_code"],
         )
+        for problem in cart["errors"]:
+            summary += markup("\n! $message", message=problem["message"])
+        self.query_one("#cart-totals", Static).update(summary)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,7 +13,9 @@ from textual.widgets import DataTable, Static
 from service.accounts import customers
 from service.catalog import products as catalog_products
 from service.catalog import terms as catalog_terms
+from tui.failures import Guarded
 from tui.screens.store.base import PAGE, TableTab
+from tui.text import cell, markup
 
 
 def stock_text(item: dict[str, Any]) -> str:
@@ -43,13 +45,13 @@ class ProductsTab(TableTab):
         cats = ", ".join(c["name"] for c in item.get("categories", []))
         return (
             str(item["id"]),
-            item["name"],
-            item.get("sku") or "",
-            item["type"],
-            item["status"],
-            price_text(item),
-            stock_text(item),
-            cats,
+            cell(item["name"]),
+            cell(item.get("sku") or ""),
+            cell(item["type"]),
+            cell(item["status"]),
+            cell(price_text(item)),
+            cell(stock_text(item)),
+            cell(cats),
         )
 
     def action_details(self) -> None:
@@ -74,8 +76,8 @@ class CategoriesTab(TableTab):
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
         return (
             str(item["id"]),
-            item["name"],
-            item["slug"],
+            cell(item["name"]),
+            cell(item["slug"]),
             str(item.get("parent") or "—"),
             str(item.get("count", 0)),
         )
@@ -95,16 +97,16 @@ class CustomersTab(TableTab):
         name = f"{item.get('first_name', '')} {item.get('last_name', '')}".strip()
         return (
             str(item["id"]),
-            name,
-            item["email"],
-            billing.get("city", ""),
-            billing.get("country", ""),
+            cell(name),
+            cell(item["email"]),
+            cell(billing.get("city", "")),
+            cell(billing.get("country", "")),
             str(item.get("orders_count", 0)),
-            str(item.get("total_spent", "0")),
+            cell(item.get("total_spent", "0")),
         )
 
 
-class ProductModal(ModalScreen[None]):
+class ProductModal(Guarded, ModalScreen[None]):
     """One product: prices, stock, licensing, and its variations."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="product.close")]
@@ -129,17 +131,31 @@ class ProductModal(ModalScreen[None]):
         licensing = ""
         if p.get("license_activation_method"):
             licensing = (
-                f"\nlicensing   {p['license_activation_method']}, limit "
+                f"{p['license_activation_method']}, limit "
                 f"{p.get('license_activation_limit') or 'unlimited'}, valid "
                 f"{p.get('license_validity_days') or 'for life'} days"
             )
         self.query_one("#product-facts", Static).update(
-            f"[b]{p['name']}[/b]  #{p['id']} · {p['type']} · {p['status']}\n"
-            f"sku         {p.get('sku') or '—'}\n"
-            f"price       {price_text(p)}{'  on sale' if p.get('on_sale') else ''}\n"
-            f"stock       {stock_text(p)}\n"
-            f"categories  {cats}\ntags        {tags}\n"
-            f"permalink   {p.get('permalink', '')}{licensing}"
+            markup(
+                "[b]$name[/b]  #$id · $type · $status\n"
+                "sku         $sku\n"
+                "price       $price$sale\n"
+                "stock       $stock\n"
+                "categories  $cats\ntags        $tags\n"
+                "permalink   $permalink" + ("\nlicensing   $licensing" if licensing else ""),
+                name=p["name"],
+                id=p["id"],
+                type=p["type"],
+                status=p["status"],
+                sku=p.get("sku") or "—",
+                price=price_text(p),
+                sale="  on sale" if p.get("on_sale") else "",
+                stock=stock_text(p),
+                cats=cats,
+                tags=tags,
+                permalink=p.get("permalink", ""),
+                licensing=licensing,
+            )
         )
         table = self.query_one("#product-variations", DataTable)
         variations = p.get("variations") or []
@@ -147,7 +163,13 @@ class ProductModal(ModalScreen[None]):
             if not isinstance(v, dict):
                 continue
             attrs = ", ".join(f"{a['name']}: {a['option']}" for a in v.get("attributes", []))
-            table.add_row(str(v["id"]), attrs, v.get("sku") or "", price_text(v), stock_text(v))
+            table.add_row(
+                str(v["id"]),
+                cell(attrs),
+                cell(v.get("sku") or ""),
+                cell(price_text(v)),
+                cell(stock_text(v)),
+            )
         if not table.row_count:
             table.add_row("—", "simple product" if p["type"] == "simple" else "none", "", "", "")
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,8 +22,10 @@ from service.orders.status import TRANSITIONS
 from service.orders.view import STATUS_LABELS
 from service.pricing import DEFAULT_STORE, StoreMoney, display_price, parse_amount
 from service.settings import shop_settings as store_settings
+from tui.failures import Guarded
 from tui.modals.form import FormModal
 from tui.screens.store.base import PAGE, TableTab
+from tui.text import cell, markup
 
 STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
 
@@ -80,12 +80,12 @@ class OrdersTab(TableTab):
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
         units = sum(line["quantity"] for line in item["line_items"])
         return (
-            f"#{item['number']}",
-            when(item["date_created"]),
-            STATUS_LABELS.get(item["status"], item["status"]),
-            Text(customer_text(item)),
+            cell(f"#{item['number']}"),
+            cell(when(item["date_created"])),
+            cell(STATUS_LABELS.get(item["status"], item["status"])),
+            cell(customer_text(item)),
             str(units),
-            Text(show(item["total"], self.money), justify="right"),
+            cell(show(item["total"], self.money), justify="right"),
         )
 
     def action_details(self) -> None:
@@ -98,7 +98,7 @@ class OrdersTab(TableTab):
         self.action_details()
 
 
-class OrderModal(ModalScreen[None]):
+class OrderModal(Guarded, ModalScreen[None]):
     """One order: who, lines, totals and notes; ``s`` status, ``n`` note."""
 
     BINDINGS = [
@@ -144,24 +144,34 @@ class OrderModal(ModalScreen[None]):
             v for v in (billing["address_1"], billing["city"], billing["country"]) if v
         )
         paid = when(order["date_paid"]) or "not paid"
+        template = (
+            "[b]Order #$number[/b] · $status · created $created · paid $paid\n"
+            "customer    $customer $email\nbilling     $address\npayment     $payment"
+        )
         self.query_one("#order-facts", Static).update(
-            f"[b]Order #{order['number']}[/b] · {STATUS_LABELS[order['status']]}"
-            f" · created {when(order['date_created'])} · paid {paid}\n"
-            f"customer    {escape(customer_text(order))} {escape(billing['email'])}\n"
-            f"billing     {escape(address) or '—'}\n"
-            f"payment     {escape(order['payment_method_title'] or '—')}"
-            + (f"\nnote        {escape(order['customer_note'])}" if order["customer_note"] else "")
+            markup(
+                template + ("\nnote        $note" if order["customer_note"] else ""),
+                number=order["number"],
+                status=STATUS_LABELS.get(order["status"], order["status"]),
+                created=when(order["date_created"]),
+                paid=paid,
+                customer=customer_text(order),
+                email=billing["email"],
+                address=address or "—",
+                payment=order["payment_method_title"] or "—",
+                note=order["customer_note"],
+            )
         )
         table = self.query_one("#order-lines", DataTable)
         table.clear()
         for line in order["line_items"]:
             table.add_row(
-                Text(line["name"]),
-                Text(line["sku"] or "—"),
+                cell(line["name"]),
+                cell(line["sku"] or "—"),
                 str(line["quantity"]),
-                show(line["subtotal"], money),
-                show(line["total"], money),
-                show(line["total_tax"], money),
+                cell(show(line["subtotal"], money)),
+                cell(show(line["total"], money)),
+                cell(show(line["total_tax"], money)),
             )
         self.query_one("#order-totals", Static).update(self._totals(order, money))
         notes = self.query_one("#order-notes", DataTable)
@@ -169,23 +179,27 @@ class OrderModal(ModalScreen[None]):
         for note in await order_notes.list_notes(self.ctx, self.order_id):
             notes.add_row(
                 when(note["date_created"]),
-                Text(note["author"]),
+                cell(note["author"]),
                 "yes" if note["customer_note"] else "",
-                Text(note["note"]),
+                cell(note["note"], 100),
             )
 
     @staticmethod
-    def _totals(order: dict[str, Any], money: StoreMoney) -> str:
+    def _totals(order: dict[str, Any], money: StoreMoney):
         coupons = ", ".join(
             f"{c['code']} −{show(c['discount'], money)}" for c in order["coupon_lines"]
         )
         shipping = ", ".join(s["method_title"] for s in order["shipping_lines"]) or "—"
-        return (
-            f"coupons     {escape(coupons) or '—'}\n"
-            f"discount    {show(order['discount_total'], money)}\n"
-            f"shipping    {show(order['shipping_total'], money)}  ({escape(shipping)})\n"
-            f"tax         {show(order['total_tax'], money)}\n"
-            f"[b]total       {show(order['total'], money)}[/b]"
+        return markup(
+            "coupons     $coupons\ndiscount    $discount\n"
+            "shipping    $shipping_total  ($shipping)\ntax         $tax\n"
+            "[b]total       $total[/b]",
+            coupons=coupons or "—",
+            discount=show(order["discount_total"], money),
+            shipping_total=show(order["shipping_total"], money),
+            shipping=shipping,
+            tax=show(order["total_tax"], money),
+            total=show(order["total"], money),
         )
 
     @work(exclusive=True)
@@ -202,7 +216,7 @@ class OrderModal(ModalScreen[None]):
         except ServiceError as err:
             self.notify(err.message, title="Status not changed", severity="error")
             return
-        self.notify(f"Order #{self.order_id} is {STATUS_LABELS[chosen]}.")
+        self.notify(f"Order #{self.order.get('number', self.order_id)} is {STATUS_LABELS[chosen]}.")
         await self.refresh_order()
 
     @work(exclusive=True)
@@ -214,7 +228,7 @@ class OrderModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class StatusModal(ModalScreen[str | None]):
+class StatusModal(Guarded, ModalScreen[str | None]):
     """Pick the next status among those the current one allows."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="order_status.cancel")]
