@@ -43,36 +43,43 @@ async def _stored(ctx, user_id: int) -> tuple[int, int]:
 
 
 def _poison(monkeypatch, method: str, user_id: int) -> None:
-    """Make one of the writer's per-event statements fail for ``user_id`` only."""
+    """Make one of the writer's per-event statements fail for ``user_id`` only:
+    ``claim_event`` (the first write of an event) or ``finish_event`` (the last, after
+    the event was claimed and its product written)."""
     original = getattr(SyncSql, method)
 
-    def poisoned(self, *args, **kwargs):
-        row_owner = args[0]["user_id"] if method == "claim_event" else None
-        if method == "claim_event" and row_owner != user_id:
-            return original(self, *args, **kwargs)
-        if method == "finish_event" and not _owned_by(self, args[0], user_id):
-            return original(self, *args, **kwargs)
-        raise RuntimeError("the disk refused this one")
+    def owner(sql: SyncSql, arg) -> int:
+        if method == "claim_event":
+            return arg["user_id"]
+        row = sql._conn.execute("SELECT user_id FROM sync_events WHERE id = ?", (arg,))
+        return row.fetchone()["user_id"]
+
+    def poisoned(self, arg, *args, **kwargs):
+        if owner(self, arg) == user_id:
+            raise RuntimeError("the disk refused this one")
+        return original(self, arg, *args, **kwargs)
 
     monkeypatch.setattr(SyncSql, method, poisoned)
 
 
-def _owned_by(sql: SyncSql, record_id: str, user_id: int) -> bool:
-    row = sql._conn.execute("SELECT user_id FROM sync_events WHERE id = ?", (record_id,))
-    return row.fetchone()["user_id"] == user_id
+async def _interleaved(bad: list, good: list) -> tuple[list, list]:
+    """Run both at once, one bad call after every three good ones, so that the
+    groups the batcher commits hold both tenants' events."""
+    calls = [
+        call
+        for quartet in zip(good[::3], good[1::3], good[2::3], bad, strict=True)
+        for call in quartet
+    ]
+    results = await asyncio.gather(*calls)
+    return results[3::4], [r for i, r in enumerate(results) if i % 4 != 3]
 
 
-async def _race(client, bad_token: str, good_token: str):
+async def _race(client, bad_token: str, good_token: str) -> tuple[list, list]:
     bad = [_post(client, bad_token, event(f"a{i}", "product.created", product_id=i + 1))
            for i in range(POISONED)]  # fmt: skip
     good = [_post(client, good_token, event(f"b{i}", "product.created", product_id=i + 1))
             for i in range(VALID)]  # fmt: skip
-    # interleaved, so groups hold both tenants' events
-    calls = [call for pair in zip(good[::3], good[1::3], good[2::3], bad) for call in pair]
-    results = await asyncio.gather(*calls)
-    return [results[i] for i in range(len(results)) if i % 4 == 3], [
-        results[i] for i in range(len(results)) if i % 4 != 3
-    ]
+    return await _interleaved(bad, good)
 
 
 @pytest.mark.parametrize("method", ["claim_event", "finish_event"])
@@ -132,10 +139,7 @@ async def test_an_event_the_store_cannot_keep_is_the_senders_400(client, ctx, te
                      b"Plugin \xff\xfe") for i in range(POISONED)]  # fmt: skip
     good = [_post(client, good_token, event(f"b{i}", "product.created", product_id=i + 1))
             for i in range(VALID)]  # fmt: skip
-    calls = [call for pair in zip(good[::3], good[1::3], good[2::3], bad) for call in pair]
-    results = await asyncio.gather(*calls)
-    bad_results = [results[i] for i in range(len(results)) if i % 4 == 3]
-    good_results = [results[i] for i in range(len(results)) if i % 4 != 3]
+    bad_results, good_results = await _interleaved(bad, good)
 
     assert [status for status, _ in good_results] == [200] * VALID
     assert [status for status, _ in bad_results] == [400] * POISONED
