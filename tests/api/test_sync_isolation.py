@@ -11,6 +11,8 @@ import pytest
 from integration_support import BATCH, WEBHOOK, bearer, event, make_token
 from support import make_account
 
+from service import usage
+from store import tokens as token_sql
 from store.sync_writer import SyncSql
 
 POISONED, VALID = 30, 90
@@ -173,3 +175,55 @@ async def test_in_a_batch_the_event_that_fails_fails_alone(client, ctx, tenants,
     ]
     assert (data["processed"], data["failed"]) == (2, 1)
     assert await _stored(ctx, mallory.user.id) == (2, 2)
+
+
+async def test_a_token_whose_usage_cannot_be_stored_holds_back_no_other(
+    client, ctx, tenants, monkeypatch
+):
+    (mallory, _), (bob, _) = tenants
+    ids = {
+        account.user.id: await ctx.store.fetchval(
+            "SELECT id FROM integration_tokens WHERE user_id = ?", (account.user.id,)
+        )
+        for account in (mallory, bob)
+    }
+    bad_id, good_id = ids[mallory.user.id], ids[bob.user.id]
+    original = token_sql.add_usage
+
+    async def poisoned(tx, rows):
+        rows = list(rows)
+        if any(token_id == bad_id for _, _, token_id in rows):
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        await original(tx, rows)
+
+    monkeypatch.setattr(token_sql, "add_usage", poisoned)
+    tracker = usage.tracker(ctx)
+    await tracker.flush()  # whatever the fixtures counted
+    before = {
+        row["id"]: row["usage_count"]
+        for row in await ctx.store.fetchall("SELECT id, usage_count FROM integration_tokens")
+    }
+    for _ in range(3):
+        tracker.record(bad_id, "2030-01-01T00:00:00Z")
+        tracker.record(good_id, "2030-01-01T00:00:00Z")
+
+    await tracker.flush()
+
+    stored = await ctx.store.fetchval(
+        "SELECT usage_count FROM integration_tokens WHERE id = ?", (good_id,)
+    )
+    assert stored == before[good_id] + 3
+    assert tracker.adjust(good_id, stored, None)[0] == stored  # nothing of it left pending
+    bad_stored = await ctx.store.fetchval(
+        "SELECT usage_count FROM integration_tokens WHERE id = ?", (bad_id,)
+    )
+    assert bad_stored == before[bad_id]
+    assert tracker.adjust(bad_id, bad_stored, None)[0] == before[bad_id] + 3  # kept for later
+    monkeypatch.undo()
+    await tracker.flush()
+    assert (
+        await ctx.store.fetchval(
+            "SELECT usage_count FROM integration_tokens WHERE id = ?", (bad_id,)
+        )
+        == before[bad_id] + 3
+    )
