@@ -142,22 +142,24 @@ class UsageTracker:
 
 async def _add_usage(tx: Tx, batch: dict[str, list]) -> dict[str, list]:
     """Add the batch's counts in one statement; if that fails, token by token, so one
-    that cannot be stored does not hold back the others. Returns the refused ones."""
+    that cannot be stored does not hold back the others. Returns the refused ones;
+    raises the batch's error if no token could be stored (the store is failing)."""
     rows = [(count, last, token_id) for token_id, (count, last) in batch.items()]
     try:
         async with tx.savepoint("usage_batch"):
             await token_sql.add_usage(tx, rows)
         return {}
-    except Exception:
-        if len(rows) == 1:
-            return batch
+    except Exception as exc:
+        error = exc
     refused = {}
-    for token_id, entry in batch.items():
+    for count, last, token_id in rows:
         try:
             async with tx.savepoint("usage_token"):
-                await token_sql.add_usage(tx, [(entry[0], entry[1], token_id)])
+                await token_sql.add_usage(tx, [(count, last, token_id)])
         except Exception:
-            refused[token_id] = entry
+            refused[token_id] = batch[token_id]
+    if len(refused) == len(batch):
+        raise error
     return refused
 
 
