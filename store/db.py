@@ -87,6 +87,21 @@ class Tx(_Queries):
         with _conflicts():
             await self._conn.executemany(sql, rows)
 
+    @asynccontextmanager
+    async def savepoint(self, name: str = "block") -> AsyncIterator[None]:
+        """Undo this block's writes if it raises; the transaction goes on. (On
+        cancellation the whole transaction is rolled back anyway.)"""
+        if not name.isidentifier():
+            raise ValueError(f"not a savepoint name: {name!r}")
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except Exception:
+            await self._conn.execute(f"ROLLBACK TO {name}")
+            await self._conn.execute(f"RELEASE {name}")
+            raise
+        await self._conn.execute(f"RELEASE {name}")
+
     async def run_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work(connection)`` on the writer's own thread, inside this transaction.
 

@@ -3,7 +3,9 @@
 A webhook touches three or four rows. Sent one statement at a time, each statement
 is a round trip to the database thread while the write lock is held, and those
 round trips, not SQLite, limit throughput. ``run`` hands a whole batch of events to
-the writer thread in one go, inside the caller's open transaction.
+the writer thread in one go, inside the caller's open transaction. Events of several
+tenants share that transaction, so each runs in its own savepoint (``isolated``): one
+that fails is undone alone and the others still commit.
 """
 
 from __future__ import annotations
@@ -32,11 +34,40 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], conflict:
     return cursor.rowcount
 
 
+class JobFailed(Exception):
+    """A job raised inside ``SyncSql.isolated``; its writes were undone, the
+    transaction goes on. The job's own exception is ``cause``."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """The values themselves cannot be stored: text SQLite cannot encode (an unpaired
+    surrogate), an integer past 64 bits, a constraint they break."""
+    return isinstance(exc, (UnicodeEncodeError, OverflowError, sqlite3.IntegrityError))
+
+
 class SyncSql:
     """Statements for one transaction on the writer thread (no awaiting here)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+
+    def isolated(self, work: Callable[[], T]) -> T:
+        """``work()`` in its own savepoint. If it raises, its writes are undone and
+        :class:`JobFailed` is raised; if the undoing itself fails (the transaction is
+        gone), that error is raised instead and the whole transaction must fail."""
+        self._conn.execute("SAVEPOINT sync_job")
+        try:
+            result = work()
+        except Exception as exc:
+            self._conn.execute("ROLLBACK TO sync_job")
+            self._conn.execute("RELEASE sync_job")
+            raise JobFailed(exc) from exc
+        self._conn.execute("RELEASE sync_job")
+        return result
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

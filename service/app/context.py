@@ -18,6 +18,7 @@ from service.common.clock import Clock
 from service.common.config import Settings
 from service.common.stats import RequestStats
 from service.common.throttle import FailureThrottle, GuessLimiter, GuessLimits, GuessThrottle
+from service.integrations import sync
 from service.integrations.sync_batcher import Batcher
 from service.integrations.token_cache import TokenCache
 from service.integrations.usage import UsageTracker
@@ -49,7 +50,7 @@ class Context:
     hook_extensions: list[Extension] = field(default_factory=list)
     guesses: GuessLimiter = field(init=False)
     usage: UsageTracker = field(init=False)
-    sync_batcher: Batcher | None = None  # created with its processor by the sync service
+    sync_batcher: Batcher = field(init=False)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Context:
@@ -74,6 +75,8 @@ class Context:
         ctx.closers.append(ctx.usage.close)
         ctx.usage.listeners.append(ctx.token_cache.flushed)
         ctx.users.on_forget.append(ctx.token_cache.forget_user)
+        ctx.sync_batcher = sync.new_batcher(ctx)
+        ctx.closers.append(ctx.sync_batcher.close)
         return ctx
 
     async def close(self) -> None:

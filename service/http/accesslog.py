@@ -1,5 +1,6 @@
 """The access log: method, path (never the query string or headers, so no secret
-reaches it), status and time.
+reaches it), status and time. Method and path come from the client: they are
+escaped (``logs.loggable``), so a ``%0a`` in a path cannot start a line of its own.
 
 Writing a log record per request halved the API's throughput, so the request
 path only appends a preformatted line to a buffer; the lines are written in one
@@ -32,9 +33,10 @@ class AccessLogBuffer:
         if second != self._second:
             self._second = second
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        client, request = logs.loggable(remote), logs.loggable(f"{method} {path}")
         self.lines.append(
             f"{self._stamp},{int(now % 1 * 1000):03d} INFO shopkeep.access: "
-            f'{remote} "{method} {path}" {status} {ms:.1f}ms'
+            f'{client} "{request}" {status} {ms:.1f}ms'
         )
         if not self._scheduled:
             self._scheduled = True

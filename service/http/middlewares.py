@@ -9,6 +9,7 @@ import time
 from aiohttp import web
 
 from service.common.errors import ServiceError
+from service.common.logs import loggable
 from service.http.keys import CTX
 from service.http.responses import error_response, http_status_error, is_platform
 
@@ -51,7 +52,7 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
     except asyncio.CancelledError:
         raise
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", loggable(request.method), loggable(request.path))
         err = ServiceError("internal_error", "The server could not complete the request.", 500)
         return error_response(err, request.path)
 

@@ -6,7 +6,9 @@ same write transaction that applies it. A repeat, however concurrent, finds the
 claim and answers ``skipped`` with the first outcome. Only a ``failed`` event may be
 tried again under the same id. Events arriving together share one transaction
 (``service.integrations.sync_batcher``); each caller is answered only after that transaction has
-committed, so an acknowledged event is durable.
+committed, so an acknowledged event is durable. An event that cannot be stored at all
+is undone alone (its savepoint) and answered 400 when its own values are the cause,
+500 otherwise; the other events of the transaction are not affected.
 
 The event log's readers (``list_events``, ``recent_events``, ``get_event``,
 ``event_stats``) live in ``service.integrations.sync_log`` and are re-exported here.
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from service.common.errors import ServiceError, invalid
+from service.common.logs import loggable
 from service.integrations import messages as lang
 from service.integrations import product_sync, sync_batcher
 from service.integrations.sync_log import (
@@ -34,7 +37,7 @@ from service.integrations.sync_log import (
 )
 from service.integrations.token_auth import TokenAuth, require_type
 from service.integrations.webhook_payload import WebhookEvent, parse_event
-from store.sync_writer import SyncSql
+from store.sync_writer import SyncSql, is_data_error
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -59,6 +62,10 @@ MAX_BATCH = 100
 TOKEN_TYPES = ("woocommerce", "custom")
 MAX_USER_AGENT = 500
 MAX_ERROR = 500
+UNSTORABLE = (
+    "The event holds a value that cannot be stored (text that is not valid Unicode, "
+    "such as a User-Agent that is not UTF-8, or a number out of range)."
+)
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,9 @@ class _Job:
     meta: RequestMeta
 
 
-def _batcher(ctx: Context) -> sync_batcher.Batcher:
-    return sync_batcher.batcher(ctx, _process_all)
+def new_batcher(ctx: Context) -> sync_batcher.Batcher:
+    """The process's group commit for webhook events (built once, by ``Context.open``)."""
+    return sync_batcher.Batcher(ctx, _process, _not_stored)
 
 
 async def handle_webhook(
@@ -133,7 +141,9 @@ async def handle_webhook(
     """Process one event; returns once its outcome is committed."""
     require_type(auth, *TOKEN_TYPES)
     event = parse_event(body)
-    [outcome] = await _batcher(ctx).submit([_Job(auth, event, meta or RequestMeta())])
+    [outcome] = await ctx.sync_batcher.submit([_Job(auth, event, meta or RequestMeta())])
+    if outcome.status == "invalid":
+        raise ServiceError("invalid", "Invalid webhook payload.", 400, fields=outcome.errors)
     if outcome.status == "failed":
         raise ServiceError(
             "processing_failed",
@@ -165,16 +175,22 @@ async def handle_batch(
             event_id = raw.get("event_id") if isinstance(raw, dict) else None
             text_id = event_id if isinstance(event_id, str) else None
             results.append(EventOutcome("invalid", text_id, errors=err.fields))
-    processed = iter(await _batcher(ctx).submit(jobs) if jobs else [])
+    processed = iter(await ctx.sync_batcher.submit(jobs) if jobs else [])
     return BatchOutcome([result or next(processed) for result in results])
 
 
-def _process_all(sql: SyncSql, jobs: list[_Job], now: str) -> list[EventOutcome]:
-    """Runs on the writer thread, inside one transaction."""
-    return [_process(sql, job, now) for job in jobs]
+def _not_stored(job: _Job, exc: Exception) -> EventOutcome:
+    """An event whose writes raised and were undone: nothing of it is stored."""
+    event_id, user_id = job.event.event_id, job.auth.user_id
+    if is_data_error(exc):
+        log.warning("sync event %s of user %s not stored: %s", loggable(event_id), user_id, exc)
+        return EventOutcome("invalid", event_id, errors={"non_field_errors": [UNSTORABLE]})
+    log.error("sync event %s of user %s not stored", loggable(event_id), user_id, exc_info=exc)
+    return EventOutcome("failed", event_id)
 
 
 def _process(sql: SyncSql, job: _Job, now: str) -> EventOutcome:
+    """Runs on the writer thread, in the job's savepoint inside the group's transaction."""
     started = time.perf_counter()
     auth, event, meta = job.auth, job.event, job.meta
     details = {

@@ -4,7 +4,13 @@ Events that arrive while a transaction is being written wait and go together int
 the next one: one BEGIN/COMMIT and one trip to the writer thread for the whole
 group instead of several per event. Each caller is answered only after the
 transaction holding its event has committed, so an acknowledgement still means the
-event is durable; if the commit fails, every caller in the group gets the error.
+event is durable.
+
+A group holds events of many tenants, so one must not fail the others: each job runs
+in its own savepoint, and a job that raises is undone alone and answered with
+``failed(job, exc)`` while the rest of the group commits. Only a failure of the
+transaction itself (a savepoint cannot be undone, the commit fails) reaches every
+caller in the group.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ if TYPE_CHECKING:
 
 MAX_GROUP = 200
 
-# (sql, jobs, now) -> one outcome per job, run on the writer thread
-Processor = Callable[[sync_writer.SyncSql, list[Any], str], list[Any]]
+# (sql, job, now) -> the job's outcome, run on the writer thread
+Processor = Callable[[sync_writer.SyncSql, Any, str], Any]
+# (job, exception) -> the outcome of a job that raised (its writes already undone)
+Failure = Callable[[Any, Exception], Any]
 
 
 @dataclass
@@ -35,9 +43,10 @@ class _Pending:
 
 
 class Batcher:
-    def __init__(self, ctx: Context, process: Processor) -> None:
+    def __init__(self, ctx: Context, process: Processor, failed: Failure) -> None:
         self._ctx = ctx
         self._process = process
+        self._failed = failed
         self._queue: list[_Pending] = []
         self._task: asyncio.Task | None = None
 
@@ -66,7 +75,7 @@ class Batcher:
         now = iso(self._ctx.clock.now()) or ""
         try:
             async with self._ctx.store.transaction() as tx:
-                outcomes = await sync_writer.run(tx, lambda sql: self._process(sql, jobs, now))
+                outcomes = await sync_writer.run(tx, lambda sql: self._run_jobs(sql, jobs, now))
         except BaseException as exc:
             for item in group:
                 if not item.future.done():
@@ -79,14 +88,17 @@ class Batcher:
             item.future.set_result(outcomes[position : position + len(item.jobs)])
             position += len(item.jobs)
 
+    def _run_jobs(self, sql: sync_writer.SyncSql, jobs: list[Any], now: str) -> list[Any]:
+        """On the writer thread: every job in its own savepoint."""
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append(sql.isolated(lambda job=job: self._process(sql, job, now)))
+            except sync_writer.JobFailed as failure:
+                outcomes.append(self._failed(job, failure.cause))
+        return outcomes
+
     async def close(self) -> None:
         """Let the group being written finish (called before the store closes)."""
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
-
-
-def batcher(ctx: Context, process: Processor) -> Batcher:
-    if ctx.sync_batcher is None:
-        ctx.sync_batcher = Batcher(ctx, process)
-        ctx.closers.append(ctx.sync_batcher.close)
-    return ctx.sync_batcher

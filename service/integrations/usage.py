@@ -6,6 +6,9 @@ processes on one database never lose each other's counts) at most ``interval``
 seconds after the first unflushed use, and once more at shutdown through
 ``ctx.closers``. Nothing runs while nobody uses a token.
 
+A token whose count cannot be stored does not hold back the others: the batch falls
+back to one savepoint per token, and only the refused ones wait for the next flush.
+
 Reads are exact too: the stored value plus what is still in memory. A read that a
 flush overlapped is retried, so a count is never seen twice or not at all.
 
@@ -24,6 +27,7 @@ from store import tokens as token_sql
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from store.db import Tx
 
 log = logging.getLogger("shopkeep.usage")
 
@@ -99,23 +103,29 @@ class UsageTracker:
             self._generation += 1
             self._idle.clear()
             try:
-                rows = [(count, last, token_id) for token_id, (count, last) in batch.items()]
                 async with self._ctx.store.transaction() as tx:
-                    await token_sql.add_usage(tx, rows)
+                    refused = await _add_usage(tx, batch)
             except BaseException:
-                for token_id, (count, last) in batch.items():
-                    entry = self._pending.setdefault(token_id, [0, last])
-                    entry[0] += count
-                    entry[1] = max(entry[1], last)
+                self._requeue(batch)
                 raise
             else:
                 # no await from the commit to here: readers never see a batch twice
+                stored = {key: entry for key, entry in batch.items() if key not in refused}
                 for listener in self.listeners:
-                    listener(batch)
+                    listener(stored)
+                if refused:
+                    self._requeue(refused)
+                    log.error("could not store the usage of tokens %s; will retry", list(refused))
             finally:
                 self._in_flight = {}
                 self._generation += 1
                 self._idle.set()
+
+    def _requeue(self, batch: dict[str, list]) -> None:
+        for token_id, (count, last) in batch.items():
+            entry = self._pending.setdefault(token_id, [0, last])
+            entry[0] += count
+            entry[1] = max(entry[1], last)
 
     async def close(self) -> None:
         """Stop the timer and store everything counted so far."""
@@ -127,6 +137,29 @@ class UsageTracker:
             await asyncio.gather(self._task, return_exceptions=True)
         if not self._ctx.store.closed:
             await self.flush()
+
+
+async def _add_usage(tx: Tx, batch: dict[str, list]) -> dict[str, list]:
+    """Add the batch's counts in one statement; if that fails, token by token, so one
+    that cannot be stored does not hold back the others. Returns the refused ones;
+    raises the batch's error if no token could be stored (the store is failing)."""
+    rows = [(count, last, token_id) for token_id, (count, last) in batch.items()]
+    try:
+        async with tx.savepoint("usage_batch"):
+            await token_sql.add_usage(tx, rows)
+        return {}
+    except Exception as exc:
+        error = exc
+    refused = {}
+    for count, last, token_id in rows:
+        try:
+            async with tx.savepoint("usage_token"):
+                await token_sql.add_usage(tx, [(count, last, token_id)])
+        except Exception:
+            refused[token_id] = batch[token_id]
+    if len(refused) == len(batch):
+        raise error
+    return refused
 
 
 def tracker(ctx: Context) -> UsageTracker:

@@ -90,19 +90,30 @@ async def open_session(ctx: Context, token: str | None, user: User | None) -> Ca
 
 
 async def _customer_session(ctx: Context, user_id: int, token_row: Any, state: str) -> CartSession:
-    anonymous = token_row if token_row is not None and token_row["customer_id"] is None else None
-    own = await cart_sql.by_customer(ctx.store, user_id)
-    if anonymous is not None:
+    if token_row is not None and token_row["customer_id"] is None:
         async with ctx.store.transaction() as tx:
-            own = await cart_sql.by_customer(tx, user_id)
-            if own is None:  # the anonymous cart becomes the customer's
-                await cart_sql.update(tx, anonymous["id"], _now(ctx), customer_id=user_id)
-                own = await cart_sql.by_id(tx, anonymous["id"])
-            elif own["id"] != anonymous["id"]:
-                await _merge(tx, anonymous["id"], own["id"], _now(ctx))
+            own = await _claim_guest_cart(tx, user_id, token_row["id"], _now(ctx))
+    else:
+        own = await cart_sql.by_customer(ctx.store, user_id)
     if own is not None:
         return CartSession(own["session_key"], user_id, own["id"], state, own["updated_at"])
     return CartSession(cart_tokens.new_session_key(), user_id, None, state)
+
+
+async def _claim_guest_cart(tx: Tx, user_id: int, guest_id: int, when: str) -> Any:
+    """The customer's cart after taking the guest cart, if it is still nobody's.
+
+    Read again inside the transaction: of two customers sending one guest token at
+    once, the first takes the cart and the second finds it taken."""
+    guest = await cart_sql.by_id(tx, guest_id)
+    own = await cart_sql.by_customer(tx, user_id)
+    if guest is None or guest["customer_id"] is not None:
+        return own
+    if own is None:  # the guest cart becomes the customer's
+        await cart_sql.update(tx, guest_id, when, customer_id=user_id)
+        return await cart_sql.by_id(tx, guest_id)
+    await _merge(tx, guest_id, own["id"], when)
+    return await cart_sql.by_id(tx, own["id"])
 
 
 async def _merge(tx: Tx, source_id: int, target_id: int, when: str) -> None:
