@@ -10,7 +10,7 @@ from aiohttp import web
 from service import client_ip, lang, tokens
 from service.context import Context
 from service.errors import ServiceError
-from service.http.platform import API_V1
+from service.http.platform import API_V1, query_int  # noqa: F401 (re-exported)
 from service.http.responses import json_response, platform_error_body
 
 # The WordPress plugin calls /api/integrations/..., the dashboard /api/v1/integrations/...
@@ -58,18 +58,3 @@ def plugin_errors(handler: Handler) -> Handler:
             return json_response(body, err.status, dict(err.headers))
 
     return wrapped
-
-
-def query_int(request: web.Request, name: str) -> int | None:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ServiceError(
-            "invalid",
-            f"Invalid value for {name}.",
-            400,
-            fields={name: ["A valid integer is required."]},
-        ) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 
 from aiohttp import web
 
@@ -17,7 +16,13 @@ from service.jwt_codec import invalid_token
 def _scheme(request: web.Request) -> tuple[str, str]:
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.strip().partition(" ")
+    if not header.isascii():  # bytes that are not UTF-8 arrive surrogate-escaped
+        raise _malformed_basic() if scheme.lower() == "basic" else invalid_token()
     return scheme.lower(), credentials.strip()
+
+
+def _malformed_basic() -> ServiceError:
+    return ServiceError("invalid_username", "Malformed Basic credentials.", 401)
 
 
 async def wp_user(request: web.Request, ctx: Context) -> User | None:
@@ -35,8 +40,8 @@ async def wp_user(request: web.Request, ctx: Context) -> User | None:
             login, _, password = (
                 base64.b64decode(credentials, validate=True).decode().partition(":")
             )
-        except (binascii.Error, UnicodeDecodeError):
-            raise ServiceError("invalid_username", "Malformed Basic credentials.", 401) from None
+        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+            raise _malformed_basic() from None
         return await accounts.authenticate_app_password(ctx, login, password)
     raise invalid_token("Unsupported authorization scheme")
 
