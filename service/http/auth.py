@@ -16,8 +16,6 @@ from service.jwt_codec import invalid_token
 def _scheme(request: web.Request) -> tuple[str, str]:
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.strip().partition(" ")
-    if not header.isascii():  # bytes that are not UTF-8 arrive surrogate-escaped
-        raise _malformed_basic() if scheme.lower() == "basic" else invalid_token()
     return scheme.lower(), credentials.strip()
 
 
@@ -40,7 +38,8 @@ async def wp_user(request: web.Request, ctx: Context) -> User | None:
             login, _, password = (
                 base64.b64decode(credentials, validate=True).decode().partition(":")
             )
-        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        except ValueError:  # also non-ASCII text: header bytes that are not UTF-8 arrive
+            # surrogate-escaped; binascii.Error and UnicodeDecodeError are ValueErrors
             raise _malformed_basic() from None
         return await accounts.authenticate_app_password(ctx, login, password)
     raise invalid_token("Unsupported authorization scheme")

@@ -34,12 +34,7 @@ class BodyError(Exception):
 
 
 def timed_out() -> ServiceError:
-    return ServiceError(
-        "request_timeout",
-        "The request body did not arrive in time.",
-        408,
-        headers={"Connection": "close"},
-    )
+    return ServiceError("request_timeout", "The request body did not arrive in time.", 408)
 
 
 async def _within_deadline(request: web.Request, reading) -> Any:

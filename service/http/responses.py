@@ -50,7 +50,10 @@ def platform_error_body(err: ServiceError) -> dict[str, Any]:
 
 def error_response(err: ServiceError, path: str) -> web.Response:
     body = platform_error_body(err) if is_platform(path) else wp_error_body(err)
-    return json_response(body, err.status, dict(err.headers))
+    response = json_response(body, err.status, dict(err.headers))
+    if err.status == 408:  # the rest of a body that stalled is not worth waiting for
+        response.force_close()
+    return response
 
 
 def http_status_error(status: int, reason: str) -> ServiceError:
