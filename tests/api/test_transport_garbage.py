@@ -248,3 +248,24 @@ async def test_a_body_that_never_arrives_is_answered_408(server):
         assert answer.headers["connection"] == "close"
         assert await reader.read() == b""  # the server closed its side
         writer.close()
+
+
+async def test_header_text_that_reaches_the_store_unencodable_is_400_not_500(server, ctx, manager):
+    """Defence in depth: a User-Agent byte that is not UTF-8 arrives surrogate-escaped and
+    the sync log cannot store it; the store's refusal is the client's 400, not a 500."""
+    issued = await tokens.generate(ctx, manager.user, name="store", integration_type="woocommerce")
+    body = json.dumps(
+        {
+            "event_id": "e1",
+            "event_type": "product.created",
+            "timestamp": "2025-11-10T10:00:00+00:00",
+            "product": {"id": 1, "name": "Mug", "price": 5},
+        }
+    ).encode()
+    head = post(
+        "/api/integrations/woocommerce/webhook/",
+        b"application/json",
+        f"Authorization: Bearer {issued.token}".encode(),
+        b"User-Agent: WordPress \xff",
+    )
+    platform_error(await send(server, head, body), 400, "invalid")
