@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -63,6 +64,8 @@ class JwtCodec:
         return claims
 
     def _verify(self, token: str) -> Claims:
+        if not token.isascii():
+            raise invalid_token()
         try:
             claims = jwt.decode(
                 token,
@@ -74,9 +77,27 @@ class JwtCodec:
         except jwt.PyJWTError as exc:
             raise invalid_token() from exc
         exp, token_type = claims.get("exp"), claims.get("typ")
-        if not isinstance(exp, int) or token_type not in self._ttl:
+        user_id, version = _id(claims["sub"]), claims.get("ver", 0)
+        if (
+            not _is_int(exp)
+            or token_type not in self._ttl
+            or user_id is None
+            or not _is_int(version)
+        ):
             raise invalid_token()
-        try:
-            return Claims(int(claims["sub"]), token_type, int(claims.get("ver", 0)), exp)
-        except (TypeError, ValueError) as exc:
-            raise invalid_token() from exc
+        return Claims(user_id, token_type, version, exp)
+
+
+_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive id SQLite can bind (below 2**63)
+_INT64 = 2**63 - 1
+
+
+def _id(sub: object) -> int | None:
+    """The user id a ``sub`` claim names: we issue it as a string of ASCII digits."""
+    if isinstance(sub, str) and _ID.fullmatch(sub):
+        return int(sub)
+    return None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _INT64

@@ -30,6 +30,8 @@ def create_app(ctx: Context) -> web.Application:
             middlewares.cors_middleware,
         ],
         client_max_size=ctx.settings.client_max_size,
+        # How long an unread or stalled body is drained before the connection is closed.
+        handler_args={"lingering_time": min(10.0, ctx.settings.body_read_timeout_s)},
     )
     app[CTX] = ctx
     if ctx.registry is None:

@@ -28,6 +28,8 @@ class Settings:
     refresh_ttl_s: int = 7 * 24 * 3600
     client_max_size: int = 1024 * 1024
     shutdown_timeout_s: float = 5.0
+    # A request body that has not fully arrived after this long is answered 408.
+    body_read_timeout_s: float = 30.0
     site_url: str = field(default="")
     # Password guessing (service.common.throttle.GuessThrottle): failures within the window
     # lock one address out of one account, then the account for everyone, and one

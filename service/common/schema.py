@@ -8,12 +8,14 @@ never claims something the handler does not enforce. Messages follow
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from service.common.errors import ServiceError
+from service.common.validation import is_text
 
 # Keywords WordPress keeps in the index (rest_get_allowed_schema_keywords).
 INDEX_KEYWORDS = (
@@ -38,6 +40,8 @@ INDEX_KEYWORDS = (
     "uniqueItems",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# SQLite's integers: a value past them cannot be bound, so no integer argument may be.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 
@@ -58,9 +62,15 @@ def index_entry(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def validate_args(
-    schema: Mapping[str, Mapping[str, Any]], supplied: Mapping[str, Any]
+    schema: Mapping[str, Mapping[str, Any]],
+    supplied: Mapping[str, Any],
+    saturate: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Validate and sanitise declared args; undeclared ones pass through as WordPress does."""
+    """Validate and sanitise declared args; undeclared ones pass through as WordPress does.
+
+    An integer past SQLite's range is invalid, except in the ``saturate`` args (ids in the
+    URL): it is clamped to the range, so the handler says the object does not exist, as
+    WordPress does for an id PHP reads as PHP_INT_MAX."""
     missing = [
         name for name, spec in schema.items() if spec.get("required") and name not in supplied
     ]
@@ -75,8 +85,11 @@ def validate_args(
     problems: dict[str, str] = {}
     for name, spec in schema.items():
         if name in supplied:
+            value = supplied[name]
+            if name in saturate:
+                value = _saturated(value)
             try:
-                result[name] = validate_value(supplied[name], spec, name)
+                result[name] = validate_value(value, spec, name)
             except ArgError as exc:
                 problems[name] = str(exc)
         elif "default" in spec:
@@ -114,24 +127,45 @@ def validate_value(value: Any, spec: Mapping[str, Any], name: str) -> Any:
     raise last_error or ArgError(f"{name} is not of type {', '.join(types)}.")
 
 
+def _saturated(value: Any) -> Any:
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
+        return min(max(int(value), INT_MIN), INT_MAX)
+    return value
+
+
+def _in_range(value: int, name: str) -> int:
+    if not INT_MIN <= value <= INT_MAX:
+        raise ArgError(f"{name} must be between {INT_MIN} (inclusive) and {INT_MAX} (inclusive)")
+    return value
+
+
+_INTEGER = re.compile(r"\s*-?\d{1,4000}\s*")
+_NUMBER = re.compile(r"\s*-?\d{1,4000}(\.\d{1,300})?\s*")
+
+
 def _coerce(value: Any, type_: str, name: str, spec: Mapping[str, Any]) -> Any:
     if type_ == "integer":
         if isinstance(value, bool):
             raise ArgError(f"{name} is not of type integer.")
         if isinstance(value, int):
-            return value
+            return _in_range(value, name)
         if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-            return int(value)
+            return _in_range(int(value), name)
+        if isinstance(value, str) and _INTEGER.fullmatch(value):
+            return _in_range(int(value), name)
         raise ArgError(f"{name} is not of type integer.")
     if type_ == "number":
         if isinstance(value, bool):
             raise ArgError(f"{name} is not of type number.")
-        if isinstance(value, int | float):
+        if isinstance(value, int):
+            return _in_range(value, name)
+        if isinstance(value, float) and math.isfinite(value):
             return value
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
-            return float(value) if "." in value else int(value)
+        if isinstance(value, str) and _NUMBER.fullmatch(value):
+            number = float(value) if "." in value else _in_range(int(value), name)
+            if not math.isfinite(number):
+                raise ArgError(f"{name} is not of type number.")
+            return number
         raise ArgError(f"{name} is not of type number.")
     if type_ == "boolean":
         if isinstance(value, bool):
@@ -143,6 +177,8 @@ def _coerce(value: Any, type_: str, name: str, spec: Mapping[str, Any]) -> Any:
         raise ArgError(f"{name} is not of type boolean.")
     if type_ == "string":
         if isinstance(value, str):
+            if not is_text(value):
+                raise ArgError(f"{name} is not valid Unicode text.")
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             return str(value)

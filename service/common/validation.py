@@ -34,6 +34,17 @@ MAX_AMOUNT = 10**15  # minor units; far above any price, far below SQLite's inte
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def is_text(value: str) -> bool:
+    """False when ``value`` holds a lone surrogate: it cannot be encoded, stored or sent."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def invalid_params(problems: Mapping[str, str]) -> ServiceError:
     """WordPress keys ``data.params`` by the top-level parameter, one reason each; a
     nested problem's reason names the nested field (``variations[0][sku] ...``)."""

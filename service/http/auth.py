@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -30,6 +29,10 @@ def _scheme(request: web.Request) -> tuple[str, str]:
     return scheme.lower(), credentials.strip()
 
 
+def _malformed_basic() -> ServiceError:
+    return ServiceError("invalid_username", "Malformed Basic credentials.", 401)
+
+
 async def wp_user(request: web.Request, ctx: Context) -> User | None:
     """WordPress determines the current user from any credentials sent; bad ones are an
     error on every route (rest_authentication_errors), none means anonymous."""
@@ -45,8 +48,9 @@ async def wp_user(request: web.Request, ctx: Context) -> User | None:
             login, _, password = (
                 base64.b64decode(credentials, validate=True).decode().partition(":")
             )
-        except (binascii.Error, UnicodeDecodeError):
-            raise ServiceError("invalid_username", "Malformed Basic credentials.", 401) from None
+        except ValueError:  # also non-ASCII text: header bytes that are not UTF-8 arrive
+            # surrogate-escaped; binascii.Error and UnicodeDecodeError are ValueErrors
+            raise _malformed_basic() from None
         return await accounts.authenticate_app_password(
             ctx, login, password, request_ip(request, ctx)
         )

@@ -11,7 +11,12 @@ from aiohttp import web
 from service.common.errors import ServiceError
 from service.common.logs import loggable
 from service.http.keys import CTX
-from service.http.responses import error_response, http_status_error, is_platform
+from service.http.responses import (
+    error_response,
+    http_status_error,
+    is_platform,
+    unstorable_input,
+)
 
 log = logging.getLogger("shopkeep.http")
 
@@ -51,6 +56,11 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
         return error_response(http_status_error(exc.status, exc.reason), request.path)
     except asyncio.CancelledError:
         raise
+    except (UnicodeEncodeError, OverflowError):
+        # The readers reject lone surrogates and out-of-range integers at the edge; one
+        # that still reaches SQLite's binding is the client's input, not a server fault.
+        log.warning("unstorable input on %s %s", request.method, request.path, exc_info=True)
+        return error_response(unstorable_input(request.path), request.path)
     except Exception:
         log.exception("unhandled error on %s %s", loggable(request.method), loggable(request.path))
         err = ServiceError("internal_error", "The server could not complete the request.", 500)

@@ -50,7 +50,10 @@ def platform_error_body(err: ServiceError) -> dict[str, Any]:
 
 def error_response(err: ServiceError, path: str) -> web.Response:
     body = platform_error_body(err) if is_platform(path) else wp_error_body(err)
-    return json_response(body, err.status, dict(err.headers))
+    response = json_response(body, err.status, dict(err.headers))
+    if err.status == 408:  # the rest of a body that stalled is not worth waiting for
+        response.force_close()
+    return response
 
 
 def http_status_error(status: int, reason: str) -> ServiceError:
@@ -59,6 +62,17 @@ def http_status_error(status: int, reason: str) -> ServiceError:
         413: ("request_too_large", "The request body is too large."),
         404: ("not_found", "Not found."),
         405: ("method_not_allowed", "Method not allowed."),
+        408: ("request_timeout", "The request body did not arrive in time."),
     }
     code, message = codes.get(status, ("http_error", reason or "HTTP error"))
     return ServiceError(code, message, status)
+
+
+def unstorable_input(path: str) -> ServiceError:
+    """Input the store cannot hold (text with lone surrogates, an integer past 64 bits)."""
+    return ServiceError(
+        "invalid" if is_platform(path) else "rest_invalid_param",
+        "The request holds a value that cannot be stored: text that is not valid Unicode "
+        "or an integer out of range.",
+        400,
+    )

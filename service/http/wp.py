@@ -7,7 +7,6 @@ semantics). Handlers receive a :class:`RestRequest` and return data, or a
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from service.accounts.users import User
 from service.common.errors import ServiceError
 from service.common.schema import index_entry, validate_args
 from service.http import auth
+from service.http.body import BodyError, decode_json, read_bytes, read_form
 from service.http.keys import CTX
 from service.http.registry import Match, Route, RouteRegistry, ordered_methods
 from service.http.responses import dumps, json_response
@@ -88,21 +88,28 @@ async def _read_body(request: web.Request) -> tuple[Any, dict[str, Any]]:
         return None, {}
     ctype = request.content_type
     if ctype == "application/json" or ctype.endswith("+json"):
-        raw = await request.text()
-        if not raw.strip():
-            return None, {}
         try:
-            body = json.loads(raw)
-        except ValueError:
-            raise ServiceError(
-                "rest_invalid_json", "Invalid JSON body passed.", 400, data={"json_error_code": 4}
-            ) from None
+            body = decode_json(await read_bytes(request))
+        except BodyError as err:
+            raise invalid_json(err) from None
         return body, body if isinstance(body, dict) else {}
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.post()
+        try:
+            form = await read_form(request)
+        except BodyError as err:
+            raise ServiceError("rest_invalid_form", "Invalid form body passed.", 400) from err
         return dict(form), {k: v for k, v in form.items() if isinstance(v, str)}
-    await request.read()
+    await read_bytes(request)
     return None, {}
+
+
+def invalid_json(err: BodyError) -> ServiceError:
+    return ServiceError(
+        "rest_invalid_json",
+        "Invalid JSON body passed.",
+        400,
+        data={"json_error_code": err.json_error_code, "json_error_message": err.message},
+    )
 
 
 def allowed_methods(route: Route, user: User | None) -> str:
@@ -164,7 +171,7 @@ async def _call(
     # WordPress's precedence is JSON > body > query > URL; we let the URL win for
     # the named URL parameters so a body cannot redirect an update to another id.
     supplied: dict[str, Any] = {**request.query, **body_params, **match.params}
-    params = validate_args(match.endpoint.args, supplied)
+    params = validate_args(match.endpoint.args, supplied, saturate=match.params.keys())
     rest = RestRequest(
         method=method,
         path=path,

@@ -62,6 +62,8 @@ async def check(ctx: Context, token: str | None) -> TokenCheck:
     token = (token or "").strip()
     if not token:
         return TokenCheck("missing")
+    if not token.isascii():  # bytes that are not UTF-8 arrive surrogate-escaped
+        return TokenCheck("invalid")
     try:
         claims = jwt.decode(
             token,

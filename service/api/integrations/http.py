@@ -63,18 +63,3 @@ def plugin_errors(handler: Handler) -> Handler:
             return json_response(body, err.status, dict(err.headers))
 
     return wrapped
-
-
-def query_int(request: web.Request, name: str) -> int | None:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ServiceError(
-            "invalid",
-            f"Invalid value for {name}.",
-            400,
-            fields={name: ["A valid integer is required."]},
-        ) from None

@@ -10,14 +10,13 @@ from service.api.integrations.http import (
     INTEGRATION_PREFIXES,
     language,
     plugin_errors,
-    query_int,
     request_ip,
     token_auth,
 )
 from service.common.clock import iso
 from service.http.auth import platform_user
 from service.http.keys import CTX
-from service.http.platform import PlatformRoute, page_params, paginated, read_json
+from service.http.platform import PlatformRoute, page_params, paginated, query_int, read_json
 from service.http.responses import json_response
 from service.integrations import messages as lang
 from service.integrations import sync, tokens

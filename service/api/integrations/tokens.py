@@ -6,10 +6,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from service.accounts.permissions import LOGGED_IN
-from service.api.integrations.http import INTEGRATION_PREFIXES, language, query_int
+from service.api.integrations.http import INTEGRATION_PREFIXES, language
 from service.http.auth import platform_user
 from service.http.keys import CTX
-from service.http.platform import PlatformRoute, page_params, paginated, query_bool, read_json
+from service.http.platform import (
+    PlatformRoute,
+    page_params,
+    paginated,
+    query_bool,
+    query_int,
+    read_json,
+)
 from service.http.responses import json_response
 from service.integrations import tokens
 from service.integrations.token_rules import reject_unknown

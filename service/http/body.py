@@ -1,0 +1,107 @@
+"""Reading a request body once, at the edge, for both surfaces.
+
+JSON is decoded strictly: UTF-8 only, no NaN or Infinity, at most ``MAX_DEPTH`` levels
+of nesting, and no lone UTF-16 surrogates (``"\\ud800"`` decodes in Python but SQLite
+cannot bind it). The body must arrive within ``Settings.body_read_timeout_s``. Each
+surface renders a :class:`BodyError` in its own shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from service.common.errors import ServiceError
+from service.common.validation import is_text
+from service.http.keys import CTX
+
+MAX_DEPTH = 64
+
+
+class BodyError(Exception):
+    """A body that cannot be read as its content type says. ``json_error_code`` is the
+    ``json_last_error()`` PHP would report, which WordPress puts in its error."""
+
+    def __init__(self, message: str, json_error_code: int = 4) -> None:
+        super().__init__(message)
+        self.message = message
+        self.json_error_code = json_error_code
+
+
+def timed_out() -> ServiceError:
+    return ServiceError("request_timeout", "The request body did not arrive in time.", 408)
+
+
+async def _within_deadline(request: web.Request, reading) -> Any:
+    try:
+        async with asyncio.timeout(request.app[CTX].settings.body_read_timeout_s):
+            return await reading
+    except TimeoutError:
+        raise timed_out() from None
+
+
+async def read_bytes(request: web.Request) -> bytes:
+    return await _within_deadline(request, request.read())
+
+
+async def read_form(request: web.Request) -> MultiDictProxy[Any]:
+    """A urlencoded or multipart form; a malformed one is a BodyError."""
+    try:
+        form = await _within_deadline(request, request.post())
+    except (ValueError, LookupError, AssertionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise BodyError(f"Malformed form body: {exc}") from None
+    if not all(is_text(key) and (not isinstance(v, str) or is_text(v)) for key, v in form.items()):
+        raise BodyError("The form body is not valid UTF-8.", 5)
+    return form
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_decoded(value: Any) -> None:
+    """Depth and lone surrogates, measured without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, str):
+            if not is_text(item):
+                raise BodyError("Single unpaired UTF-16 surrogate in unicode escape", 10)
+        elif isinstance(item, dict | list):
+            if level >= MAX_DEPTH:
+                raise BodyError(f"Maximum stack depth exceeded (more than {MAX_DEPTH} levels)", 1)
+            if isinstance(item, dict):
+                stack.extend((key, level) for key in item)
+                stack.extend((v, level + 1) for v in item.values())
+            else:
+                stack.extend((v, level + 1) for v in item)
+
+
+def decode_json(raw: bytes) -> Any:
+    """The decoded body (None when it is empty), or a BodyError."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError("Malformed UTF-8 characters, possibly incorrectly encoded", 5) from None
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise BodyError(f"Maximum stack depth exceeded (more than {MAX_DEPTH} levels)", 1) from None
+    except ValueError as exc:
+        raise BodyError(f"Syntax error: {exc}") from None
+    _check_decoded(value)
+    return value
