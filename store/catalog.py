@@ -228,7 +228,7 @@ async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Any]:
     params: dict[str, Any] = {"q": like(text), "now": now, "limit": limit}
     where = "p.parent_id IS NULL AND p.status <> 'trash'"
     if text:
-        params["id"] = int(text) if text.isdigit() and len(text) < 16 else -1
+        params["id"] = int(text) if text.isascii() and text.isdigit() and len(text) < 16 else -1
         where += (
             " AND (p.id = :id OR p.name LIKE :q ESCAPE '\\' OR p.sku LIKE :q ESCAPE '\\'"
             " OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"

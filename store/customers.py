@@ -86,7 +86,7 @@ async def search(db: Store | Tx, text: str, limit: int) -> list[Any]:
     params: dict[str, Any] = {"limit": limit}
     where = "u.role = 'customer'"
     if text:
-        params["id"] = int(text) if text.isdigit() and len(text) < 16 else -1
+        params["id"] = int(text) if text.isascii() and text.isdigit() and len(text) < 16 else -1
         where += f" AND (u.id = :id OR {_search(params, text)})"
     return await db.fetchall(
         f"{SELECT} WHERE {where} ORDER BY u.display_name COLLATE NOCASE, u.id LIMIT :limit",

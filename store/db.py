@@ -13,6 +13,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,6 +68,7 @@ class Tx(_Queries):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self.depth = 0  # transactions nested in this one (savepoints)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows changed."""
@@ -114,6 +116,12 @@ class Tx(_Queries):
         return await conn._execute(lambda: work(conn._conn))
 
 
+# The transaction the running task holds, so a nested ``transaction()`` joins it.
+_open_tx: ContextVar[tuple[Store, Tx, asyncio.Task[Any] | None] | None] = ContextVar(
+    "open_tx", default=None
+)
+
+
 class Store(_Queries):
     """Owns the connections. Open with ``await Store.open(path)``."""
 
@@ -148,13 +156,30 @@ class Store(_Queries):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
+        """A write transaction. Inside another transaction of this store, in the same
+        task, it is a savepoint of that one: the outer transaction commits both or
+        neither, so every service write can run inside a caller's transaction."""
+        held = _open_tx.get()
+        if held is not None and held[0] is self and held[2] is asyncio.current_task():
+            tx = held[1]
+            tx.depth += 1
+            try:
+                async with tx.savepoint(f"nested_{tx.depth}"):
+                    yield tx
+            finally:
+                tx.depth -= 1
+            return
         async with self._lock:
             await self._writer.execute("BEGIN IMMEDIATE")
+            tx = Tx(self._writer)
+            token = _open_tx.set((self, tx, asyncio.current_task()))
             try:
-                yield Tx(self._writer)
+                yield tx
             except BaseException:
                 await asyncio.shield(self._writer.rollback())
                 raise
+            finally:
+                _open_tx.reset(token)
             try:
                 with _conflicts():
                     await asyncio.shield(self._writer.commit())

@@ -103,7 +103,7 @@ def _where(q: OrderQuery, params: dict[str, Any]) -> str:
     if q.before:
         params["before"] = q.before
         clauses.append("o.date_created <= :before")
-    if q.search.startswith("#") and q.search[1:].isdigit():
+    if q.search.startswith("#") and q.search[1:].isascii() and q.search[1:].isdigit():
         params["search_id"] = int(q.search[1:19])
         clauses.append("o.id = :search_id")  # "#123": that order, nothing else
     elif q.search:
@@ -122,7 +122,7 @@ def _where(q: OrderQuery, params: dict[str, Any]) -> str:
             " AND i.item_type = 'line_item'"
             " AND (i.name LIKE :q ESCAPE '\\' OR i.sku LIKE :q ESCAPE '\\'))"
         )
-        if q.search.isdigit():
+        if q.search.isascii() and q.search.isdigit():
             params["search_id"] = int(q.search[:18])
             found.append("o.id = :search_id")
         clauses.append("(" + " OR ".join(found) + ")")

@@ -253,24 +253,20 @@ async def create_customer(ctx: Context, data: Any) -> dict[str, Any]:
     first, last = values.get("first_name", ""), values.get("last_name", "")
     password = values.get("password") or secrets.token_urlsafe(18)
     display = _display_name(first, last, wanted or default_username(email))
-    try:
-        user = await accounts.create_user(ctx, email, password, "customer", display)
-    except ServiceError as err:
-        if err.code == "email_exists":
-            raise _email_exists() from None
-        raise
-    try:
-        async with ctx.store.transaction() as tx:
-            if wanted and await customer_sql.username_owner(tx, wanted) is not None:
-                raise _username_exists()
-            username = wanted or await _free_username(tx, default_username(email))
-            await customer_sql.save_profile(
-                tx, user.id, _profile(values, username), iso(ctx.clock.now())
-            )
-    except BaseException:
-        async with ctx.store.transaction() as tx:  # nothing half-written: undo the account
-            await customer_sql.delete_customer(tx, user.id)
-        raise
+    new = await accounts.new_user(ctx, email, password, "customer", display)
+    async with ctx.store.transaction() as tx:  # the account and its profile, or neither
+        if wanted and await customer_sql.username_owner(tx, wanted) is not None:
+            raise _username_exists()
+        try:
+            user = await accounts.insert_user(tx, ctx, new)
+        except ServiceError as err:
+            if err.code == "email_exists":
+                raise _email_exists() from None
+            raise
+        username = wanted or await _free_username(tx, default_username(email))
+        await customer_sql.save_profile(
+            tx, user.id, _profile(values, username), iso(ctx.clock.now())
+        )
     return await get_customer(ctx, user.id)
 
 

@@ -18,6 +18,7 @@ from store import users as user_sql
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from store.db import Tx
 
 ROLES = ("administrator", "shop_manager", "customer")
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -93,31 +94,55 @@ def check_role(role: str) -> str:
     return role
 
 
-async def create_user(
+@dataclass(frozen=True)
+class NewUser:
+    """A new account's checked fields, its password already hashed."""
+
+    email: str
+    display_name: str
+    role: str
+    password_hash: str
+
+
+async def new_user(
     ctx: Context, email: str, password: str, role: str, display_name: str | None = None
-) -> User:
+) -> NewUser:
+    """Check a new account and hash its password (slow, off the event loop): do this
+    before the transaction that inserts it, so no write waits for the hash."""
     email = check_email(email)
     check_password(password)
     check_role(role)
     name = (display_name or email.split("@")[0]).strip()[:100]
     hashed = await asyncio.to_thread(passwords.hash_password, password)
-    async with ctx.store.transaction() as tx:
-        if await user_sql.by_email(tx, email):
-            raise ServiceError(
-                "email_exists",
-                "An account is already registered with that email.",
-                400,
-                fields={"email": ["An account is already registered with that email."]},
-            )
-        user_id = await user_sql.insert_user(
-            tx,
-            email=email,
-            display_name=name,
-            role=role,
-            password_hash=hashed,
-            created_at=iso(ctx.clock.now()),
+    return NewUser(email, name, role, hashed)
+
+
+async def insert_user(tx: Tx, ctx: Context, new: NewUser) -> User:
+    """Store a new account inside the caller's transaction."""
+    if await user_sql.by_email(tx, new.email):
+        raise ServiceError(
+            "email_exists",
+            "An account is already registered with that email.",
+            400,
+            fields={"email": ["An account is already registered with that email."]},
         )
-        return User.from_row(await user_sql.by_id(tx, user_id))
+    user_id = await user_sql.insert_user(
+        tx,
+        email=new.email,
+        display_name=new.display_name,
+        role=new.role,
+        password_hash=new.password_hash,
+        created_at=iso(ctx.clock.now()),
+    )
+    return User.from_row(await user_sql.by_id(tx, user_id))
+
+
+async def create_user(
+    ctx: Context, email: str, password: str, role: str, display_name: str | None = None
+) -> User:
+    new = await new_user(ctx, email, password, role, display_name)
+    async with ctx.store.transaction() as tx:
+        return await insert_user(tx, ctx, new)
 
 
 async def get_user(ctx: Context, user_id: int) -> User:

@@ -24,8 +24,9 @@ from service.api.wc_common import (
     url_id,
     with_links,
 )
-from service.common import client_ip
 from service.common.schema import arg
+from service.http.auth import request_ip
+from service.http.headers import header_text
 from service.http.registry import CREATABLE, DELETABLE, EDITABLE, READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
 from service.licensing import activation as license_activation
@@ -140,11 +141,9 @@ async def delete_license(req: RestRequest) -> dict[str, Any]:
 
 # -- public, by key -----------------------------------------------------------------------
 def _admit(req: RestRequest) -> Client:
-    http = req.http
-    forwarded = http.headers.getall("X-Forwarded-For", [])
-    ip = client_ip.resolve(http.remote, forwarded, req.ctx.settings.trusted_proxies)
+    ip = request_ip(req.http, req.ctx)
     rate_limits(req.ctx).admit(ip, clean_key(req.params["license_key"]))
-    return Client(ip, req.http.headers.get("User-Agent", ""))
+    return Client(ip, header_text(req.http, "User-Agent"))
 
 
 async def validate(req: RestRequest) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def id_list(req: RestRequest, name: str) -> tuple[int, ...]:
     if value in (None, ""):
         return ()
     parts = [p.strip() for p in str(value).split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):
         raise invalid_params({name: f"{name} must be an id or comma-separated ids."})
     return db_ints([int(p) for p in parts])
 

@@ -38,7 +38,7 @@ def create_app(ctx: Context) -> web.Application:
         ctx.registry = build_registry()
     add_platform_routes(app, ctx.registry)
     app.router.add_route("*", "/wp-json", wp.dispatch)
-    app.router.add_route("*", "/wp-json/{tail:.*}", wp.dispatch)
+    app.router.add_route("*", r"/wp-json/{tail:[\s\S]*}", wp.dispatch)  # newlines too
     app.router.add_route("*", "/", wp.dispatch)
     app.router.add_route("*", "/index.php", wp.dispatch)
     return app

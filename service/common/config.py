@@ -57,6 +57,6 @@ def env_defaults() -> dict[str, object]:
     port = os.environ.get("SHOPKEEP_PORT")
     return {
         "host": os.environ.get("SHOPKEEP_HOST", "127.0.0.1"),
-        "port": int(port) if port and port.isdigit() else 8000,
+        "port": int(port) if port and port.isascii() and port.isdigit() else 8000,
         "db": os.environ.get("SHOPKEEP_DB", "shopkeep.db"),
     }

@@ -210,7 +210,7 @@ def _ids(p: Payload, key: str) -> Any:
         value = [part.strip() for part in value.split(",") if part.strip()]
     ok = isinstance(value, list) and all(
         (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
-        or (isinstance(v, str) and v.isdigit())
+        or (isinstance(v, str) and v.isascii() and v.isdigit())
         for v in value
     )
     if not ok:

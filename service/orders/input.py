@@ -102,7 +102,7 @@ def _shipping_choice(p: Payload) -> Any:
     if method is MISSING:
         return MISSING
     if instance not in (MISSING, "", "0"):
-        if not str(instance).isdigit():
+        if not (str(instance).isascii() and str(instance).isdigit()):
             return line.fail("instance_id", f"{line.name('instance_id')} is not an id.")
         return f"{method}:{instance}"
     return method

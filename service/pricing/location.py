@@ -15,7 +15,7 @@ def postcode_matches(pattern: str, postcode: str) -> bool:
         return False
     if "..." in pattern:
         low, _, high = pattern.partition("...")
-        if low.isdigit() and high.isdigit() and postcode.isdigit():
+        if all(part.isascii() and part.isdigit() for part in (low, high, postcode)):
             return int(low) <= int(postcode) <= int(high)
         return low <= postcode <= high
     if "*" in pattern:

@@ -60,7 +60,10 @@ async def _category_ids(ctx: Context, text: str) -> tuple[int, ...]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        found = int(part) if part.isdigit() else await shop_sql.category_id_by_slug(ctx.store, part)
+        if part.isascii() and part.isdigit():
+            found = int(part)
+        else:
+            found = await shop_sql.category_id_by_slug(ctx.store, part)
         ids.append(db_int(found) if found is not None else 0)
     if not ids:
         return ()

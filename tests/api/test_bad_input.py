@@ -209,3 +209,15 @@ async def test_a_body_charset_is_not_trusted_json_is_utf8(client):
         headers={"Content-Type": "application/json; charset=latin-1"},
     )
     wp_error(await resp.json(), 400, "rest_invalid_json")
+
+
+@pytest.mark.parametrize("search", ["²", "#²", "۱۲", "#۱۲", "³3"])
+async def test_searches_with_non_ascii_digits_are_text_not_ids(client, admin, search):
+    """Digits outside 0-9 pass str.isdigit() but are no id: searched as text, found nothing."""
+    for path in ("/orders", "/products", "/customers", "/coupons", "/licenses"):
+        resp = await client.get(f"{W}{path}", params={"search": search}, headers=admin.auth)
+        assert resp.status == 200, (path, await resp.text())
+        assert await resp.json() == [], path
+    resp = await client.get(f"{W}/shop/products", params={"category": "²"})
+    assert resp.status == 200, await resp.text()
+    assert await resp.json() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.accounts import customers
+from store import customers as customer_sql
 
 BASE = "/wp-json/woonoow/v1"
 BILLING = {
@@ -261,3 +262,19 @@ async def test_no_input_becomes_a_500(client, manager, customer):
                 f"{BASE}/customers/{customer.user.id}", json={field: value}, headers=manager.auth
             )
             assert resp.status < 500, (field, value, await resp.text())
+
+
+async def test_a_customer_is_created_whole_or_not_at_all(ctx, monkeypatch):
+    """The account and its profile are one transaction: a failure writing the profile
+    leaves no account behind (no login without a customer)."""
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(customer_sql, "save_profile", broken)
+    with pytest.raises(RuntimeError):
+        await customers.create_customer(ctx, {"email": "half@example.com", "first_name": "H"})
+    count = await ctx.store.fetchval(
+        "SELECT count(*) FROM users WHERE email = ?", ("half@example.com",)
+    )
+    assert count == 0

@@ -250,9 +250,9 @@ async def test_a_body_that_never_arrives_is_answered_408(server):
         writer.close()
 
 
-async def test_header_text_that_reaches_the_store_unencodable_is_400_not_500(server, ctx, manager):
-    """Defence in depth: a User-Agent byte that is not UTF-8 arrives surrogate-escaped and
-    the sync log cannot store it; the store's refusal is the client's 400, not a 500."""
+async def test_a_user_agent_that_is_not_utf8_is_stored_repaired(server, ctx, manager):
+    """A User-Agent byte that is not UTF-8 arrives surrogate-escaped; the header reader
+    repairs it (U+FFFD), so the webhook is stored instead of refused."""
     issued = await tokens.generate(ctx, manager.user, name="store", integration_type="woocommerce")
     body = json.dumps(
         {
@@ -268,4 +268,8 @@ async def test_header_text_that_reaches_the_store_unencodable_is_400_not_500(ser
         f"Authorization: Bearer {issued.token}".encode(),
         b"User-Agent: WordPress \xff",
     )
-    platform_error(await send(server, head, body), 400, "invalid")
+    answer = await send(server, head, body)
+    assert answer.status == 200, answer
+    assert answer.body["status"] == "processed", answer.body
+    stored = await ctx.store.fetchval("SELECT user_agent FROM sync_events WHERE event_id = 'e1'")
+    assert stored == "WordPress \ufffd"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import aiosqlite
@@ -129,3 +130,50 @@ async def test_locked_database_is_a_clear_store_error(tmp_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+async def _keys(store: Store) -> set[str]:
+    return {r[0] for r in await store.fetchall("SELECT key FROM meta WHERE key LIKE 'n%'")}
+
+
+async def test_a_transaction_inside_another_is_part_of_it(tmp_path):
+    store = await Store.open(tmp_path / "nested.db")
+    async with store.transaction() as outer:
+        await outer.execute("INSERT INTO meta (key, value) VALUES ('n1', '1')")
+        async with store.transaction() as inner:
+            assert inner is outer
+            await inner.execute("INSERT INTO meta (key, value) VALUES ('n2', '1')")
+        # A failed inner block undoes its own writes only; the caller decides the rest.
+        with pytest.raises(Conflict):
+            async with store.transaction() as inner:
+                await inner.execute("INSERT INTO meta (key, value) VALUES ('n3', '1')")
+                await inner.execute("INSERT INTO meta (key, value) VALUES ('n1', '2')")
+    assert await _keys(store) == {"n1", "n2"}
+
+    # The outer transaction failing undoes what the inner one had written.
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as outer:
+            async with store.transaction() as inner:
+                await inner.execute("INSERT INTO meta (key, value) VALUES ('n4', '1')")
+            raise RuntimeError("the caller gives up")
+    assert await _keys(store) == {"n1", "n2"}
+    await store.close()
+
+
+async def test_another_task_does_not_join_an_open_transaction(tmp_path):
+    store = await Store.open(tmp_path / "tasks.db")
+    seen: list[set[str]] = []
+
+    async def other() -> None:
+        async with store.transaction() as tx:
+            rows = await tx.fetchall("SELECT key FROM meta WHERE key LIKE 'n%'")
+            seen.append({r[0] for r in rows})
+
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO meta (key, value) VALUES ('n1', '1')")
+        task = asyncio.create_task(other())
+        await asyncio.sleep(0)  # let it start: it must wait for the write lock
+        assert not task.done()
+    await task
+    assert seen == [{"n1"}]
+    await store.close()

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from service.common import client_ip
 from service.common.errors import ServiceError
+from service.http.auth import request_ip
 from service.http.platform import API_V1
 from service.http.responses import json_response, platform_error_body
 from service.integrations import messages as lang
@@ -26,15 +26,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def language(request: web.Request) -> str:
     return lang.preferred_language(request.headers.get("Accept-Language"))
-
-
-def request_ip(request: web.Request, ctx: Context) -> str | None:
-    """The socket's peer, or what trusted proxies say in X-Forwarded-For."""
-    return client_ip.resolve(
-        request.remote,
-        request.headers.getall("X-Forwarded-For", []),
-        ctx.settings.trusted_proxies,
-    )
 
 
 async def token_auth(request: web.Request, ctx: Context) -> tokens.TokenAuth:

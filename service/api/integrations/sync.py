@@ -15,6 +15,7 @@ from service.api.integrations.http import (
 )
 from service.common.clock import iso
 from service.http.auth import platform_user
+from service.http.headers import header_text
 from service.http.keys import CTX
 from service.http.platform import PlatformRoute, page_params, paginated, query_int, read_json
 from service.http.responses import json_response
@@ -43,7 +44,7 @@ async def health(request: web.Request) -> web.Response:
 def _meta(request: web.Request) -> sync.RequestMeta:
     return sync.RequestMeta(
         source_ip=request_ip(request, request.app[CTX]),
-        user_agent=request.headers.get("User-Agent"),
+        user_agent=header_text(request, "User-Agent") or None,
     )
 
 
