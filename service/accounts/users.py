@@ -99,7 +99,9 @@ async def create_user(
     check_password(password)
     check_role(role)
     name = (display_name or email.split("@")[0]).strip()[:100]
-    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    hashed = await asyncio.to_thread(
+        passwords.hash_password, password, ctx.settings.password_hash_cost
+    )
     async with ctx.store.transaction() as tx:
         if await user_sql.by_email(tx, email):
             raise ServiceError(
@@ -138,7 +140,7 @@ async def list_users(ctx: Context, role: str | None = None) -> list[User]:
 async def authenticate(ctx: Context, email: str, password: str) -> User:
     """Wrong email, wrong password and inactive user all fail the same way."""
     row = await user_sql.by_email(ctx.store, email or "") if isinstance(email, str) else None
-    encoded = row["password_hash"] if row else passwords.DUMMY_HASH
+    encoded = row["password_hash"] if row else passwords.dummy_hash(ctx.settings.password_hash_cost)
     ok = await asyncio.to_thread(passwords.verify_password, str(password or ""), encoded)
     if not (row and ok and row["is_active"]):
         raise invalid_credentials()
@@ -221,7 +223,9 @@ async def refresh(ctx: Context, refresh_token: str) -> dict[str, str]:
 async def set_password(ctx: Context, user_id: int, password: str) -> None:
     """Sets a new password and revokes every JWT issued before."""
     check_password(password)
-    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    hashed = await asyncio.to_thread(
+        passwords.hash_password, password, ctx.settings.password_hash_cost
+    )
     async with ctx.store.transaction() as tx:
         if not await user_sql.update_user(tx, user_id, password_hash=hashed):
             raise not_found("user_not_found", "No such user.")

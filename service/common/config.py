@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_PASSWORD_HASH_COST = 14  # scrypt N = 2**14: about 50 ms per hash
+
 DEFAULT_CORS_ORIGINS = (
     "http://localhost:3000",
     "http://127.0.0.1:3000",
@@ -29,6 +31,8 @@ class Settings:
     client_max_size: int = 1024 * 1024
     shutdown_timeout_s: float = 5.0
     site_url: str = field(default="")
+    # scrypt N = 2**cost for new password hashes; tests lower it, stored hashes keep theirs.
+    password_hash_cost: int = DEFAULT_PASSWORD_HASH_COST
 
     @property
     def log_path(self) -> str:
