@@ -33,18 +33,33 @@ def _holds(condition: Callable[[], Any]) -> bool:
 
 
 async def settled(pilot: Any, *, within: float = DEADLINE_S) -> None:
-    """Until the console has handled its pending messages and no worker is left running."""
+    """Until the console has handled its pending messages and no worker of the screen on
+    view is left running (a worker under a modal is waiting for that modal: not busy)."""
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
-    while True:
+    quiet = 0
+    while quiet < 2:  # two quiet looks in a row: nothing was about to start a worker
         await pilot.pause()
-        busy = [w for w in app.workers if not w.is_finished]
-        if not busy:
+        busy = _busy(app)
+        if busy:
+            quiet = 0
+            if loop.time() > deadline:
+                raise AssertionError(f"the console is still busy after {within:.0f} s: {busy}")
+            await asyncio.sleep(0.01)
+        else:
+            quiet += 1
             await pilot.wait_for_scheduled_animations()
-            await pilot.pause()
-            if all(w.is_finished for w in app.workers):
-                return
-        if loop.time() > deadline:
-            raise AssertionError(f"the console is still busy after {within:.0f} s: {busy}")
-        await app.workers.wait_for_complete(busy or None)
+
+
+def _busy(app: Any) -> list[Any]:
+    return [w for w in app.workers if not w.is_finished and _on_view(w.node, app)]
+
+
+def _on_view(node: Any, app: Any) -> bool:
+    if node is app:
+        return True
+    try:
+        return node.screen is app.screen
+    except LookupError:  # a node no longer mounted on any screen
+        return False
