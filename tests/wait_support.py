@@ -8,6 +8,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from textual.widgets import Button
+
 DEADLINE_S = 30.0
 
 
@@ -33,15 +35,16 @@ def _holds(condition: Callable[[], Any]) -> bool:
 
 
 async def settled(pilot: Any, *, within: float = DEADLINE_S) -> None:
-    """Until the console has handled its pending messages and no worker of the screen on
-    view is left running (a worker under a modal is waiting for that modal: not busy)."""
+    """Until the console has handled its pending messages, no worker of the screen on view
+    is left running (a worker under a modal is waiting for that modal: not busy) and no
+    button is still showing its press."""
     app = pilot.app
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     quiet = 0
     while quiet < 2:  # two quiet looks in a row: nothing was about to start a worker
         await pilot.pause()
-        busy = _busy(app)
+        busy = _busy(app) + _pressed_buttons(app)
         if busy:
             quiet = 0
             if loop.time() > deadline:
@@ -50,6 +53,11 @@ async def settled(pilot: Any, *, within: float = DEADLINE_S) -> None:
         else:
             quiet += 1
             await pilot.wait_for_scheduled_animations()
+
+
+def _pressed_buttons(app: Any) -> list[Any]:
+    """Buttons still showing their press (about 0.2 s); a click then is ignored."""
+    return [b for b in app.screen.query(Button) if b.has_class("-active")]
 
 
 def _busy(app: Any) -> list[Any]:

@@ -98,8 +98,7 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
 
 
 async def test_analytics_tab_draws_revenue_and_lists_top_products(demo_runtime):
-    runtime, ctx = demo_runtime, demo_runtime.ctx
-    app = ConsoleApp(runtime)
+    app = ConsoleApp(demo_runtime)
     async with app.run_test(size=(170, 50)) as pilot:
         tab = await open_tab(app, pilot, "analytics")
         summary = str(tab.query_one("#analytics-summary", Static).render())
