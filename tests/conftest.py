@@ -1,4 +1,7 @@
-"""Shared fixtures: a context on a fresh file database, an API client, users."""
+"""Shared fixtures: a context on a fresh file database, an API client, users.
+
+Each test's database is a copy of one migrated template; its settings make password
+hashes cheap (``password_hash_cost``), so an account costs microseconds."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from db_support import build_template, copy_database, test_settings
 from support import Account, make_account
 
 from service.app.assembly import build_registry, create_app
@@ -14,9 +18,15 @@ from service.common.clock import Clock
 from service.common.config import Settings
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("template") / "migrated.db")
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(db=str(tmp_path / "test.db"), log_file=str(tmp_path / "test.log"))
+def settings(tmp_path: Path, migrated_db: Path) -> Settings:
+    copy_database(migrated_db, tmp_path / "test.db")
+    return test_settings(tmp_path / "test.db", tmp_path / "test.log")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from service.accounts import users as accounts
 from service.app.context import Context
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+FIXTURES = REPO / "tests" / "fixtures"  # the project's own test data (see its README)
 PASSWORD = "correct horse battery"
 
 

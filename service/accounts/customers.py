@@ -289,7 +289,9 @@ async def update_customer(ctx: Context, customer_id: int, data: Any) -> dict[str
     values = _read(data, creating=False)
     hashed = None
     if "password" in values:
-        hashed = await asyncio.to_thread(passwords.hash_password, values["password"])
+        hashed = await asyncio.to_thread(
+            passwords.hash_password, values["password"], ctx.settings.password_hash_cost
+        )
     async with ctx.store.transaction() as tx:
         row = await customer_sql.by_id(tx, customer_id)
         if row is None:

@@ -113,7 +113,9 @@ async def new_user(
     check_password(password)
     check_role(role)
     name = (display_name or email.split("@")[0]).strip()[:100]
-    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    hashed = await asyncio.to_thread(
+        passwords.hash_password, password, ctx.settings.password_hash_cost
+    )
     return NewUser(email, name, role, hashed)
 
 
@@ -168,7 +170,7 @@ async def authenticate(ctx: Context, email: str, password: str, ip: str | None =
     limiter = throttle.guesses(ctx)
     attempt = limiter.begin(throttle.PASSWORD, email, ip)
     row = await user_sql.by_email(ctx.store, email)
-    encoded = row["password_hash"] if row else passwords.DUMMY_HASH
+    encoded = row["password_hash"] if row else passwords.dummy_hash(ctx.settings.password_hash_cost)
     ok = await asyncio.to_thread(passwords.verify_password, str(password or ""), encoded)
     if not (row and ok and row["is_active"]):
         raise invalid_credentials()
@@ -249,7 +251,9 @@ async def refresh(ctx: Context, refresh_token: str) -> dict[str, str]:
 async def set_password(ctx: Context, user_id: int, password: str) -> None:
     """Sets a new password and revokes every JWT issued before."""
     check_password(password)
-    hashed = await asyncio.to_thread(passwords.hash_password, password)
+    hashed = await asyncio.to_thread(
+        passwords.hash_password, password, ctx.settings.password_hash_cost
+    )
     async with ctx.store.transaction() as tx:
         if not await user_sql.update_user(tx, user_id, password_hash=hashed):
             raise not_found("user_not_found", "No such user.")

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_PASSWORD_HASH_COST = 14  # scrypt N = 2**14: about 50 ms per hash
+
 DEFAULT_CORS_ORIGINS = (
     "http://localhost:3000",
     "http://127.0.0.1:3000",
@@ -39,6 +41,8 @@ class Settings:
     throttle_ip: int = 50
     throttle_window_s: float = 15 * 60.0
     throttle_max_keys: int = 50_000
+    # scrypt N = 2**cost for new password hashes; tests lower it, stored hashes keep theirs.
+    password_hash_cost: int = DEFAULT_PASSWORD_HASH_COST
 
     @property
     def log_path(self) -> str:

@@ -6,7 +6,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -47,10 +46,8 @@ def run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     )
 
 
-def test_serve_is_ready_within_3_seconds_and_stops_cleanly(tmp_path):
-    started = time.monotonic()
-    server = start_server(tmp_path / "scratch.db")
-    assert time.monotonic() - started < 3
+def test_serve_becomes_ready_and_stops_cleanly(tmp_path):
+    server = start_server(tmp_path / "scratch.db")  # how fast: bench/startup_bench.py
     assert server.stderr_lines == [f"listening on {server.url}"]
     status, index = get(server.url + "/wp-json/")
     assert status == 200 and "routes" in index

@@ -6,12 +6,12 @@ import json
 import subprocess
 import sys
 
-from support import REPO, SHARED
+from support import FIXTURES, REPO
 
 from service.app.assembly import build_registry
 from service.routes.inspection import check_registry, live_specs
 
-SEED = SHARED / "seeds" / "woonoow-api-routes.md"
+SEED = FIXTURES / "routes-document.md"
 
 
 def run_routes(*args: str) -> subprocess.CompletedProcess:
@@ -73,11 +73,9 @@ def test_routes_check_unusable_input_exits_2(tmp_path):
 
 
 def test_routes_check_fail_on_warning(tmp_path):
-    result = run_routes(
-        "check", str(SHARED / "fixtures" / "wp-core-index.json"), "--fail-on", "warning"
-    )
+    result = run_routes("check", str(FIXTURES / "wp-core-index.json"), "--fail-on", "warning")
     assert result.returncode == 1  # the global-styles partial overlaps are warnings
-    clean = run_routes("check", str(SHARED / "fixtures" / "wp-core-index.json"))
+    clean = run_routes("check", str(FIXTURES / "wp-core-index.json"))
     assert clean.returncode == 0
 
 

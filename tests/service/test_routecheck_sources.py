@@ -28,16 +28,11 @@ from service.routes.sources import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"  # CI clones the repo with shared/ beside it
-FIXTURES = SHARED / "fixtures"
-SEED = SHARED / "seeds" / "woonoow-api-routes.md"
+FIXTURES = REPO / "tests" / "fixtures"
+SEED = FIXTURES / "routes-document.md"
 CORE = FIXTURES / "wp-core-index.json"
 STORE = FIXTURES / "wc-store-routes.json"
 OEMBED = FIXTURES / "wp-oembed-namespace-index.json"
-
-pytestmark = pytest.mark.skipif(
-    not FIXTURES.is_dir(), reason="shared/ fixtures not beside the repo"
-)
 
 
 def verify_witnesses(findings: list[Finding]) -> int:
@@ -61,7 +56,7 @@ def by_rule(findings: list[Finding]) -> Counter[tuple[str, str]]:
 # -- fixtures -----------------------------------------------------------------------------
 
 
-def test_fixture_paths_resolve_beside_the_repo():
+def test_fixture_paths_resolve_in_the_repo():
     assert REPO.joinpath("pyproject.toml").is_file()
     assert CORE.is_file() and STORE.is_file() and SEED.is_file()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Static
+from wait_support import settled, until
 
 from tui.app import ConsoleApp
 from tui.screens.help import HelpScreen
@@ -16,11 +17,8 @@ async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_c
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{runtime.url}/wp-json/definitely/missing") as resp:
                 assert resp.status == 404
-        for _ in range(20):
-            await pilot.pause(0.1)
-            table = app.screen.query_one("#requests", DataTable)
-            if table.row_count:
-                break
+        table = app.screen.query_one("#requests", DataTable)
+        await until(lambda: table.row_count, pilot, what="the request is listed")
         row = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
         assert row[1:4] == ["GET", "/wp-json/definitely/missing", "404"]
         total = app.screen.query_one("#total", Static)
@@ -45,7 +43,7 @@ async def test_help_palette_and_quit(runtime):
 
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Go to Dash")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "dashboard"

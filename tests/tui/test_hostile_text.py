@@ -9,6 +9,7 @@ import logging
 import pytest
 from hostile import HOSTILE, MARKUP, RAW, seed
 from textual.widgets import DataTable, Static, TabbedContent
+from wait_support import settled, until
 
 from tui.app import ConsoleApp
 from tui.text import visible
@@ -24,13 +25,6 @@ def texts(screen) -> str:
             parts.extend(str(cell) for cell in table.get_row_at(i))
     parts.extend(str(static.render()) for static in screen.query(Static))
     return "\n".join(parts)
-
-
-async def settle(pilot, until=lambda: True, tries: int = 40) -> None:
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if until():
-            return
 
 
 def shown_prefix(value: str) -> str:
@@ -59,7 +53,7 @@ async def open_detail(pilot, table_selector: str, modal_id_check) -> None:
     table.focus()
     table.move_cursor(row=0)
     await pilot.press("enter")
-    await settle(pilot, modal_id_check)
+    await until(modal_id_check, pilot)
 
 
 @pytest.fixture
@@ -79,14 +73,14 @@ async def test_every_screen_shows_hostile_data_as_text(runtime, console_errors):
         seen = Seen(app)
 
         # Dashboard: the request paths.
-        await settle(pilot, lambda: "x[/]y" in texts(app.screen))
+        await until(lambda: "x[/]y" in texts(app.screen), pilot)
         dash = seen.look()
         assert "/wp-json/x[/]y" in dash
         assert "␛[31mred␛]52;c;aGVsbG8=␇" in dash
 
         # Tokens, and a token's detail with its webhook events.
         await pilot.press("2")
-        await settle(pilot, lambda: "Plugin [/] test" in texts(app.screen))
+        await until(lambda: "Plugin [/] test" in texts(app.screen), pilot)
         tokens = seen.look()
         for name in shop.accepted["token"]:
             assert shown_prefix(name) in tokens
@@ -95,36 +89,36 @@ async def test_every_screen_shows_hostile_data_as_text(runtime, console_errors):
         table.focus()
         table.move_cursor(row=names.index(visible(HOSTILE[0])))
         await pilot.press("enter")
-        await settle(pilot, lambda: "wc_[/]_2" in texts(app.screen))
+        await until(lambda: "wc_[/]_2" in texts(app.screen), pilot)
         detail = seen.look()
         for event_id in shop.accepted["event"]:
             assert shown_prefix(event_id) in detail
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
 
         # Users.
         await pilot.press("3")
-        await settle(pilot, lambda: "Mallory [/]" in texts(app.screen))
+        await until(lambda: "Mallory [/]" in texts(app.screen), pilot)
         users = seen.look()
         for name in shop.accepted["user"]:
             assert shown_prefix(name) in users
 
         # Routes, and one route's detail.
         await pilot.press("4")
-        await settle(pilot, lambda: app.screen.query_one("#route-table", DataTable).row_count)
+        await until(lambda: app.screen.query_one("#route-table", DataTable).row_count, pilot)
         seen.look()
         await open_detail(pilot, "#route-table", lambda: app.screen.id != "routes")
         seen.look()
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
 
         # Store: every tab, and the detail of its first row.
         await pilot.press("5")
-        await settle(pilot)
+        await settled(pilot)
         for tab in STORE_TABS:
             app.screen.query_one("#store-tabs", TabbedContent).active = f"tab-{tab}"
             widget = app.screen.query_one(f"#store-{tab}")
-            await settle(pilot, lambda w=widget: w.query_one(DataTable).row_count)
+            await until(lambda w=widget: w.query_one(DataTable).row_count, pilot)
             shown = seen.look()
             expected = {
                 "products": "product",
@@ -139,32 +133,32 @@ async def test_every_screen_shows_hostile_data_as_text(runtime, console_errors):
                 await open_detail(
                     pilot, f"#store-{tab} .tab-table", lambda: app.screen.id != "store"
                 )
-                await settle(pilot, lambda: "loading..." not in texts(app.screen))
+                await until(lambda: "loading..." not in texts(app.screen), pilot)
                 detail = seen.look()
                 kind = "order" if tab == "orders" else "product"
                 assert any(shown_prefix(v) in detail for v in shop.accepted[kind]), tab
                 await pilot.press("escape")
-                await settle(pilot)
+                await settled(pilot)
 
         # Licenses, and a license's activations.
         await pilot.press("6")
-        await settle(pilot, lambda: app.screen.query_one("#license-table", DataTable).row_count)
+        await until(lambda: app.screen.query_one("#license-table", DataTable).row_count, pilot)
         licenses_text = seen.look()
         for name in shop.accepted["licensed_product"]:
             assert shown_prefix(name) in licenses_text
         await open_detail(pilot, "#license-table", lambda: app.screen.id != "licenses")
         seen.look()
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         table = app.screen.query_one("#license-table", DataTable)
         table.focus()
         for row in range(table.row_count):
             table.move_cursor(row=row)
             await pilot.press("enter")
-            await settle(pilot, lambda: app.screen.id != "licenses")
+            await until(lambda: app.screen.id != "licenses", pilot)
             seen.look()
             await pilot.press("escape")
-            await settle(pilot, lambda: app.screen.id == "licenses")
+            await until(lambda: app.screen.id == "licenses", pilot)
         everything = "\n".join(seen.text)
         for label in shop.accepted["activation_label"]:
             assert shown_prefix(label) in everything

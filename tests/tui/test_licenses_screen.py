@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from license_support import issue, licensed_product
 from textual.widgets import DataTable, Input, Static, TabbedContent
+from wait_support import settled, until
 
 from service.accounts import users as accounts
 from service.common.clock import FrozenClock
@@ -36,20 +37,17 @@ def rows(screen, table_id: str) -> list[list]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def wait_for(pilot, kind, tries: int = 40):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, kind):
-            return pilot.app.screen
-    raise AssertionError(f"{kind.__name__} did not open; on {pilot.app.screen!r}")
+def errors_shown(form) -> str:
+    return str(form.query_one("#form-errors", Static).render())
 
 
-async def wait_until(pilot, check, tries: int = 40):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if check():
-            return
-    raise AssertionError("condition not reached")
+async def wait_for(pilot, kind):
+    await until(lambda: isinstance(pilot.app.screen, kind), pilot, what=f"{kind.__name__} open")
+    return pilot.app.screen
+
+
+async def wait_until(pilot, check):
+    await until(check, pilot)
 
 
 async def open_licenses(pilot):
@@ -99,13 +97,13 @@ async def test_activate_form_shows_errors_and_stays_open(runtime, ctx):
         modal = await wait_for(pilot, ActivateDomainModal)
         modal.query_one("#domain", Input).value = "not a domain"
         await pilot.click("#submit")
-        await pilot.pause(0.2)
-        assert "not a valid domain" in str(modal.query_one("#form-errors", Static).render())
+        await settled(pilot)
+        assert "not a valid domain" in errors_shown(modal)
         modal.query_one("#domain", Input).value = "second.com"
         await pilot.click("#submit")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert isinstance(app.screen, ActivateDomainModal)
-        assert "1 of 1" in str(modal.query_one("#form-errors", Static).render())
+        assert "1 of 1" in errors_shown(modal)
 
 
 async def test_approve_a_pending_oauth_request_and_see_it_vanish(runtime, ctx):
@@ -120,7 +118,7 @@ async def test_approve_a_pending_oauth_request_and_see_it_vanish(runtime, ctx):
     async with app.run_test(size=(150, 45), notifications=True) as pilot:
         await open_licenses(pilot)
         app.screen.query_one("#license-tabs", TabbedContent).active = "tab-pending"
-        await pilot.pause(0.1)
+        await settled(pilot)
         table_rows = rows(app.screen, "#pending-table")
         assert len(table_rows) == 1
         domain, product_name, masked, customer, _, expires_in = table_rows[0]
@@ -159,7 +157,7 @@ async def test_deny_and_expired_requests_leave_the_list(runtime, ctx):
     async with app.run_test(size=(150, 45), notifications=True) as pilot:
         await open_licenses(pilot)
         app.screen.query_one("#license-tabs", TabbedContent).active = "tab-pending"
-        await pilot.pause(0.1)
+        await settled(pilot)
         app.screen.query_one("#pending-table").focus()
         await pilot.press("n")
         await wait_for(pilot, ConfirmModal)
@@ -209,7 +207,7 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         form = await wait_for(pilot, IssueLicenseModal)
         form.query_one("#customer", Input).value = "nobody@example.com"
         await pilot.click("#submit")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "no account" in str(form.query_one("#form-errors", Static).render())
         form.query_one("#customer", Input).value = "buyer@example.com"
         form.query_one("#limit", Input).value = "unlimited"

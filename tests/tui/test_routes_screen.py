@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Select
+from wait_support import until
 
 from service.http.registry import READABLE, Endpoint
 from tui.app import ConsoleApp
@@ -19,12 +20,11 @@ def rows(screen, table_id):
 
 
 async def wait_for_check(pilot):
-    for _ in range(40):
-        await pilot.pause(0.05)
-        title = str(pilot.app.screen.query_one("#findings-title").render())
-        if "checking" not in title:
-            return title
-    raise AssertionError("the check did not finish")
+    def title() -> str:
+        return str(pilot.app.screen.query_one("#findings-title").render())
+
+    await until(lambda: "checking" not in title(), pilot, what="the check finished")
+    return title()
 
 
 async def test_routes_in_dispatch_order_with_findings_and_try_it(runtime):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, TabbedContent
+from wait_support import settled
 
 from service.common.clock import parse_iso
 from service.demo import seed as demo
@@ -16,20 +17,14 @@ def rows(widget, selector="DataTable"):
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def settle(pilot, times=10):
-    for _ in range(times):
-        await pilot.pause(0.05)
-
-
-async def test_open_carts_and_their_items(runtime):
-    await demo.seed(runtime.ctx)
-    await demo.seed(runtime.ctx)  # idempotent: still two carts
-    app = ConsoleApp(runtime)
+async def test_open_carts_and_their_items(demo_runtime):
+    await demo.seed(demo_runtime.ctx)  # over the seeded shop again: idempotent, still two carts
+    app = ConsoleApp(demo_runtime)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("5")
-        await settle(pilot)
+        await settled(pilot)
         app.screen.query_one("#store-tabs", TabbedContent).active = "tab-carts"
-        await settle(pilot)
+        await settled(pilot)
         tab = app.screen.query_one("#store-carts")
         listed = rows(tab, ".tab-table")
         assert len(listed) == 2
@@ -38,19 +33,19 @@ async def test_open_carts_and_their_items(runtime):
         assert all(r[5].endswith(("s", "m")) for r in listed)  # seeded moments ago
 
         tab.query_one(".tab-search", Input).value = "customer@shopkeep"
-        await settle(pilot)
+        await settled(pilot)
         found = rows(tab, ".tab-table")
         assert len(found) == 1 and found[0][2] == "2"
         tab.query_one(".tab-table", DataTable).focus()
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, CartModal)
         items = rows(app.screen, "#cart-items")
         assert len(items) == 2
         assert any("Navy" in r[1] for r in items)  # the hoodie's chosen color
         assert "total" in str(app.screen.query_one("#cart-totals").render())
         await pilot.press("escape")
-        await settle(pilot, 3)
+        await settled(pilot)
         assert not isinstance(app.screen, CartModal)
 
 

@@ -4,9 +4,8 @@ open one, change its status, add a note; revenue chart and top products."""
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, Sparkline, Static, TabbedContent
+from wait_support import settled
 
-from service.demo.catalog import seed_catalog
-from service.demo.orders import seed_orders
 from service.orders import crud as orders
 from service.orders import notes as order_notes
 from service.settings import shop_settings as store_settings
@@ -20,16 +19,11 @@ def rows(widget, selector="DataTable"):
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def settle(pilot, times=10):
-    for _ in range(times):
-        await pilot.pause(0.05)
-
-
 async def open_tab(app, pilot, tab):
     await pilot.press("5")
-    await settle(pilot)
+    await settled(pilot)
     app.screen.query_one("#store-tabs", TabbedContent).active = f"tab-{tab}"
-    await settle(pilot)
+    await settled(pilot)
     return app.screen.query_one(f"#store-{tab}")
 
 
@@ -39,10 +33,8 @@ def test_bar_chart_scales_to_the_highest_value():
     assert bar_chart([], height=2) == [" ", " "]
 
 
-async def test_orders_list_filter_detail_status_and_note(runtime):
-    ctx = runtime.ctx
-    await seed_catalog(ctx)
-    await seed_orders(ctx)
+async def test_orders_list_filter_detail_status_and_note(demo_runtime):
+    runtime, ctx = demo_runtime, demo_runtime.ctx
     pending, total = await orders.list_orders(
         ctx, orders.OrderFilters(statuses=("pending",), per_page=100)
     )
@@ -54,17 +46,17 @@ async def test_orders_list_filter_detail_status_and_note(runtime):
         assert {r[2] for r in listed} >= {"Completed", "Processing"}
 
         tab.query_one("#order-status", Select).value = "pending"
-        await settle(pilot)
+        await settled(pilot)
         filtered = rows(tab, ".tab-table")
         assert len(filtered) == total and {r[2] for r in filtered} == {"Pending payment"}
 
         target = pending[0]
         tab.query_one(".tab-search", Input).value = f"#{target['id']}"
-        await settle(pilot)
+        await settled(pilot)
         assert [r[0] for r in rows(tab, ".tab-table")] == [f"#{target['id']}"]
         tab.query_one(".tab-table", DataTable).focus()
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         lines = rows(app.screen, "#order-lines")
         assert len(lines) == len(target["line_items"])
@@ -74,42 +66,39 @@ async def test_orders_list_filter_detail_status_and_note(runtime):
         assert show(target["total"], await store_settings.store_money(ctx)) in totals
 
         await pilot.press("s")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, StatusModal)
         options = app.screen.query_one(OptionList)
         choices = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert choices == ["processing", "on-hold", "completed", "cancelled", "failed"]
         options.highlighted = choices.index("cancelled")
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         assert (await orders.get_order(ctx, target["id"]))["status"] == "cancelled"
         notes = rows(app.screen, "#order-notes")
         assert any("Pending payment to Cancelled" in str(n[3]) for n in notes)
 
         await pilot.press("n")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, NoteModal)
         app.screen.query_one("#note-text", Input).value = "با مشتری تماس گرفته شد"
         await pilot.click("#add")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         saved = await order_notes.list_notes(ctx, target["id"])
         assert saved[0]["note"] == "با مشتری تماس گرفته شد" and saved[0]["author"] == "Console"
         assert "با مشتری تماس گرفته شد" in str(rows(app.screen, "#order-notes")[0][3])
 
         await pilot.press("s")  # cancelled is final
-        await settle(pilot, 3)
+        await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
 
 
-async def test_analytics_tab_draws_revenue_and_lists_top_products(runtime):
-    ctx = runtime.ctx
-    await seed_catalog(ctx)
-    await seed_orders(ctx)
-    app = ConsoleApp(runtime)
+async def test_analytics_tab_draws_revenue_and_lists_top_products(demo_runtime):
+    app = ConsoleApp(demo_runtime)
     async with app.run_test(size=(170, 50)) as pilot:
         tab = await open_tab(app, pilot, "analytics")
         summary = str(tab.query_one("#analytics-summary", Static).render())
@@ -123,5 +112,5 @@ async def test_analytics_tab_draws_revenue_and_lists_top_products(runtime):
         assert units == sorted(units, reverse=True)
 
         tab.query_one(Select).value = "7d"
-        await settle(pilot)
+        await settled(pilot)
         assert len(tab.query_one(Sparkline).data) == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from textual.widgets import DataTable, Input, Static
+from wait_support import settled, until
 
 from service.accounts import users as accounts
 from service.common.errors import ServiceError
@@ -34,10 +35,7 @@ async def generate(pilot, name: str) -> str:
     assert isinstance(pilot.app.screen, GenerateTokenModal)
     pilot.app.screen.query_one("#name", Input).value = name
     await pilot.click("#generate")
-    for _ in range(30):
-        await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, RevealSecretModal):
-            break
+    await until(lambda: isinstance(pilot.app.screen, RevealSecretModal), pilot)
     modal = pilot.app.screen
     assert isinstance(modal, RevealSecretModal)
     secret = str(modal.query_one("#secret", Static).render())
@@ -56,7 +54,7 @@ async def test_generate_reveal_copy_and_close(runtime):
         assert app.clipboard == secret
         assert any("Copied" in n.message for n in app._notifications)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert not isinstance(app.screen, RevealSecretModal)
         rows = table_rows(app.screen, "#token-table")
         assert [r[0] for r in rows] == ["فروشگاه اصلی"]
@@ -77,7 +75,7 @@ async def test_form_errors_keep_the_form_open(runtime):
         app.screen.query_one("#name", Input).value = "x" * 101
         app.screen.query_one("#ips", Input).value = "300.1.2.3"
         await pilot.click("#generate")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert isinstance(app.screen, GenerateTokenModal)
         errors = str(app.screen.query_one("#form-errors", Static).render())
         assert "name" in errors and "allowed_ips" in errors
@@ -93,22 +91,19 @@ async def test_regenerate_then_revoke(runtime):
         await open_tokens(pilot)
         first = await generate(pilot, "Main store")
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
 
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
-        for _ in range(30):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RevealSecretModal):
-                break
+        await until(lambda: isinstance(app.screen, RevealSecretModal), pilot)
         second = str(app.screen.query_one("#secret", Static).render()).strip()
         assert TOKEN.fullmatch(second) and second != first
         await pilot.press("c")
         assert app.clipboard == second
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
         try:
             await tokens.authenticate(runtime.ctx, first, "127.0.0.1")
             raise AssertionError("the old secret still works")
@@ -119,10 +114,10 @@ async def test_regenerate_then_revoke(runtime):
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert table_rows(app.screen, "#token-table") == []
         await pilot.press("a")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert [r[3] for r in table_rows(app.screen, "#token-table")] == ["revoked"]
         try:
             await tokens.authenticate(runtime.ctx, second, "127.0.0.1")
@@ -143,7 +138,7 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
         screen.query_one("#display-name", Input).value = "سارا"
         screen.query_one("#password", Input).value = "long enough password"
         await pilot.click("#create")
-        await pilot.pause(0.5)
+        await settled(pilot)
         rows = table_rows(app.screen, "#user-table")
         assert [r[1:3] for r in rows] == [["shop@example.com", "سارا"]]
         await pilot.press("t")
@@ -151,10 +146,7 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
         assert isinstance(app.screen, GenerateTokenModal)
         app.screen.query_one("#name", Input).value = "Her store"
         await pilot.click("#generate")
-        for _ in range(30):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RevealSecretModal):
-                break
+        await until(lambda: isinstance(app.screen, RevealSecretModal), pilot)
         secret = str(app.screen.query_one("#secret", Static).render()).strip()
         auth = await tokens.authenticate(runtime.ctx, secret, "127.0.0.1")
         assert auth.user_email == "shop@example.com"
@@ -163,7 +155,7 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert table_rows(app.screen, "#user-table")[0][4] == "inactive"
         user = await accounts.find_user(runtime.ctx, "shop@example.com")
         assert user is not None and not user.is_active
@@ -194,14 +186,15 @@ async def test_details_show_the_tokens_recent_webhook_events(runtime):
     app = ConsoleApp(runtime)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_tokens(pilot)
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press("enter")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, TokenDetailModal):
-                events = table_rows(app.screen, "#token-events")
-                if events and events[0][1] != "no events yet":
-                    break
+        await until(
+            lambda: (
+                isinstance(app.screen, TokenDetailModal)
+                and table_rows(app.screen, "#token-events")[0][1] != "no events yet"
+            ),
+            pilot,
+        )
         assert isinstance(app.screen, TokenDetailModal)
         [event] = table_rows(app.screen, "#token-events")
         assert event[1:5] == ["product.created", "41", "processed", "evt-1"]
@@ -219,7 +212,7 @@ async def test_persian_names_keep_the_table_aligned(runtime):
     app = ConsoleApp(runtime)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_tokens(pilot)
-        await pilot.pause(0.3)
+        await settled(pilot)
         table = app.screen.query_one("#token-table", DataTable)
         shown = sorted(str(table.get_row_at(i)[0]) for i in range(table.row_count))
         assert shown == sorted(names)  # round-trips intact (ZWNJ included)
