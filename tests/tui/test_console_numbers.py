@@ -23,7 +23,11 @@ async def test_extend_with_a_superscript_is_a_form_error(runtime):
     app = ConsoleApp(runtime)
     async with app.run_test(size=(140, 45)) as pilot:
         app.push_screen(ExtendLicenseModal(lic))
-        await until(lambda: isinstance(app.screen, ExtendLicenseModal), pilot)
+        await until(
+            lambda: isinstance(app.screen, ExtendLicenseModal) and app.screen.query("#days"),
+            pilot,
+            what="the Extend form is composed",
+        )
         errors = app.screen.query_one("#form-errors", Static)
         for typed in ("²", "۱۰", "99999"):
             days = app.screen.query_one("#days", Input)
