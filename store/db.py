@@ -22,12 +22,21 @@ import aiosqlite
 from store.errors import StoreError
 from store.migrations import apply_migrations
 
-__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx"]
+__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx", "next_seq"]
 
 BUSY_TIMEOUT_S = 5.0
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
+
+
+def next_seq(table: str) -> str:
+    """The SQL value of a new row's ``seq`` (its insertion order, the tie-breaker of
+    lists sorted by a timestamp): one more than the table's largest. Evaluated inside
+    the single writer's transaction, so two inserts never get the same number."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    return f"(SELECT coalesce(max(seq), 0) + 1 FROM {table})"
 
 
 class Conflict(Exception):
