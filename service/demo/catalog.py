@@ -102,19 +102,28 @@ def _products(
     return out
 
 
+def _basics(
+    sku: str, name: str, price: int, category_id: int, tag_ids: list[int]
+) -> dict[str, Any]:
+    """What every demo product has: its name, SKU, price, category, tags and image."""
+    return {
+        "name": name,
+        "sku": sku,
+        "regular_price": str(price),
+        "categories": [{"id": category_id}],
+        "tags": [{"id": t} for t in tag_ids],
+        "short_description": f"<p>{name}</p>",
+        "images": _image(sku),
+    }
+
+
 def _simple(
     i: int, row: Any, categories: dict[str, int], tags: dict[str, int], now: datetime
 ) -> dict[str, Any]:
     sku, name, category, price, extra = row
-    payload: dict[str, Any] = {
-        "name": name,
-        "sku": sku,
-        "regular_price": str(price),
-        "categories": [{"id": categories[category]}],
-        "tags": [{"id": tags[t]} for t in extra.get("tags", [])],
-        "short_description": f"<p>{name}</p>",
+    payload = {
+        **_basics(sku, name, price, categories[category], [tags[t] for t in extra.get("tags", [])]),
         "description": f"<p>{name} — demo product of the Shopkeep store.</p>",
-        "images": _image(sku),
         "manage_stock": True,
         "stock_quantity": extra.get("stock", 8 + (i * 7) % 40),
         "backorders": extra.get("backorders", "no"),
@@ -135,14 +144,8 @@ def _simple(
 
 def _digital(row: Any, categories: dict[str, int], tags: dict[str, int]) -> dict[str, Any]:
     sku, name, category, price, license = row
-    payload: dict[str, Any] = {
-        "name": name,
-        "sku": sku,
-        "regular_price": str(price),
-        "categories": [{"id": categories[category]}],
-        "tags": [{"id": tags["Digital"]}],
-        "short_description": f"<p>{name}</p>",
-        "images": _image(sku),
+    payload = {
+        **_basics(sku, name, price, categories[category], [tags["Digital"]]),
         "virtual": True,
         "downloadable": True,
         "downloads": [
