@@ -140,7 +140,7 @@ Variations = list[tuple[int | None, dict[str, Any]]]  # (id, or None for a new o
 
 
 def _merged_record(
-    current: Any, parsed: ProductInput, now: str, problems: dict[str, str]
+    current: Any, parsed: ProductInput, now: str | None, problems: dict[str, str]
 ) -> tuple[dict[str, Any], Any]:
     """The product as it will be stored (before lookups), and the slug asked for."""
     record = _decode(current) if current is not None else {**PRODUCT_DEFAULTS, "created_at": now}
