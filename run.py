@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from service.common.config import Settings, env_defaults
 
@@ -60,7 +62,6 @@ def common_flags(top: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = common_flags(top=False)
     parser = OneLineParser(
         prog="run.py",
         parents=[common_flags(top=True)],
@@ -68,13 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
         "admin console. With no command: console on a terminal, else serve.",
     )
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+    command = _command_adder(common_flags(top=False))
+    command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    _add_console(sub, command)
+    _add_users(sub, command)
+    _add_routes(sub, command)
+    return parser
 
-    def command(group, name: str, text: str, *, flags: bool = True) -> argparse.ArgumentParser:
-        return group.add_parser(
+
+AddCommand = Callable[..., argparse.ArgumentParser]
+
+
+def _command_adder(common: argparse.ArgumentParser) -> AddCommand:
+    """``command(group, name, text, flags=True)`` adds a sub-command to ``group``; with
+    ``flags`` it takes the common flags too."""
+
+    def command(group: Any, name: str, text: str, *, flags: bool = True) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = group.add_parser(
             name, parents=[common] if flags else [], help=text, description=text
         )
+        return parser
 
-    command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    return command
+
+
+def _add_console(sub: Any, command: AddCommand) -> None:
     console = command(sub, "console", "Run the admin console with the API in the same process.")
     console.add_argument(
         "--no-api",
@@ -82,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="console only, e.g. when `serve` already holds the port",
     )
 
+
+def _add_users(sub: Any, command: AddCommand) -> None:
     users = command(sub, "users", "Manage accounts.", flags=False)
     users_sub = users.add_subparsers(
         dest="users_command", required=True, parser_class=OneLineParser
@@ -109,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     app_pw.add_argument("email")
     app_pw.add_argument("label")
 
+
+def _add_routes(sub: Any, command: AddCommand) -> None:
     routes = command(
         sub, "routes", "Inspect routes: list them or check them for conflicts.", flags=False
     )
@@ -140,7 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("documented")
     diff.add_argument("served", nargs="?", default="live")
     diff.add_argument("--format", choices=("table", "json"), default="table")
-    return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from store.catalog import like
-from store.db import Store, Tx
+from store.db import Store, Tx, next_seq
 
 CART_COLUMNS = (
     "id, session_key, customer_id, shipping_address, billing_address, shipping_rate_id,"
@@ -68,7 +68,7 @@ async def purge_anonymous_before(tx: Tx, cutoff: str) -> int:
 async def items(db: Store | Tx, cart_id: int) -> list[Any]:
     return await db.fetchall(
         "SELECT item_key, product_id, variation_id, variation, quantity, added_at"
-        " FROM cart_items WHERE cart_id = ? ORDER BY added_at, rowid",
+        " FROM cart_items WHERE cart_id = ? ORDER BY added_at, seq",
         (cart_id,),
     )
 
@@ -94,7 +94,8 @@ async def put_item(
     """Insert the line, or set the quantity of the line with this key."""
     await tx.execute(
         "INSERT INTO cart_items (cart_id, item_key, product_id, variation_id, variation,"
-        " quantity, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " quantity, added_at, seq)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, {next_seq('cart_items')})"
         " ON CONFLICT (cart_id, item_key) DO UPDATE SET quantity = excluded.quantity",
         (cart_id, item_key, product_id, variation_id, variation, quantity, when),
     )
@@ -114,14 +115,15 @@ async def clear(tx: Tx, cart_id: int) -> None:
 # -- coupons ----------------------------------------------------------------------------
 async def coupon_codes(db: Store | Tx, cart_id: int) -> list[str]:
     rows = await db.fetchall(
-        "SELECT code FROM cart_coupons WHERE cart_id = ? ORDER BY applied_at, rowid", (cart_id,)
+        "SELECT code FROM cart_coupons WHERE cart_id = ? ORDER BY applied_at, seq", (cart_id,)
     )
     return [row["code"] for row in rows]
 
 
 async def add_coupon(tx: Tx, cart_id: int, code: str, when: str) -> None:
     await tx.execute(
-        "INSERT OR IGNORE INTO cart_coupons (cart_id, code, applied_at) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO cart_coupons (cart_id, code, applied_at, seq)"
+        f" VALUES (?, ?, ?, {next_seq('cart_coupons')})",
         (cart_id, code, when),
     )
 

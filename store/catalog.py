@@ -142,18 +142,25 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
 async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Any], int]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
-    total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
     direction = "ASC" if q.order == "asc" else "DESC"
     if q.orderby == "include" and q.include:
         whens = " ".join(f"WHEN {int(pid)} THEN {i}" for i, pid in enumerate(q.include))
         order = f"CASE p.id {whens} END"
     else:
         order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
-    params.update(limit=q.limit, offset=q.offset)
+    return await product_page(db, where, order, params, q.limit, q.offset)
+
+
+async def product_page(
+    db: Store | Tx, where: str, order: str, params: dict[str, Any], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of the products matching ``where`` (with their effective price), and
+    how many match in all."""
+    total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
     rows = await db.fetchall(
         f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset",
-        params,
+        {**params, "limit": limit, "offset": offset},
     )
     return rows, int(total or 0)
 

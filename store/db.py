@@ -22,12 +22,21 @@ import aiosqlite
 from store.errors import StoreError
 from store.migrations import apply_migrations
 
-__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx"]
+__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx", "next_seq"]
 
 BUSY_TIMEOUT_S = 5.0
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
+
+
+def next_seq(table: str) -> str:
+    """The SQL value of a new row's ``seq`` (its insertion order, the tie-breaker of
+    lists sorted by a timestamp): one more than the table's largest. Evaluated inside
+    the single writer's transaction, so two inserts never get the same number."""
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    return f"(SELECT coalesce(max(seq), 0) + 1 FROM {table})"
 
 
 class Conflict(Exception):
@@ -63,11 +72,20 @@ class _Queries:
         return None if row is None else row[0]
 
 
+# aiosqlite runs every call on one thread per connection, in order, through a queue
+# that only its private ``Connection._execute`` reaches: version 0.22 has no public way
+# to run a callable there. ``Tx.run_sync`` needs exactly that, so this is the one use of
+# it, read here at import so a release without it fails at start, not mid-request.
+# pyproject pins aiosqlite to 0.22.x; tests/store/test_aiosqlite_contract.py checks it.
+_on_connection_thread = aiosqlite.Connection._execute
+
+
 class Tx(_Queries):
     """An open write transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, raw: sqlite3.Connection) -> None:
         self._conn = conn
+        self._raw = raw  # the sqlite3 connection behind ``conn``, for run_sync
         self.depth = 0  # transactions nested in this one (savepoints)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
@@ -109,11 +127,13 @@ class Tx(_Queries):
 
         A batch of small statements sent one by one costs a thread round trip each
         while the write lock is held; this sends the whole batch in one. ``work``
-        must not block on anything but SQLite. aiosqlite has no public API for this,
-        so its queue is used here, in this one place.
+        must not block on anything but SQLite. It is queued behind (and before) the
+        transaction's other statements on the same thread, so a cancelled caller's
+        rollback still runs after it.
         """
-        conn = self._conn
-        return await conn._execute(lambda: work(conn._conn))
+        raw = self._raw
+        result: T = await _on_connection_thread(self._conn, lambda: work(raw))
+        return result
 
 
 # The transaction the running task holds, so a nested ``transaction()`` joins it.
@@ -125,9 +145,16 @@ _open_tx: ContextVar[tuple[Store, Tx, asyncio.Task[Any] | None] | None] = Contex
 class Store(_Queries):
     """Owns the connections. Open with ``await Store.open(path)``."""
 
-    def __init__(self, path: str, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(
+        self,
+        path: str,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        writer_raw: sqlite3.Connection,
+    ):
         self.path = path
         self._writer = writer
+        self._writer_raw = writer_raw
         self._conn = reader
         self._lock = asyncio.Lock()
         self.closed = False
@@ -145,6 +172,8 @@ class Store(_Queries):
         try:
             await writer.execute("PRAGMA journal_mode=WAL")
             await apply_migrations(writer)
+            async with writer.execute("SELECT 1") as cursor:
+                writer_raw = cursor.connection
             reader = await _connect(path)
         except sqlite3.Error as exc:
             await writer.close()
@@ -152,7 +181,7 @@ class Store(_Queries):
         except StoreError:
             await writer.close()
             raise
-        return cls(path, writer, reader)
+        return cls(path, writer, reader, writer_raw)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -171,7 +200,7 @@ class Store(_Queries):
             return
         async with self._lock:
             await self._writer.execute("BEGIN IMMEDIATE")
-            tx = Tx(self._writer)
+            tx = Tx(self._writer, self._writer_raw)
             token = _open_tx.set((self, tx, asyncio.current_task()))
             try:
                 yield tx

@@ -72,7 +72,7 @@ def _order(query: ProductQuery) -> str:
         head, _, tail = expression.rpartition(", ")
         direction = " DESC" if descending else ""
         parts.append(f"{head + ', ' if head else ''}{tail}{direction}")
-    parts.append("rowid DESC")
+    parts.append("seq DESC")
     return " ORDER BY " + ", ".join(parts)
 
 

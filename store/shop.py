@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.catalog import ON_SALE_SQL, PRICE_SQL, in_list, like
+from store.catalog import ON_SALE_SQL, in_list, like, product_page
 from store.db import Store, Tx
 
 # WooCommerce's storefront sorts; "rating" sorts by average rating, which is 0 for every
@@ -56,18 +56,11 @@ def _where(q: ShopQuery, params: dict[str, Any]) -> str:
 async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Any], int]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
-    total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
     direction = "ASC" if q.order == "asc" else "DESC"
     order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
     if q.search:  # names that match come first, as WordPress ranks title matches
         order = f"(p.name LIKE :q ESCAPE '\\') DESC, {order}"
-    params.update(limit=q.limit, offset=q.offset)
-    rows = await db.fetchall(
-        f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
-        f"ORDER BY {order} LIMIT :limit OFFSET :offset",
-        params,
-    )
-    return rows, int(total or 0)
+    return await product_page(db, where, order, params, q.limit, q.offset)
 
 
 async def related(

@@ -46,7 +46,7 @@ def _where(query: EventQuery) -> tuple[str, list[Any]]:
 async def search(db: Store | Tx, query: EventQuery, limit: int, offset: int) -> list[Any]:
     where, params = _where(query)
     return await db.fetchall(
-        f"SELECT {_LIST_COLUMNS}{_FROM}{where} ORDER BY e.created_at DESC, e.rowid DESC "
+        f"SELECT {_LIST_COLUMNS}{_FROM}{where} ORDER BY e.created_at DESC, e.seq DESC "
         "LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )

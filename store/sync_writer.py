@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from store.db import Tx
+from store.db import Tx, next_seq
 
 T = TypeVar("T")
 
@@ -29,7 +29,8 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], conflict:
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     cursor = conn.execute(
-        f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}", tuple(row.values())
+        f"INSERT INTO {table} ({names}, seq) VALUES ({marks}, {next_seq(table)}){conflict}",
+        tuple(row.values()),
     )
     return cursor.rowcount
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Store, Tx, next_seq
 
 _SELECT = (
     "SELECT t.id, t.user_id, u.email AS user_email, u.is_active AS user_active, t.name, "
@@ -49,7 +49,9 @@ async def insert(tx: Tx, **row: Any) -> None:
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     await tx.execute(
-        f"INSERT INTO integration_tokens ({names}) VALUES ({marks})", tuple(row.values())
+        f"INSERT INTO integration_tokens ({names}, seq)"
+        f" VALUES ({marks}, {next_seq('integration_tokens')})",
+        tuple(row.values()),
     )
 
 
@@ -64,7 +66,7 @@ async def by_digest(db: Store | Tx, digest: str) -> Any:
 async def search(db: Store | Tx, query: TokenQuery, limit: int, offset: int) -> list[Any]:
     where, params = _where(query)
     return await db.fetchall(
-        f"{_SELECT}{where} ORDER BY t.created_at DESC, t.rowid DESC LIMIT ? OFFSET ?",
+        f"{_SELECT}{where} ORDER BY t.created_at DESC, t.seq DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
 

@@ -14,6 +14,7 @@ from service.accounts.jwt import invalid_token
 from service.common import throttle
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid, not_found
+from service.common.validation import EMAIL_RE
 from store import users as user_sql
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "shop_manager": frozenset({"manage_woocommerce", "read"}),
     "customer": frozenset({"read"}),
 }
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 APP_PASSWORD_LENGTH = 24
 

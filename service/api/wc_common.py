@@ -59,6 +59,20 @@ def context_arg() -> dict[str, Any]:
     }
 
 
+def paging_args(per_page: int = 10) -> dict[str, dict[str, Any]]:
+    """``page`` and ``per_page`` (1 to 100, WordPress's limit) of a collection."""
+    return {
+        "page": arg("integer", default=1, minimum=1, description="Current page of the collection."),
+        "per_page": arg(
+            "integer",
+            default=per_page,
+            minimum=1,
+            maximum=100,
+            description="Maximum number of items to be returned in result set.",
+        ),
+    }
+
+
 def collection_args(
     *,
     orderby: list[str],
@@ -69,14 +83,7 @@ def collection_args(
 ) -> dict[str, dict[str, Any]]:
     args: dict[str, dict[str, Any]] = {
         **context_arg(),
-        "page": arg("integer", default=1, minimum=1, description="Current page of the collection."),
-        "per_page": arg(
-            "integer",
-            default=10,
-            minimum=1,
-            maximum=100,
-            description="Maximum number of items to be returned in result set.",
-        ),
+        **paging_args(),
     }
     if search:
         args["search"] = arg("string", description="Limit results to those matching a string.")

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from service.catalog.input import ProductInput, VariationInput, read_product
 from service.catalog.media import resolve_images
+from service.catalog.product_attributes import match_options, resolve_attributes
 from service.catalog.rules import managed_stock_status
 from service.catalog.stock import sync_variable_stock
-from service.catalog.terms import CATEGORY, TAG, add_attribute_term
+from service.catalog.terms import CATEGORY, TAG
 from service.catalog.view import variation_name
 from service.common.clock import iso
 from service.common.errors import ServiceError
@@ -124,12 +125,29 @@ async def delete(ctx: Context, product_id: int, force: bool) -> str:
 async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int:
     now = iso(ctx.clock.now())
     product_id = current["id"] if current is not None else 0
+    problems: dict[str, str] = {}
+    record, raw_slug = _merged_record(current, parsed, now, problems)
+    await _resolve_references(tx, record, parsed, raw_slug, current, now, problems)
+    old_variations = await catalog_sql.variations_of(tx, [product_id]) if product_id else []
+    variations = await _planned_variations(tx, record, parsed, old_variations, now, problems)
+    if problems:
+        raise invalid_params(problems)
+    await _check_skus(tx, product_id, record, variations, old_variations)
+    return await _write(tx, current, record, parsed, variations, old_variations)
+
+
+Variations = list[tuple[int | None, dict[str, Any]]]  # (id, or None for a new one; record)
+
+
+def _merged_record(
+    current: Any, parsed: ProductInput, now: str | None, problems: dict[str, str]
+) -> tuple[dict[str, Any], Any]:
+    """The product as it will be stored (before lookups), and the slug asked for."""
     record = _decode(current) if current is not None else {**PRODUCT_DEFAULTS, "created_at": now}
     columns = dict(parsed.columns)
     raw_slug = columns.pop("slug", MISSING)
     record.update(columns)
     record["modified_at"] = now
-    problems: dict[str, str] = {}
     variable = record["type"] == "variable"
     if variable:
         record.update(regular_price=None, sale_price=None, sale_from=None, sale_to=None)
@@ -137,15 +155,28 @@ async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int
         _check_sale_window(record, "date_on_sale_to", problems)
     if parsed.variations is not MISSING and not variable:
         problems["variations"] = "Only variable products have variations."
+    return record, raw_slug
 
+
+async def _resolve_references(
+    tx: Tx,
+    record: dict[str, Any],
+    parsed: ProductInput,
+    raw_slug: Any,
+    current: Any,
+    now: str,
+    problems: dict[str, str],
+) -> None:
+    """Fill in what needs the database: the slug, attributes, terms and images."""
+    product_id = current["id"] if current is not None else 0
     if raw_slug:
         record["slug"] = await _unique_slug(tx, raw_slug, product_id)
     elif current is None or not record["slug"]:
         record["slug"] = await _unique_slug(tx, record["name"], product_id)
     if parsed.attributes is not MISSING:
-        record["attributes"] = await _resolve_attributes(tx, parsed.attributes, problems)
+        record["attributes"] = await resolve_attributes(tx, parsed.attributes, problems)
     if parsed.default_attributes is not MISSING:
-        record["default_attributes"] = _match_options(
+        record["default_attributes"] = match_options(
             parsed.default_attributes, record["attributes"], problems
         )
     _settle_stock(record, None)
@@ -164,11 +195,18 @@ async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int
         else:
             record["image_ids"] = images
 
-    old_variations = await catalog_sql.variations_of(tx, [product_id]) if product_id else []
-    variations: list[tuple[int | None, dict[str, Any]]] = [
-        (v["id"], _decode(v)) for v in old_variations
-    ]
-    if not variable:
+
+async def _planned_variations(
+    tx: Tx,
+    record: dict[str, Any],
+    parsed: ProductInput,
+    old_variations: list[Any],
+    now: str,
+    problems: dict[str, str],
+) -> Variations:
+    """The variations the product will have: the old ones, or those sent (variable only)."""
+    variations: Variations = [(v["id"], _decode(v)) for v in old_variations]
+    if record["type"] != "variable":
         variations = []
     elif parsed.variations is not MISSING:
         variations = await _read_variations(
@@ -177,13 +215,22 @@ async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int
     for _, v in variations:
         v["name"] = variation_name(record["name"], v["attributes"])
         _settle_stock(v, record)
-    if problems:
-        raise invalid_params(problems)
-    await _check_skus(tx, product_id, record, variations, old_variations)
+    return variations
 
+
+async def _write(
+    tx: Tx,
+    current: Any,
+    record: dict[str, Any],
+    parsed: ProductInput,
+    variations: Variations,
+    old_variations: list[Any],
+) -> int:
+    """Store the product, its terms and its variations; returns its id."""
     if current is None:
         product_id = await catalog_sql.insert(tx, _encode(record))
     else:
+        product_id = current["id"]
         await catalog_sql.update(tx, product_id, _encode(record))
     for key, taxonomy in (("categories", CATEGORY), ("tags", TAG)):
         if getattr(parsed, key) is not MISSING:
@@ -196,7 +243,7 @@ async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int
             await catalog_sql.update(tx, vid, _encode(v))
         else:
             await catalog_sql.insert(tx, _encode(v))
-    if variable:
+    if record["type"] == "variable":
         await sync_variable_stock(tx, product_id)
     return product_id
 
@@ -227,87 +274,6 @@ def _settle_stock(record: dict[str, Any], parent: dict[str, Any] | None) -> None
         )
 
 
-async def _resolve_attributes(
-    tx: Tx, items: list[dict[str, Any]], problems: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Attributes naming a global one (by id, or by name) use its terms, which are
-    created when missing, as WooCommerce does; others are the product's own."""
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        field = f"attributes[{i}]"
-        if item["id"]:
-            global_attr = await terms_sql.attribute_by_id(tx, item["id"])
-            if global_attr is None:
-                problems[f"{field}[id]"] = f"There is no attribute {item['id']}."
-                continue
-        else:
-            global_attr = await terms_sql.attribute_by_name(tx, item["name"])
-        if not item["options"]:
-            continue  # WooCommerce drops an attribute without options
-        options = item["options"]
-        if global_attr is not None:
-            for option in options:
-                await add_attribute_term(tx, global_attr["id"], option)
-            canonical = {
-                n.lower(): n for n in await terms_sql.attribute_term_names(tx, global_attr["id"])
-            }
-            options = [canonical.get(o.lower(), o) for o in options]
-            entry = {
-                "id": global_attr["id"],
-                "name": global_attr["name"],
-                "slug": "pa_" + global_attr["slug"],
-            }
-        else:
-            entry = {"id": 0, "name": item["name"], "slug": slugify(item["name"], "attribute")}
-        key = str(entry["id"]) if entry["id"] else entry["name"].lower()
-        if key in seen:
-            problems[f"{field}[name]"] = f"The attribute {entry['name']} is listed twice."
-            continue
-        seen.add(key)
-        out.append(
-            {
-                **entry,
-                "position": item["position"],
-                "visible": item["visible"],
-                "variation": item["variation"],
-                "options": options,
-            }
-        )
-    return out
-
-
-def _match_options(
-    chosen: list[dict[str, Any]], attributes: list[dict[str, Any]], problems: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Pick variation options: each names a variation attribute of the product and one of
-    its options ("" = any)."""
-    out = []
-    for c in chosen:
-        field = c["_field"]
-        attribute = next((a for a in attributes if _names_attribute(c, a)), None)
-        if attribute is None or not attribute["variation"]:
-            problems[field] = "This is not a variation attribute of the product."
-            continue
-        option = ""
-        if c["option"]:
-            option = next((o for o in attribute["options"] if o.lower() == c["option"].lower()), "")
-            if not option:
-                problems[f"{field}[option]"] = (
-                    f"{c['option']} is not an option of {attribute['name']}."
-                )
-                continue
-        out.append({"id": attribute["id"], "name": attribute["name"], "option": option})
-    return out
-
-
-def _names_attribute(chosen: dict[str, Any], attribute: dict[str, Any]) -> bool:
-    if chosen["id"]:
-        return attribute["id"] == chosen["id"]
-    name = chosen["name"].strip().lower().removeprefix("pa_")
-    return name in (attribute["name"].lower(), attribute.get("slug", "").removeprefix("pa_"))
-
-
 async def _read_variations(
     tx: Tx,
     items: list[VariationInput],
@@ -336,7 +302,7 @@ async def _read_variations(
         record.update(type="variation", modified_at=now, slug=None)
         _check_sale_window(record, f"{prefix}[date_on_sale_to]", problems)
         if item.attributes is not MISSING:
-            record["attributes"] = _match_options(item.attributes, parent["attributes"], problems)
+            record["attributes"] = match_options(item.attributes, parent["attributes"], problems)
         if item.image is not MISSING:
             record["image_ids"] = []
             if item.image is not None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from service.common.errors import ServiceError
-from service.common.validation import is_text
+from service.common.validation import EMAIL_RE, invalid_params, is_text
 
 # Keywords WordPress keeps in the index (rest_get_allowed_schema_keywords).
 INDEX_KEYWORDS = (
@@ -39,7 +39,6 @@ INDEX_KEYWORDS = (
     "maxItems",
     "uniqueItems",
 )
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # SQLite's integers: a value past them cannot be bound, so no integer argument may be.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _TRUE = {"true", "1", "yes"}
@@ -95,18 +94,7 @@ def validate_args(
         elif "default" in spec:
             result[name] = spec["default"]
     if problems:
-        raise ServiceError(
-            "rest_invalid_param",
-            f"Invalid parameter(s): {', '.join(problems)}",
-            400,
-            data={
-                "params": problems,
-                "details": {
-                    k: {"code": "rest_invalid_param", "message": v, "data": None}
-                    for k, v in problems.items()
-                },
-            },
-        )
+        raise invalid_params(problems)
     return result
 
 
@@ -223,7 +211,7 @@ def _check_constraints(value: Any, spec: Mapping[str, Any], name: str, type_: st
         if "pattern" in spec and not re.search(spec["pattern"], value):
             raise ArgError(f"{name} does not match pattern {spec['pattern']}.")
         fmt = spec.get("format")
-        if fmt == "email" and not _EMAIL.match(value):
+        if fmt == "email" and not EMAIL_RE.match(value):
             raise ArgError("Invalid email address.")
         if fmt == "date-time" and value:
             try:

@@ -10,7 +10,7 @@ attributes are found by name, products by SKU and customers by email before crea
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from service import catalog
@@ -91,64 +91,8 @@ def _products(
     categories: dict[str, int], tags: dict[str, int], attributes: dict[str, int], ctx: Context
 ) -> list[dict[str, Any]]:
     now = ctx.clock.now()
-    out: list[dict[str, Any]] = []
-    for i, (sku, name, category, price, extra) in enumerate(SIMPLE_PRODUCTS):
-        payload: dict[str, Any] = {
-            "name": name,
-            "sku": sku,
-            "regular_price": str(price),
-            "categories": [{"id": categories[category]}],
-            "tags": [{"id": tags[t]} for t in extra.get("tags", [])],
-            "short_description": f"<p>{name}</p>",
-            "description": f"<p>{name} — demo product of the Shopkeep store.</p>",
-            "images": _image(sku),
-            "manage_stock": True,
-            "stock_quantity": extra.get("stock", 8 + (i * 7) % 40),
-            "backorders": extra.get("backorders", "no"),
-            "featured": i % 9 == 0,
-        }
-        if "sale" in extra:
-            payload["sale_price"] = str(extra["sale"])
-            payload["tags"].append({"id": tags["تخفیف‌دار"]})
-        if "scheduled_sale" in extra:
-            payload["sale_price"] = str(extra["scheduled_sale"])
-            payload["date_on_sale_from"] = (now + timedelta(days=7)).date().isoformat()
-            payload["date_on_sale_to"] = (now + timedelta(days=21)).date().isoformat()
-        for key in ("weight", "tax_class"):
-            if key in extra:
-                payload[key] = extra[key]
-        out.append(payload)
-    for sku, name, category, price, license in DIGITAL_PRODUCTS:
-        payload = {
-            "name": name,
-            "sku": sku,
-            "regular_price": str(price),
-            "categories": [{"id": categories[category]}],
-            "tags": [{"id": tags["Digital"]}],
-            "short_description": f"<p>{name}</p>",
-            "images": _image(sku),
-            "virtual": True,
-            "downloadable": True,
-            "downloads": [
-                {
-                    "name": f"{sku.lower()}.zip",
-                    "file": f"https://downloads.shopkeep.test/{sku.lower()}.zip",
-                }
-            ],
-            "download_limit": -1,
-            "download_expiry": 365,
-        }
-        if license is not None:
-            method, limit, days = license
-            payload.update(
-                licensing_enabled=True,
-                license_activation_method=method,
-                license_activation_limit=limit,
-                license_validity_days=days,
-            )
-        if sku.endswith("3"):
-            payload["sale_price"] = str(price * 3 // 4)
-        out.append(payload)
+    out = [_simple(i, row, categories, tags, now) for i, row in enumerate(SIMPLE_PRODUCTS)]
+    out += [_digital(row, categories, tags) for row in DIGITAL_PRODUCTS]
     for n, (sku, name, category, price, sizes, colors, sold_out) in enumerate(VARIABLE_PRODUCTS):
         out.append(
             _variable(
@@ -156,6 +100,74 @@ def _products(
             )
         )
     return out
+
+
+def _basics(
+    sku: str, name: str, price: int, category_id: int, tag_ids: list[int]
+) -> dict[str, Any]:
+    """What every demo product has: its name, SKU, price, category, tags and image."""
+    return {
+        "name": name,
+        "sku": sku,
+        "regular_price": str(price),
+        "categories": [{"id": category_id}],
+        "tags": [{"id": t} for t in tag_ids],
+        "short_description": f"<p>{name}</p>",
+        "images": _image(sku),
+    }
+
+
+def _simple(
+    i: int, row: Any, categories: dict[str, int], tags: dict[str, int], now: datetime
+) -> dict[str, Any]:
+    sku, name, category, price, extra = row
+    payload = {
+        **_basics(sku, name, price, categories[category], [tags[t] for t in extra.get("tags", [])]),
+        "description": f"<p>{name} — demo product of the Shopkeep store.</p>",
+        "manage_stock": True,
+        "stock_quantity": extra.get("stock", 8 + (i * 7) % 40),
+        "backorders": extra.get("backorders", "no"),
+        "featured": i % 9 == 0,
+    }
+    if "sale" in extra:
+        payload["sale_price"] = str(extra["sale"])
+        payload["tags"].append({"id": tags["تخفیف‌دار"]})
+    if "scheduled_sale" in extra:
+        payload["sale_price"] = str(extra["scheduled_sale"])
+        payload["date_on_sale_from"] = (now + timedelta(days=7)).date().isoformat()
+        payload["date_on_sale_to"] = (now + timedelta(days=21)).date().isoformat()
+    for key in ("weight", "tax_class"):
+        if key in extra:
+            payload[key] = extra[key]
+    return payload
+
+
+def _digital(row: Any, categories: dict[str, int], tags: dict[str, int]) -> dict[str, Any]:
+    sku, name, category, price, license = row
+    payload = {
+        **_basics(sku, name, price, categories[category], [tags["Digital"]]),
+        "virtual": True,
+        "downloadable": True,
+        "downloads": [
+            {
+                "name": f"{sku.lower()}.zip",
+                "file": f"https://downloads.shopkeep.test/{sku.lower()}.zip",
+            }
+        ],
+        "download_limit": -1,
+        "download_expiry": 365,
+    }
+    if license is not None:
+        method, limit, days = license
+        payload.update(
+            licensing_enabled=True,
+            license_activation_method=method,
+            license_activation_limit=limit,
+            license_validity_days=days,
+        )
+    if sku.endswith("3"):
+        payload["sale_price"] = str(price * 3 // 4)
+    return payload
 
 
 def _variable(

@@ -62,37 +62,14 @@ async def open_activation(
     stamp = iso(now)
     existing = await sql.activation_for_domain(tx, license_id, target.domain)
     if existing is not None and existing["status"] == "active":
-        if not reissue:
-            await sql.update_activation(tx, existing["id"], {"last_seen_at": stamp})
-            return Opened(await sql.activation_by_id(tx, existing["id"]), None, False)
-        token = generate_token()
-        await sql.update_activation(
-            tx,
-            existing["id"],
-            {"token_digest": digest(token), "method": method, "activated_by": activated_by,
-             "last_seen_at": stamp},
-        )  # fmt: skip
-        return Opened(await sql.activation_by_id(tx, existing["id"]), token, False)
-    limit = license_row["activation_limit"]
-    if not target.is_local and limit is not None:
-        count = await sql.count_counted(tx, license_id)
-        if count >= limit:
-            raise limit_reached(license_row, count)
+        return await _found_active(tx, existing, stamp, method, activated_by, reissue)
+    await _check_limit(tx, license_row, target)
     token = generate_token()
-    values: dict[str, Any] = {
-        "raw_url": target.raw_url,
+    values = {
+        **_new_activation(target, client, label, stamp),
         "token_digest": digest(token),
-        "is_local": int(target.is_local),
-        "environment": target.environment,
-        "label": label,
-        "status": "active",
         "method": method,
         "activated_by": activated_by,
-        "ip": client.ip,
-        "user_agent": client.user_agent[:500],
-        "activated_at": stamp,
-        "deactivated_at": None,
-        "last_seen_at": stamp,
     }
     if existing is None:
         activation_id = await sql.insert_activation(
@@ -103,6 +80,49 @@ async def open_activation(
         await sql.update_activation(tx, activation_id, values)
     await sql.sync_usage_status(tx, stamp, license_id=license_id)
     return Opened(await sql.activation_by_id(tx, activation_id), token, True)
+
+
+async def _found_active(
+    tx: Tx, existing: Any, stamp: str | None, method: str, activated_by: int | None, reissue: bool
+) -> Opened:
+    """The site is already active: note that it was seen, or give it a new token."""
+    if not reissue:
+        await sql.update_activation(tx, existing["id"], {"last_seen_at": stamp})
+        return Opened(await sql.activation_by_id(tx, existing["id"]), None, False)
+    token = generate_token()
+    await sql.update_activation(
+        tx,
+        existing["id"],
+        {"token_digest": digest(token), "method": method, "activated_by": activated_by,
+         "last_seen_at": stamp},
+    )  # fmt: skip
+    return Opened(await sql.activation_by_id(tx, existing["id"]), token, False)
+
+
+async def _check_limit(tx: Tx, license_row: Any, target: Site) -> None:
+    """409 when the license's sites are all taken; local sites never count."""
+    limit = license_row["activation_limit"]
+    if not target.is_local and limit is not None:
+        count = await sql.count_counted(tx, license_row["id"])
+        if count >= limit:
+            raise limit_reached(license_row, count)
+
+
+def _new_activation(target: Site, client: Client, label: str, stamp: str | None) -> dict[str, Any]:
+    """The columns of an activation opened now (a new row, or a closed one reopened),
+    apart from its token and how it was opened."""
+    return {
+        "raw_url": target.raw_url,
+        "is_local": int(target.is_local),
+        "environment": target.environment,
+        "label": label,
+        "status": "active",
+        "ip": client.ip,
+        "user_agent": client.user_agent[:500],
+        "activated_at": stamp,
+        "deactivated_at": None,
+        "last_seen_at": stamp,
+    }
 
 
 async def close_activation(tx: Tx, activation: Any, now: datetime) -> Any:

@@ -65,23 +65,8 @@ def compute_totals(
     """
     incl = tax_settings.prices_include_tax
     dp = store.decimals
-    tax_address = address if address is not None and address.country else None
-    tax_address = tax_address or tax_settings.base_address
-    rates = [_line_rates(line, tax_settings, tax_address) for line in lines]
-    prices = [_line_price(line, r, tax_settings, dp) for line, r in zip(lines, rates, strict=True)]
-    discounts = compute_discounts(lines, coupons, line_prices=prices)
-    priced = [
-        _price_line(line, line_rates, price, sum(d[i] for d in discounts.values()), incl, dp)
-        for i, (line, line_rates, price) in enumerate(zip(lines, rates, prices, strict=True))
-    ]
-    subtotal_by_rate = _taxes_by_rate([p.subtotal_taxes for p in priced], tax_settings)
-    total_by_rate = _taxes_by_rate([p.total_taxes for p in priced], tax_settings)
-    items_subtotal_tax = sum(subtotal_by_rate.values())
-    cart_tax = sum(total_by_rate.values())
-    gross_before = sum(p.price for p in priced)
-    gross_after = sum(p.after_discount for p in priced)
-    items_subtotal = gross_before - items_subtotal_tax if incl else gross_before
-    items_total = gross_after - cart_tax if incl else gross_after
+    priced, discounts = _price_lines(lines, coupons, address, tax_settings, dp)
+    items = _ItemSums.of(priced, tax_settings)
 
     needs_shipping = any(line.needs_shipping for line in lines)
     zone, offered, chosen, shipping_tax_rates = _shipping(
@@ -90,8 +75,8 @@ def compute_totals(
     shipping_total = chosen.cost_minor if chosen else 0
     shipping_tax = chosen.total_tax if chosen else 0
 
-    discount_total = items_subtotal - items_total
-    discount_tax = items_subtotal_tax - cart_tax
+    discount_total = items.subtotal - items.total
+    discount_tax = items.subtotal_tax - items.tax
     return Totals(
         store=store,
         prices_include_tax=incl,
@@ -100,22 +85,72 @@ def compute_totals(
             coupons, discounts, priced, incl, dp, discount_total, discount_tax
         ),
         shipping_lines=_shipping_lines(chosen),
-        tax_lines=_tax_lines(priced, shipping_tax_rates, total_by_rate, chosen),
+        tax_lines=_tax_lines(priced, shipping_tax_rates, items.tax_by_rate, chosen),
         shipping_rates=tuple(offered),
         shipping_zone_id=zone.id if zone else None,
         chosen_shipping_rate_id=chosen.id if chosen else None,
         needs_shipping=needs_shipping,
-        items_subtotal=items_subtotal,
-        items_subtotal_tax=items_subtotal_tax,
-        items_total=items_total,
+        items_subtotal=items.subtotal,
+        items_subtotal_tax=items.subtotal_tax,
+        items_total=items.total,
         discount_total=discount_total,
         discount_tax=discount_tax,
         shipping_total=shipping_total,
         shipping_tax=shipping_tax,
-        cart_tax=cart_tax,
-        total_tax=cart_tax + shipping_tax,
-        total=items_total + cart_tax + shipping_total + shipping_tax,
+        cart_tax=items.tax,
+        total_tax=items.tax + shipping_tax,
+        total=items.total + items.tax + shipping_total + shipping_tax,
     )
+
+
+def _price_lines(
+    lines: Sequence[LineInput],
+    coupons: Sequence[Coupon],
+    address: Address | None,
+    tax_settings: TaxSettings,
+    dp: int,
+) -> tuple[list[_PricedLine], dict[str, tuple[int, ...]]]:
+    """Each line's tax rates (at the customer's address, else the shop's), price,
+    share of every coupon's discount and taxes; and the discounts by coupon."""
+    tax_address = address if address is not None and address.country else None
+    tax_address = tax_address or tax_settings.base_address
+    rates = [_line_rates(line, tax_settings, tax_address) for line in lines]
+    prices = [_line_price(line, r, tax_settings, dp) for line, r in zip(lines, rates, strict=True)]
+    discounts = compute_discounts(lines, coupons, line_prices=prices)
+    incl = tax_settings.prices_include_tax
+    priced = [
+        _price_line(line, line_rates, price, sum(d[i] for d in discounts.values()), incl, dp)
+        for i, (line, line_rates, price) in enumerate(zip(lines, rates, prices, strict=True))
+    ]
+    return priced, discounts
+
+
+@dataclass(frozen=True)
+class _ItemSums:
+    """The items' figures, before and after discounts, without tax."""
+
+    subtotal: int
+    subtotal_tax: int
+    total: int
+    tax: int  # the cart tax: on the items after discounts
+    tax_by_rate: dict[int, int]
+
+    @classmethod
+    def of(cls, priced: list[_PricedLine], tax_settings: TaxSettings) -> _ItemSums:
+        incl = tax_settings.prices_include_tax
+        subtotal_by_rate = _taxes_by_rate([p.subtotal_taxes for p in priced], tax_settings)
+        total_by_rate = _taxes_by_rate([p.total_taxes for p in priced], tax_settings)
+        subtotal_tax = sum(subtotal_by_rate.values())
+        tax = sum(total_by_rate.values())
+        gross_before = sum(p.price for p in priced)
+        gross_after = sum(p.after_discount for p in priced)
+        return cls(
+            subtotal=gross_before - subtotal_tax if incl else gross_before,
+            subtotal_tax=subtotal_tax,
+            total=gross_after - tax if incl else gross_after,
+            tax=tax,
+            tax_by_rate=total_by_rate,
+        )
 
 
 def _line_rates(

@@ -17,11 +17,12 @@ from service.common.validation import Payload, invalid_params
 from service.orders import crud as orders
 from service.settings import shop_settings as store_settings
 from service.storefront.cart import CartSession, read_addresses
-from service.storefront.cart_view import load_state, price_cart, render
+from service.storefront.cart_view import CartState, PricedCart, load_state, price_cart, render
 from store import carts as cart_sql
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from store.db import Tx
 
 
 def _read(data: Any) -> dict[str, Any]:
@@ -66,72 +67,17 @@ async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, A
     values = _read(data)
     dropped: list[str] = []
     async with ctx.store.transaction() as tx:
-        state = await load_state(tx, session.cart_id, session.customer_id)
-        if not state.lines:
-            raise ServiceError(
-                "woocommerce_rest_cart_empty", "Cannot place an order, your cart is empty.", 400
-            )
-        state.billing.update(addresses.get("billing_address", {}))
-        state.shipping.update(addresses.get("shipping_address", {}))
-        if not state.billing.get("email"):
-            raise invalid_params(
-                {"billing_address": "billing_address[email]: an email address is required."}
-            )
+        state = await _addressed_state(tx, session, addresses)
         cart = await price_cart(ctx, tx, state, at_checkout=True)
-        if cart.priced.totals.needs_shipping and not (
-            state.shipping.get("country") or state.billing.get("country")
-        ):
-            raise invalid_params(
-                {"shipping_address": "shipping_address[country]: where should the order go?"}
-            )
+        _require_destination(state, cart)
         problems = {p["code"] for p in cart.problems}
-        if "woocommerce_rest_cart_coupon_error" in problems:
+        if _COUPON_ERROR in problems:
             # WooCommerce takes the coupon off and asks the customer to look again.
-            dropped = [p["coupon"] for p in cart.problems if "coupon" in p]
-            for code in dropped:
-                await cart_sql.remove_coupon(tx, state.cart_id or 0, code)
+            dropped = await _drop_coupons(tx, state, cart)
         elif problems:
-            error = None
-            if "woocommerce_rest_cart_invalid_product" in problems:
-                error = (
-                    "woocommerce_cart_error",
-                    "There are items in your cart that cannot be bought.",
-                )
-            else:
-                error = (
-                    "woocommerce_stock_availability_error",
-                    "There is not enough stock for some items in your cart.",
-                )
-            raise await _refuse(ctx, session, *error)
+            raise await _refuse(ctx, session, *_cart_error(problems))
         else:
-            totals = cart.priced.totals
-            method = await _payment_method(ctx, values.get("payment_method"), totals.total > 0)
-            rate = totals.chosen_shipping_rate_id
-            order_id = await orders.create_order_in(
-                ctx,
-                tx,
-                {
-                    "status": "pending",
-                    "customer_id": state.customer_id or 0,
-                    "billing": state.billing,
-                    "shipping": state.shipping,
-                    "line_items": [
-                        {
-                            "product_id": item.product_id,
-                            "variation_id": item.variation_id,
-                            "quantity": line["quantity"],
-                        }
-                        for line, item in cart.sellable
-                    ],
-                    "coupon_lines": [{"code": c.code} for c in cart.priced.coupons],
-                    "shipping_lines": _shipping_lines(rate),
-                    "payment_method": method,
-                    "customer_note": values.get("customer_note", ""),
-                },
-                created_via="checkout",
-            )
-            await cart_sql.clear(tx, state.cart_id or 0)
-            await cart_sql.update(tx, state.cart_id or 0, _now(ctx), shipping_rate_id=None)
+            order_id = await _place_order(ctx, tx, state, cart, values)
     if dropped:
         reasons = "; ".join(p["message"] for p in cart.problems if "coupon" in p)
         raise await _refuse(
@@ -140,7 +86,92 @@ async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, A
             "woocommerce_coupons_error",
             f"Coupons were removed from your cart: {reasons}. Please review the totals.",
         )
-    order = await orders.get_order(ctx, order_id)
+    return _placed(await orders.get_order(ctx, order_id))
+
+
+_COUPON_ERROR = "woocommerce_rest_cart_coupon_error"
+
+
+async def _addressed_state(
+    tx: Tx, session: CartSession, addresses: dict[str, dict[str, str]]
+) -> CartState:
+    """The cart to check out, with the addresses sent at checkout over its own."""
+    state = await load_state(tx, session.cart_id, session.customer_id)
+    if not state.lines:
+        raise ServiceError(
+            "woocommerce_rest_cart_empty", "Cannot place an order, your cart is empty.", 400
+        )
+    state.billing.update(addresses.get("billing_address", {}))
+    state.shipping.update(addresses.get("shipping_address", {}))
+    if not state.billing.get("email"):
+        raise invalid_params(
+            {"billing_address": "billing_address[email]: an email address is required."}
+        )
+    return state
+
+
+def _require_destination(state: CartState, cart: PricedCart) -> None:
+    if cart.priced.totals.needs_shipping and not (
+        state.shipping.get("country") or state.billing.get("country")
+    ):
+        raise invalid_params(
+            {"shipping_address": "shipping_address[country]: where should the order go?"}
+        )
+
+
+async def _drop_coupons(tx: Tx, state: CartState, cart: PricedCart) -> list[str]:
+    """Take the coupons that no longer apply off the cart; returns their codes."""
+    dropped = [p["coupon"] for p in cart.problems if "coupon" in p]
+    for code in dropped:
+        await cart_sql.remove_coupon(tx, state.cart_id or 0, code)
+    return dropped
+
+
+def _cart_error(problems: set[str]) -> tuple[str, str]:
+    if "woocommerce_rest_cart_invalid_product" in problems:
+        return "woocommerce_cart_error", "There are items in your cart that cannot be bought."
+    return (
+        "woocommerce_stock_availability_error",
+        "There is not enough stock for some items in your cart.",
+    )
+
+
+async def _place_order(
+    ctx: Context, tx: Tx, state: CartState, cart: PricedCart, values: dict[str, Any]
+) -> int:
+    """Create the pending order from the priced cart and empty the cart; returns its id."""
+    totals = cart.priced.totals
+    method = await _payment_method(ctx, values.get("payment_method"), totals.total > 0)
+    order_id = await orders.create_order_in(
+        ctx,
+        tx,
+        {
+            "status": "pending",
+            "customer_id": state.customer_id or 0,
+            "billing": state.billing,
+            "shipping": state.shipping,
+            "line_items": [
+                {
+                    "product_id": item.product_id,
+                    "variation_id": item.variation_id,
+                    "quantity": line["quantity"],
+                }
+                for line, item in cart.sellable
+            ],
+            "coupon_lines": [{"code": c.code} for c in cart.priced.coupons],
+            "shipping_lines": _shipping_lines(totals.chosen_shipping_rate_id),
+            "payment_method": method,
+            "customer_note": values.get("customer_note", ""),
+        },
+        created_via="checkout",
+    )
+    await cart_sql.clear(tx, state.cart_id or 0)
+    await cart_sql.update(tx, state.cart_id or 0, _now(ctx), shipping_rate_id=None)
+    return order_id
+
+
+def _placed(order: dict[str, Any]) -> dict[str, Any]:
+    """The Store API's checkout answer for a placed order."""
     return {
         "order_id": order["id"],
         "order_key": order["order_key"],

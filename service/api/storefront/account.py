@@ -7,7 +7,7 @@ from typing import Any
 
 from service.accounts.customers import BILLING_FIELDS, SHIPPING_FIELDS
 from service.accounts.permissions import LOGGED_IN
-from service.api.wc_common import NAMESPACE, paginated, url_id
+from service.api.wc_common import NAMESPACE, paginated, paging_args, url_id
 from service.common.schema import arg
 from service.http.auth import request_ip
 from service.http.registry import CREATABLE, READABLE, Endpoint, RouteRegistry
@@ -17,14 +17,7 @@ from service.storefront import account
 
 OWNER = "AccountController"
 ORDERS_ARGS = {
-    "page": arg("integer", default=1, minimum=1, description="Current page of the collection."),
-    "per_page": arg(
-        "integer",
-        default=10,
-        minimum=1,
-        maximum=100,
-        description="Maximum number of items to be returned in result set.",
-    ),
+    **paging_args(),
     "status": arg(
         "string", enum=["any", *ORDER_STATUSES], default="any", description="Only this status."
     ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.accounts.permissions import PUBLIC
-from service.api.wc_common import NAMESPACE, collection_filters, paginated, url_id
+from service.api.wc_common import NAMESPACE, collection_filters, paginated, paging_args, url_id
 from service.common.schema import arg
 from service.http.registry import READABLE, Endpoint, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
@@ -16,21 +16,8 @@ from service.storefront import shop
 OWNER = "ShopController"
 
 
-def _paging(default_per_page: int) -> dict[str, Any]:
-    return {
-        "page": arg("integer", default=1, minimum=1, description="Current page of the collection."),
-        "per_page": arg(
-            "integer",
-            default=default_per_page,
-            minimum=1,
-            maximum=100,
-            description="Maximum number of items to be returned in result set.",
-        ),
-    }
-
-
 LIST_ARGS = {
-    **_paging(12),
+    **paging_args(12),
     "search": arg("string", default="", description="Limit results to those matching a string."),
     "category": arg("string", default="", description="Category ids or slugs, comma-separated."),
     "orderby": arg(
@@ -46,7 +33,7 @@ LIST_ARGS = {
 }
 ITEM_ARGS = {"id": arg("integer", description="Unique identifier for the product.")}
 CATEGORY_ARGS = {
-    **_paging(100),
+    **paging_args(100),
     "hide_empty": arg("boolean", default=True, description="Hide categories with no products."),
     "parent": arg("integer", minimum=0, description="Only children of this category (0: top)."),
 }
