@@ -40,7 +40,8 @@ class ProductQuery:
 
 
 def _where(query: ProductQuery) -> tuple[str, list[Any]]:
-    clauses, params = ["user_id = ?"], [query.user_id]
+    clauses = ["user_id = ?"]
+    params: list[Any] = [query.user_id]
     if query.external_source is not None:
         clauses.append("external_source = ?")
         params.append(query.external_source)
@@ -97,7 +98,7 @@ async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
 
 
 async def stats(db: Store | Tx, user_id: int) -> dict[str, Any]:
-    row = await db.fetchone(
+    row = await db.fetchrow(
         "SELECT count(*) AS total, coalesce(sum(is_active), 0) AS active, "
         "coalesce(sum(is_active AND in_stock), 0) AS in_stock, "
         "coalesce(sum(is_active AND discount_amount > 0), 0) AS with_discount, "

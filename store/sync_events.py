@@ -63,7 +63,7 @@ async def by_id(db: Store | Tx, row_id: str) -> Any:
 
 async def stats(db: Store | Tx, query: EventQuery) -> dict[str, Any]:
     where, params = _where(query)
-    row = await db.fetchone(
+    row = await db.fetchrow(
         "SELECT count(*) AS total, avg(e.processing_time_ms) AS avg_ms, "
         f"max(e.created_at) AS last_at, coalesce(sum(e.duplicates), 0) AS duplicates "
         f"FROM sync_events e{where}",

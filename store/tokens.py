@@ -27,7 +27,8 @@ class TokenQuery:
 
 
 def _where(query: TokenQuery) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if query.user_id is not None:
         clauses.append("t.user_id = ?")
         params.append(query.user_id)
