@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiMapping
 
+from service.accounts.permissions import LOGGED_IN
 from service.accounts.users import User
 from service.common.errors import ServiceError
 from service.common.schema import index_entry, validate_args
@@ -35,7 +36,7 @@ class RestRequest:
     path: str
     params: dict[str, Any]
     url_params: dict[str, str]
-    query: MultiDictProxy[str]
+    query: MultiMapping[str]
     body: Any
     user: User | None
     ctx: Context
@@ -45,6 +46,14 @@ class RestRequest:
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
+
+    @property
+    def actor(self) -> User:
+        """The logged-in user, for a handler whose endpoint requires a login (the
+        permission was checked before the handler ran)."""
+        if self.user is None:
+            raise ServiceError(LOGGED_IN.code, LOGGED_IN.message, 401)
+        return self.user
 
 
 @dataclass
@@ -125,7 +134,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     ctx = request.app[CTX]
-    registry: RouteRegistry = ctx.registry
+    registry = ctx.routes
     method = _method(request)
     user = await auth.wp_user(request, ctx)
 
@@ -185,7 +194,7 @@ async def _call(
         http=request,
         headers=request.headers,
     )
-    return await match.endpoint.handler(rest)
+    return await match.handler(rest)
 
 
 # -- index -----------------------------------------------------------------
@@ -232,7 +241,7 @@ def routes_data(routes: list[Route], base_url: str) -> dict[str, Any]:
 
 
 async def site_index(req: RestRequest) -> RestResponse:
-    registry: RouteRegistry = req.ctx.registry
+    registry = req.ctx.routes
     base = req.ctx.settings.base_url
     return RestResponse(
         None,
@@ -264,7 +273,7 @@ async def site_index(req: RestRequest) -> RestResponse:
 
 
 async def namespace_index(req: RestRequest) -> RestResponse:
-    registry: RouteRegistry = req.ctx.registry
+    registry = req.ctx.routes
     namespace = req.params.get("namespace") or req.route.namespace
     if namespace not in registry.namespaces:
         raise ServiceError(

@@ -59,28 +59,28 @@ ADDRESS_ARGS = {
 async def list_orders(req: RestRequest) -> RestResponse:
     p = req.params
     items, total = await account.list_orders(
-        req.ctx, req.user, page=p["page"], per_page=p["per_page"], status=p["status"]
+        req.ctx, req.actor, page=p["page"], per_page=p["per_page"], status=p["status"]
     )
     return paginated(req, items, total, collection="/account/orders")
 
 
 async def get_order(req: RestRequest) -> dict[str, Any]:
-    return await account.get_order(req.ctx, req.user, url_id(req))
+    return await account.get_order(req.ctx, req.actor, url_id(req))
 
 
 async def get_profile(req: RestRequest) -> dict[str, Any]:
-    return await account.get_profile(req.ctx, req.user)
+    return await account.get_profile(req.ctx, req.actor)
 
 
 async def update_profile(req: RestRequest) -> dict[str, Any]:
-    return await account.update_profile(req.ctx, req.user, req.params)
+    return await account.update_profile(req.ctx, req.actor, req.params)
 
 
 async def change_password(req: RestRequest) -> dict[str, Any]:
     p = req.params
     return await account.change_password(
         req.ctx,
-        req.user,
+        req.actor,
         p["current_password"],
         p["new_password"],
         p.get("confirm_password"),
@@ -89,15 +89,15 @@ async def change_password(req: RestRequest) -> dict[str, Any]:
 
 
 async def get_addresses(req: RestRequest) -> dict[str, Any]:
-    return await account.get_addresses(req.ctx, req.user)
+    return await account.get_addresses(req.ctx, req.actor)
 
 
 async def update_addresses(req: RestRequest) -> dict[str, Any]:
-    return await account.update_addresses(req.ctx, req.user, req.params)
+    return await account.update_addresses(req.ctx, req.actor, req.params)
 
 
 async def list_downloads(req: RestRequest) -> list[dict[str, Any]]:
-    return await account.list_downloads(req.ctx, req.user)
+    return await account.list_downloads(req.ctx, req.actor)
 
 
 def _endpoint(methods, handler, args, description) -> Endpoint:
