@@ -171,7 +171,7 @@ def _variable(
     tags: dict[str, int],
 ) -> dict[str, Any]:
     size_id, color_id = attributes["Size"], attributes["Color"]
-    variations = []
+    variations: list[dict[str, Any]] = []
     for size in sizes:
         for color in colors:
             regular = price + (price // 10 if size == "XL" else 0)

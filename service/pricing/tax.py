@@ -113,7 +113,7 @@ def _precision_rounded(taxes: TaxAmounts, rates: Sequence[TaxRate], decimals: in
     return {rid: Fraction(round_half_up(value * scale), scale) for rid, value in ordered.items()}
 
 
-def round_tax(value: Fraction, prices_include_tax: bool) -> int:
+def round_tax(value: Fraction | int, prices_include_tax: bool) -> int:
     """wc_round_tax_total: halves go down when prices include tax, up otherwise."""
     return round_half_down(value) if prices_include_tax else round_half_up(value)
 
@@ -122,7 +122,7 @@ def round_taxes(taxes: Mapping[int, Fraction], prices_include_tax: bool) -> dict
     return {rid: round_tax(value, prices_include_tax) for rid, value in taxes.items()}
 
 
-def sum_taxes(items: Iterable[Mapping[int, Fraction]]) -> TaxAmounts:
+def sum_taxes(items: Iterable[Mapping[int, Fraction | int]]) -> TaxAmounts:
     total: TaxAmounts = {}
     for taxes in items:
         for rid, value in taxes.items():

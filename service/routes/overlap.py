@@ -303,8 +303,8 @@ def candidate_pairs(routes: Sequence[Prepared]) -> list[tuple[int, int]]:
             p = routes[g].prefix
             lo, hi = bisect.bisect_left(keys, p), bisect.bisect_right(keys, p + "\U0010ffff")
             others = [n for _, n in usable[lo:hi]]
-            for k in range(len(p)):
-                others.extend(by_prefix.get(p[:k], ()))
+            for i in range(len(p)):
+                others.extend(by_prefix.get(p[:i], ()))
             pairs.update((min(g, n), max(g, n)) for n in others if n != g)
     return sorted(pairs)
 

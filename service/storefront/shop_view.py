@@ -58,9 +58,9 @@ def _price_range(display: Display, product: dict[str, Any]) -> tuple[int, int] |
     if product["type"] != "variable":
         return None
     found = [
-        display.minor(v["price"])
+        minor
         for v in product["variations"]
-        if v["status"] == "publish" and v["price"] != ""
+        if v["status"] == "publish" and (minor := display.minor(v["price"])) is not None
     ]
     return (min(found), max(found)) if found else None
 
