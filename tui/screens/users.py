@@ -17,7 +17,7 @@ from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 from tui.widgets.format import short_date
 
 APP_PASSWORD_STEPS = (
@@ -43,7 +43,7 @@ class UsersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("id", "email", "name", "role", "status", "created")
         yield table
         yield Footer()

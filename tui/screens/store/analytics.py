@@ -15,7 +15,8 @@ from service import analytics
 from service.pricing import display_price, parse_amount
 from service.settings import shop_settings as store_settings
 from tui.failures import Guarded
-from tui.text import block, cell, visible
+from tui.host import UsesContext
+from tui.text import Cell, block, cell, visible
 
 PERIODS = [("Last 7 days", "7d"), ("Last 30 days", "30d"), ("Last 90 days", "90d")]
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -38,7 +39,7 @@ def column_width(days: int) -> int:
     return max(1, min(4, 96 // max(days, 1)))
 
 
-class AnalyticsTab(Guarded, Vertical):
+class AnalyticsTab(Guarded, UsesContext, Vertical):
     DEFAULT_CSS = """
     AnalyticsTab .bar { height: 1; margin: 1 1 0 1; }
     AnalyticsTab Select { width: 24; }
@@ -46,10 +47,6 @@ class AnalyticsTab(Guarded, Vertical):
     AnalyticsTab #analytics-orders { margin: 0 1 0 3; height: 2; }
     AnalyticsTab .tab-table { height: 1fr; margin: 1 1 0 1; }
     """
-
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="bar"):
@@ -59,7 +56,9 @@ class AnalyticsTab(Guarded, Vertical):
             yield Static("", classes="bar-info", id="analytics-summary")
         yield Static("", id="analytics-chart")
         yield Sparkline([], id="analytics-orders")
-        table = DataTable(cursor_type="row", zebra_stripes=True, classes="tab-table")
+        table: DataTable[Cell] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="tab-table"
+        )
         table.add_columns("top products", "units", "net revenue", "orders")
         yield table
 
