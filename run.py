@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import sys
+from typing import NoReturn
 
 from service.common.config import Settings, env_defaults
 
@@ -16,7 +17,7 @@ COMMANDS = ("console", "serve", "users", "routes")
 class OneLineParser(argparse.ArgumentParser):
     """Bad flags end with one line and exit status 2, not a usage dump."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 

@@ -67,8 +67,8 @@ class Prepared:
         """The one path a plain-literal route matches (lower-cased)."""
         if not self.segmented or self.pieces is None:
             return None
-        texts = [p.literal for p in self.pieces]
-        return None if any(t is None for t in texts) else "/".join(texts)  # type: ignore[arg-type]
+        texts = [p.literal for p in self.pieces if p.literal is not None]
+        return "/".join(texts) if len(texts) == len(self.pieces) else None
 
 
 @lru_cache(maxsize=16384)

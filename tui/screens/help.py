@@ -34,5 +34,5 @@ class HelpScreen(Guarded, ModalScreen[None]):
                 table.add_row(cell(key), cell(description), cell(where))
             yield table
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

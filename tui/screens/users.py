@@ -3,7 +3,6 @@ integration token (or application password) for a chosen user."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -133,10 +132,10 @@ class UsersScreen(ConsoleScreen):
         user = self.selected()
         if user is None:
             return
-        question = Text.assemble(
-            "Unlock sign-in for ", (user.email, "bold"), "?\nFailed attempts are forgotten."
+        question = markup(
+            "Unlock sign-in for [b]$email[/b]?\nFailed attempts are forgotten.", email=user.email
         )
-        confirm = ConfirmModal(question, yes="Unlock")  # type: ignore[arg-type]  # Text: no markup
+        confirm = ConfirmModal(question, yes="Unlock")
         if await self.app.push_screen_wait(confirm):
             limiter = throttle.guesses(self.ctx)
             for name in (user.email, user.display_name):
