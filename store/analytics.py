@@ -51,7 +51,7 @@ async def items_sold(db: Store | Tx, after: str, before: str, statuses: Sequence
 
 async def series(
     db: Store | Tx, after: str, before: str, interval: str, paid: Sequence[str]
-) -> list[Any]:
+) -> list[Row]:
     """Per bucket: orders (outside the trash), paid orders and their revenue."""
     params, st = _params(after, before, paid)
     return await db.fetchall(
@@ -63,7 +63,7 @@ async def series(
     )
 
 
-async def status_counts(db: Store | Tx, after: str, before: str) -> list[Any]:
+async def status_counts(db: Store | Tx, after: str, before: str) -> list[Row]:
     return await db.fetchall(
         "SELECT o.status, COUNT(*) AS orders, COALESCE(SUM(o.total), 0) AS total FROM orders o"
         f" WHERE o.status <> 'trash' AND {_WINDOW} GROUP BY o.status",
@@ -73,7 +73,7 @@ async def status_counts(db: Store | Tx, after: str, before: str) -> list[Any]:
 
 async def top_products(
     db: Store | Tx, after: str, before: str, paid: Sequence[str], orderby: str, limit: int
-) -> list[Any]:
+) -> list[Row]:
     """Products by units sold or by net revenue (line totals after discounts, no tax)."""
     params, st = _params(after, before, paid)
     params["limit"] = limit
@@ -111,7 +111,7 @@ async def new_and_returning(
 
 async def top_customers(
     db: Store | Tx, after: str, before: str, paid: Sequence[str], limit: int
-) -> list[Any]:
+) -> list[Row]:
     params, st = _params(after, before, paid)
     params["limit"] = limit
     return await db.fetchall(

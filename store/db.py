@@ -22,7 +22,7 @@ import aiosqlite
 from store.errors import StoreError
 from store.migrations import apply_migrations
 
-__all__ = ["Conflict", "Params", "Row", "Store", "StoreError", "Tx"]
+__all__ = ["Conflict", "Params", "Row", "Store", "StoreError", "Tx", "existing"]
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -31,6 +31,14 @@ Params = Sequence[Any] | dict[str, Any]
 # on nothing else, so another driver's record type can stand in for it.
 Row = sqlite3.Row
 T = TypeVar("T")
+
+
+def existing(row: Row | None, what: str) -> Row:
+    """``row``, which the caller knows exists (a foreign key or its own write in this
+    transaction points at it): a missing one is a broken invariant, not a user's error."""
+    if row is None:
+        raise StoreError(f"{what} is missing")
+    return row
 
 
 class Conflict(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 COLUMNS = (
     "id, user_id, external_source, external_id, source_product_id, token_id, sku, title, "
@@ -77,7 +77,7 @@ def _order(query: ProductQuery) -> str:
     return " ORDER BY " + ", ".join(parts)
 
 
-async def search(db: Store | Tx, query: ProductQuery, limit: int, offset: int) -> list[Any]:
+async def search(db: Store | Tx, query: ProductQuery, limit: int, offset: int) -> list[Row]:
     where, params = _where(query)
     return await db.fetchall(
         f"SELECT {COLUMNS} FROM knowledge_products{where}{_order(query)} LIMIT ? OFFSET ?",
@@ -90,7 +90,7 @@ async def count(db: Store | Tx, query: ProductQuery) -> int:
     return await db.fetchval(f"SELECT count(*) FROM knowledge_products{where}", params)
 
 
-async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
+async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Row | None:
     return await db.fetchone(
         f"SELECT {COLUMNS} FROM knowledge_products WHERE id = ? AND user_id = ?",
         (product_id, user_id),
