@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import logging
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from service.common.config import Settings, env_defaults
 
@@ -26,7 +26,7 @@ def common_flags(top: bool) -> argparse.ArgumentParser:
     flag given before the sub-command is not reset by the sub-command's parser."""
     env = env_defaults()
 
-    def default(value):
+    def default(value: Any) -> Any:
         return value if top else argparse.SUPPRESS
 
     parent = argparse.ArgumentParser(add_help=False)
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
 
-    def command(group, name: str, text: str, *, flags: bool = True) -> argparse.ArgumentParser:
+    def command(group: Any, name: str, text: str, *, flags: bool = True) -> argparse.ArgumentParser:
         return group.add_parser(
             name, parents=[common] if flags else [], help=text, description=text
         )

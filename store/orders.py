@@ -202,7 +202,9 @@ async def note_by_id(db: Store | Tx, note_id: int) -> Row | None:
 
 
 # -- for other capabilities ------------------------------------------------------------
-async def customer_stats(db: Store | Tx, customer_ids: Sequence[int], paid: Sequence[str]):
+async def customer_stats(
+    db: Store | Tx, customer_ids: Sequence[int], paid: Sequence[str]
+) -> list[Row]:
     """Per customer: orders outside the trash, and the total of the paid ones."""
     params: dict[str, Any] = {}
     ids = in_list("c", list(customer_ids), params)

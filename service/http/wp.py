@@ -7,6 +7,7 @@ semantics). Handlers receive a :class:`RestRequest` and return data, or a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +222,9 @@ def route_data(route: Route, base_url: str) -> dict[str, Any]:
 _INDEX_CACHE: dict[tuple[int, int, str, str | None], str] = {}
 
 
-def cached_index(registry: RouteRegistry, base_url: str, namespace: str | None, build) -> str:
+def cached_index(
+    registry: RouteRegistry, base_url: str, namespace: str | None, build: Callable[[], Any]
+) -> str:
     """An index changes only when routes are registered: encode it once per version."""
     key = (id(registry), registry.version, base_url, namespace)
     encoded = _INDEX_CACHE.get(key)

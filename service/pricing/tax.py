@@ -58,7 +58,9 @@ def _specificity(rate: TaxRate) -> tuple[object, ...]:
     )
 
 
-def shipping_rates(rates: Iterable[TaxRate], address: Address | None, tax_class: str = ""):
+def shipping_rates(
+    rates: Iterable[TaxRate], address: Address | None, tax_class: str = ""
+) -> tuple[TaxRate, ...]:
     """WC_Tax::find_shipping_rates: match as for items, then keep the rates marked shipping."""
     return tuple(rate for rate in matching_rates(rates, address, tax_class) if rate.shipping)
 
@@ -71,7 +73,9 @@ def calc_tax(
     return calc_exclusive_tax(price, rates, decimals)
 
 
-def calc_exclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2):
+def calc_exclusive_tax(
+    price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2
+) -> TaxAmounts:
     """Tax on top of `price`; compound rates apply to the price plus the taxes before them."""
     price = Fraction(price)
     taxes: TaxAmounts = {}
@@ -85,7 +89,9 @@ def calc_exclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals
     return _precision_rounded(taxes, rates, decimals)
 
 
-def calc_inclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2):
+def calc_inclusive_tax(
+    price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2
+) -> TaxAmounts:
     """The taxes contained in a tax-inclusive `price` (compound rates peeled off last-first)."""
     price = Fraction(price)
     taxes: TaxAmounts = {rate.id: Fraction(0) for rate in rates}

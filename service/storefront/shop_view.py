@@ -28,7 +28,9 @@ class Display:
     def minor(self, text: str) -> int | None:
         return None if text in ("", None) else parse_amount(text, self.money.decimals)
 
-    def prices(self, item: dict[str, Any], price_range: tuple[int, int] | None = None):
+    def prices(
+        self, item: dict[str, Any], price_range: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
         price, regular, sale = (
             self.minor(item[k]) for k in ("price", "regular_price", "sale_price")
         )

@@ -299,7 +299,9 @@ class PendingRequests(Guarded, UsesContext, Vertical):
         if await self._decide(request, "deny") is not None:
             self.notify(f"Denied {request['domain']}.")
 
-    async def _decide(self, request: dict[str, Any], decision: str):
+    async def _decide(
+        self, request: dict[str, Any], decision: str
+    ) -> license_oauth.Decision | None:
         try:
             result = await license_oauth.decide(self.ctx, CONSOLE_ACTOR, request["id"], decision)
         except ServiceError as err:

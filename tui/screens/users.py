@@ -3,6 +3,8 @@ integration token (or application password) for a chosen user."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -114,7 +116,7 @@ class UsersScreen(ConsoleScreen):
         if await self.app.push_screen_wait(ConfirmModal(question, yes=verb, danger=user.is_active)):
             await self._update(user, is_active=not user.is_active)
 
-    async def _update(self, user: accounts.User, **changes) -> None:
+    async def _update(self, user: accounts.User, **changes: Any) -> None:
         try:
             updated = await accounts.update_user(self.ctx, user.id, **changes)
         except ServiceError as err:

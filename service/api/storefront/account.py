@@ -10,7 +10,7 @@ from service.accounts.permissions import LOGGED_IN
 from service.api.wc_common import NAMESPACE, paginated, url_id
 from service.common.schema import arg
 from service.http.auth import request_ip
-from service.http.registry import CREATABLE, READABLE, Endpoint, RouteRegistry
+from service.http.registry import CREATABLE, READABLE, Endpoint, Handler, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
 from service.orders.input import ORDER_STATUSES
 from service.storefront import account
@@ -100,7 +100,9 @@ async def list_downloads(req: RestRequest) -> list[dict[str, Any]]:
     return await account.list_downloads(req.ctx, req.actor)
 
 
-def _endpoint(methods, handler, args, description) -> Endpoint:
+def _endpoint(
+    methods: frozenset[str], handler: Handler, args: dict[str, dict[str, Any]], description: str
+) -> Endpoint:
     return Endpoint(methods, handler, LOGGED_IN, args, description)
 
 

@@ -3,6 +3,7 @@ block characters, orders per day as a sparkline, and the top products."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -104,7 +105,7 @@ class AnalyticsTab(Guarded, UsesContext, Vertical):
             )
 
     @staticmethod
-    def _chart(overview: dict[str, Any], show) -> Text:
+    def _chart(overview: dict[str, Any], show: Callable[[str], str]) -> Text:
         series = overview["series"]
         revenue = [float(day["revenue"]) for day in series]
         width = column_width(len(series))

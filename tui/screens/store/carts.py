@@ -24,7 +24,7 @@ class CartsTab(TableTab):
     NOUN = "open carts"
     BINDINGS = [Binding("enter", "details", "Items", id="store.cart")]
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         return await cart_support.list_open_carts(self.ctx, search, PAGE)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:

@@ -38,7 +38,7 @@ class ProductsTab(TableTab):
     NOUN = "products"
     BINDINGS = [Binding("enter", "details", "Details", id="store.product")]
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = catalog_products.ProductFilters(search=search, per_page=PAGE)
         return await catalog_products.list_products(self.ctx, filters)
 
@@ -70,7 +70,7 @@ class CategoriesTab(TableTab):
     PLACEHOLDER = "search categories"
     NOUN = "categories"
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = catalog_terms.TermFilters(search=search, per_page=PAGE)
         return await catalog_terms.list_categories(self.ctx, filters)
 
@@ -89,7 +89,7 @@ class CustomersTab(TableTab):
     PLACEHOLDER = "search customers by name or email"
     NOUN = "customers"
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = customers.CustomerFilters(search=search, per_page=PAGE)
         return await customers.list_customers(self.ctx, filters)
 

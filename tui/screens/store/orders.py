@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -73,7 +74,7 @@ class OrdersTab(TableTab):
 
     money: StoreMoney = DEFAULT_STORE
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         self.money = await store_settings.store_money(self.ctx)
         status = self.query_one("#order-status", Select).value
         statuses = (status,) if isinstance(status, str) else ()
@@ -187,7 +188,7 @@ class OrderModal(Guarded, UsesContext, ModalScreen[None]):
             )
 
     @staticmethod
-    def _totals(order: dict[str, Any], money: StoreMoney):
+    def _totals(order: dict[str, Any], money: StoreMoney) -> Content:
         coupons = ", ".join(
             f"{c['code']} −{show(c['discount'], money)}" for c in order["coupon_lines"]
         )
