@@ -8,7 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from service.common.config import Settings, env_defaults
 
@@ -18,7 +18,7 @@ COMMANDS = ("console", "serve", "users", "routes")
 class OneLineParser(argparse.ArgumentParser):
     """Bad flags end with one line and exit status 2, not a usage dump."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -27,7 +27,7 @@ def common_flags(top: bool) -> argparse.ArgumentParser:
     flag given before the sub-command is not reset by the sub-command's parser."""
     env = env_defaults()
 
-    def default(value):
+    def default(value: Any) -> Any:
         return value if top else argparse.SUPPRESS
 
     parent = argparse.ArgumentParser(add_help=False)
@@ -244,18 +244,18 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
                     f"{user.id:>5}  {user.email:<32} {user.role:<14} {state:<9} {user.display_name}"
                 )
         elif args.users_command == "set-password":
-            user = await accounts.find_user(ctx, args.email)
-            if user is None:
+            found = await accounts.find_user(ctx, args.email)
+            if found is None:
                 return fail(f"no user with email {args.email}")
             password = args.password or getpass.getpass("New password: ")
-            await accounts.set_password(ctx, user.id, password)
-            print(f"password changed for {user.email}; existing sessions were signed out")
+            await accounts.set_password(ctx, found.id, password)
+            print(f"password changed for {found.email}; existing sessions were signed out")
         elif args.users_command == "app-password":
-            user = await accounts.find_user(ctx, args.email)
-            if user is None:
+            found = await accounts.find_user(ctx, args.email)
+            if found is None:
                 return fail(f"no user with email {args.email}")
-            _, password = await accounts.create_app_password(ctx, user.id, args.label)
-            print(f"application password for {user.email} ({args.label}), shown once:")
+            _, password = await accounts.create_app_password(ctx, found.id, args.label)
+            print(f"application password for {found.email} ({args.label}), shown once:")
             print(password)
     finally:
         await ctx.close()

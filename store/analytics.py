@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.catalog import in_list
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 BUCKETS = {
     "day": "substr(o.date_created, 1, 10)",
@@ -29,10 +29,10 @@ def _params(after: str, before: str, statuses: Sequence[str]) -> tuple[dict[str,
     return params, in_list("st", list(statuses), params)
 
 
-async def order_totals(db: Store | Tx, after: str, before: str, statuses: Sequence[str]) -> Any:
+async def order_totals(db: Store | Tx, after: str, before: str, statuses: Sequence[str]) -> Row:
     """count, revenue (order totals), tax, shipping."""
     params, st = _params(after, before, statuses)
-    return await db.fetchone(
+    return await db.fetchrow(
         "SELECT COUNT(*) AS orders, COALESCE(SUM(o.total), 0) AS revenue,"
         " COALESCE(SUM(o.total_tax), 0) AS tax, COALESCE(SUM(o.shipping_total), 0) AS shipping"
         f" FROM orders o WHERE o.status IN ({st}) AND {_WINDOW}",
@@ -51,7 +51,7 @@ async def items_sold(db: Store | Tx, after: str, before: str, statuses: Sequence
 
 async def series(
     db: Store | Tx, after: str, before: str, interval: str, paid: Sequence[str]
-) -> list[Any]:
+) -> list[Row]:
     """Per bucket: orders (outside the trash), paid orders and their revenue."""
     params, st = _params(after, before, paid)
     return await db.fetchall(
@@ -63,7 +63,7 @@ async def series(
     )
 
 
-async def status_counts(db: Store | Tx, after: str, before: str) -> list[Any]:
+async def status_counts(db: Store | Tx, after: str, before: str) -> list[Row]:
     return await db.fetchall(
         "SELECT o.status, COUNT(*) AS orders, COALESCE(SUM(o.total), 0) AS total FROM orders o"
         f" WHERE o.status <> 'trash' AND {_WINDOW} GROUP BY o.status",
@@ -73,7 +73,7 @@ async def status_counts(db: Store | Tx, after: str, before: str) -> list[Any]:
 
 async def top_products(
     db: Store | Tx, after: str, before: str, paid: Sequence[str], orderby: str, limit: int
-) -> list[Any]:
+) -> list[Row]:
     """Products by units sold or by net revenue (line totals after discounts, no tax)."""
     params, st = _params(after, before, paid)
     params["limit"] = limit
@@ -99,7 +99,7 @@ async def new_and_returning(
     """Customers with a paid order in the window whose first paid order ever is in it
     (new), or before it (returning)."""
     params, st = _params(after, before, paid)
-    row = await db.fetchone(
+    row = await db.fetchrow(
         "SELECT COALESCE(SUM(first >= :after), 0) AS new, COALESCE(SUM(first < :after), 0)"
         f" AS old FROM (SELECT {CUSTOMER} AS who, MIN(o.date_created) AS first"
         f" FROM orders o WHERE o.status IN ({st}) AND o.date_created <= :before GROUP BY who"
@@ -111,7 +111,7 @@ async def new_and_returning(
 
 async def top_customers(
     db: Store | Tx, after: str, before: str, paid: Sequence[str], limit: int
-) -> list[Any]:
+) -> list[Row]:
     params, st = _params(after, before, paid)
     params["limit"] = limit
     return await db.fetchall(

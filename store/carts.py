@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from store.catalog import like
-from store.db import Store, Tx, next_seq
+from store.db import Row, Store, Tx, next_seq
 
 CART_COLUMNS = (
     "id, session_key, customer_id, shipping_address, billing_address, shipping_rate_id,"
@@ -13,19 +13,19 @@ CART_COLUMNS = (
 )
 
 
-async def by_session(db: Store | Tx, session_key: str) -> Any:
+async def by_session(db: Store | Tx, session_key: str) -> Row | None:
     return await db.fetchone(
         f"SELECT {CART_COLUMNS} FROM carts WHERE session_key = ?", (session_key,)
     )
 
 
-async def by_customer(db: Store | Tx, customer_id: int) -> Any:
+async def by_customer(db: Store | Tx, customer_id: int) -> Row | None:
     return await db.fetchone(
         f"SELECT {CART_COLUMNS} FROM carts WHERE customer_id = ?", (customer_id,)
     )
 
 
-async def by_id(db: Store | Tx, cart_id: int) -> Any:
+async def by_id(db: Store | Tx, cart_id: int) -> Row | None:
     return await db.fetchone(f"SELECT {CART_COLUMNS} FROM carts WHERE id = ?", (cart_id,))
 
 
@@ -65,7 +65,7 @@ async def purge_anonymous_before(tx: Tx, cutoff: str) -> int:
 
 
 # -- items ----------------------------------------------------------------------------
-async def items(db: Store | Tx, cart_id: int) -> list[Any]:
+async def items(db: Store | Tx, cart_id: int) -> list[Row]:
     return await db.fetchall(
         "SELECT item_key, product_id, variation_id, variation, quantity, added_at"
         " FROM cart_items WHERE cart_id = ? ORDER BY added_at, seq",
@@ -73,7 +73,7 @@ async def items(db: Store | Tx, cart_id: int) -> list[Any]:
     )
 
 
-async def item(db: Store | Tx, cart_id: int, item_key: str) -> Any:
+async def item(db: Store | Tx, cart_id: int, item_key: str) -> Row | None:
     return await db.fetchone(
         "SELECT item_key, product_id, variation_id, variation, quantity, added_at"
         " FROM cart_items WHERE cart_id = ? AND item_key = ?",
@@ -135,7 +135,7 @@ async def remove_coupon(tx: Tx, cart_id: int, code: str) -> int:
 
 
 # -- the console's view ------------------------------------------------------------------
-async def open_carts(db: Store | Tx, search: str, limit: int) -> tuple[list[Any], int]:
+async def open_carts(db: Store | Tx, search: str, limit: int) -> tuple[list[Row], int]:
     """Carts with at least one item, most recently touched first, with their owner."""
     params: dict[str, Any] = {"limit": limit}
     where = "EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = c.id)"

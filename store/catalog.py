@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 WRITABLE = (
     "parent_id", "type", "status", "name", "slug", "sku", "description", "short_description",
@@ -139,7 +139,7 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Any], int]:
+async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
     direction = "ASC" if q.order == "asc" else "DESC"
@@ -165,11 +165,11 @@ async def product_page(
     return rows, int(total or 0)
 
 
-async def by_id(db: Store | Tx, product_id: int) -> Any:
+async def by_id(db: Store | Tx, product_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM products WHERE id = ?", (product_id,))
 
 
-async def variations_of(db: Store | Tx, parent_ids: Iterable[int]) -> list[Any]:
+async def variations_of(db: Store | Tx, parent_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("id", list(parent_ids), params)
     return await db.fetchall(
@@ -229,7 +229,7 @@ async def sku_owner(db: Store | Tx, sku: str, exclude_ids: Iterable[int] = ()) -
     )
 
 
-async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Any]:
+async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Row]:
     """Products (not variations) outside the trash whose name or SKU matches, or whose id
     is ``text``; the newest first when ``text`` is empty."""
     params: dict[str, Any] = {"q": like(text), "now": now, "limit": limit}
@@ -296,7 +296,7 @@ async def set_terms(tx: Tx, product_id: int, taxonomy: str, term_ids: Sequence[i
     )
 
 
-async def terms_of(db: Store | Tx, product_ids: Iterable[int]) -> list[Any]:
+async def terms_of(db: Store | Tx, product_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("id", list(product_ids), params)
     return await db.fetchall(
@@ -308,7 +308,7 @@ async def terms_of(db: Store | Tx, product_ids: Iterable[int]) -> list[Any]:
 
 
 # -- media ------------------------------------------------------------------------
-async def media_by_ids(db: Store | Tx, media_ids: Iterable[int]) -> list[Any]:
+async def media_by_ids(db: Store | Tx, media_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("id", list(media_ids), params)
     return await db.fetchall(f"SELECT * FROM media WHERE id IN ({ids})", params)

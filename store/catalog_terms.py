@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.catalog import in_list, like
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 # Products in a term that are published (WordPress's term count).
 COUNT_SQL = (
@@ -40,7 +40,7 @@ class TermQuery:
     order: str = "asc"
 
 
-async def list_terms(db: Store | Tx, q: TermQuery) -> tuple[list[Any], int]:
+async def list_terms(db: Store | Tx, q: TermQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"taxonomy": q.taxonomy}
     clauses = ["t.taxonomy = :taxonomy"]
     if q.search:
@@ -80,7 +80,7 @@ async def list_terms(db: Store | Tx, q: TermQuery) -> tuple[list[Any], int]:
     return rows, int(total or 0)
 
 
-async def term_by_id(db: Store | Tx, taxonomy: str, term_id: int) -> Any:
+async def term_by_id(db: Store | Tx, taxonomy: str, term_id: int) -> Row | None:
     return await db.fetchone(
         f"SELECT t.*, {COUNT_SQL} AS count FROM terms t WHERE t.taxonomy = ? AND t.id = ?",
         (taxonomy, term_id),
@@ -171,11 +171,11 @@ async def delete_term(tx: Tx, term_id: int) -> None:
 
 
 # -- global attributes --------------------------------------------------------------
-async def list_attributes(db: Store | Tx) -> list[Any]:
+async def list_attributes(db: Store | Tx) -> list[Row]:
     return await db.fetchall("SELECT * FROM attributes ORDER BY name COLLATE NOCASE, id")
 
 
-async def attribute_terms(db: Store | Tx, attribute_ids: Iterable[int]) -> list[Any]:
+async def attribute_terms(db: Store | Tx, attribute_ids: Iterable[int]) -> list[Row]:
     """Terms with the number of published products offering them."""
     params: dict[str, Any] = {}
     ids = in_list("id", list(attribute_ids), params)
@@ -189,11 +189,11 @@ async def attribute_terms(db: Store | Tx, attribute_ids: Iterable[int]) -> list[
     )
 
 
-async def attribute_by_id(db: Store | Tx, attribute_id: int) -> Any:
+async def attribute_by_id(db: Store | Tx, attribute_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM attributes WHERE id = ?", (attribute_id,))
 
 
-async def attribute_by_name(db: Store | Tx, name: str) -> Any:
+async def attribute_by_name(db: Store | Tx, name: str) -> Row | None:
     """By name or slug, ignoring case and a ``pa_`` prefix."""
     key = name.strip().lower().removeprefix("pa_")
     return await db.fetchone(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.catalog import in_list, like
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 WRITABLE = (
     "code", "code_key", "status", "discount_type", "amount", "description", "date_expires",
@@ -66,11 +66,11 @@ async def delete(tx: Tx, coupon_id: int) -> int:
     return await tx.execute("DELETE FROM coupons WHERE id = ?", (coupon_id,))
 
 
-async def by_id(db: Store | Tx, coupon_id: int) -> Any:
+async def by_id(db: Store | Tx, coupon_id: int) -> Row | None:
     return await db.fetchone(f"{SELECT} WHERE c.id = ?", (coupon_id,))
 
 
-async def by_code_keys(db: Store | Tx, code_keys: Sequence[str]) -> list[Any]:
+async def by_code_keys(db: Store | Tx, code_keys: Sequence[str]) -> list[Row]:
     """The coupons (outside the trash) with these normalised codes."""
     params: dict[str, Any] = {}
     keys = in_list("k", list(code_keys), params)
@@ -86,7 +86,7 @@ async def code_owner(db: Store | Tx, code_key: str, exclude_id: int = 0) -> int 
     )
 
 
-async def list_coupons(db: Store | Tx, q: CouponQuery) -> tuple[list[Any], int]:
+async def list_coupons(db: Store | Tx, q: CouponQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"limit": q.limit, "offset": q.offset}
     clauses = ["c.status <> 'trash'"]
     if q.search:
@@ -117,7 +117,7 @@ async def list_coupons(db: Store | Tx, q: CouponQuery) -> tuple[list[Any], int]:
 
 
 # -- uses -------------------------------------------------------------------------------
-async def used_by(db: Store | Tx, coupon_ids: Iterable[int]) -> list[Any]:
+async def used_by(db: Store | Tx, coupon_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("c", list(coupon_ids), params)
     return await db.fetchall(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.catalog import in_list, like
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 SELECT = (
     "SELECT u.id, u.email, u.display_name, u.role, u.created_at, p.username, p.first_name,"
@@ -47,7 +47,7 @@ def _search(params: dict[str, Any], text: str) -> str:
     return "(" + " OR ".join(f"{f} LIKE :q ESCAPE '\\'" for f in fields) + ")"
 
 
-async def list_customers(db: Store | Tx, q: CustomerQuery) -> tuple[list[Any], int]:
+async def list_customers(db: Store | Tx, q: CustomerQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {}
     clauses = ["u.role = 'customer'"]
     if q.search:
@@ -78,11 +78,11 @@ async def list_customers(db: Store | Tx, q: CustomerQuery) -> tuple[list[Any], i
     return rows, int(total or 0)
 
 
-async def by_id(db: Store | Tx, user_id: int) -> Any:
+async def by_id(db: Store | Tx, user_id: int) -> Row | None:
     return await db.fetchone(f"{SELECT} WHERE u.id = ? AND u.role = 'customer'", (user_id,))
 
 
-async def search(db: Store | Tx, text: str, limit: int) -> list[Any]:
+async def search(db: Store | Tx, text: str, limit: int) -> list[Row]:
     params: dict[str, Any] = {"limit": limit}
     where = "u.role = 'customer'"
     if text:

@@ -22,11 +22,14 @@ import aiosqlite
 from store.errors import StoreError
 from store.migrations import apply_migrations
 
-__all__ = ["Conflict", "Params", "Store", "StoreError", "Tx", "next_seq"]
+__all__ = ["Conflict", "Params", "Row", "Store", "StoreError", "Tx", "existing", "next_seq"]
 
 BUSY_TIMEOUT_S = 5.0
 
 Params = Sequence[Any] | dict[str, Any]
+# A result row: read a column by name (``row["id"]``), or ``dict(row)``. Callers rely
+# on nothing else, so another driver's record type can stand in for it.
+Row = sqlite3.Row
 T = TypeVar("T")
 
 
@@ -37,6 +40,14 @@ def next_seq(table: str) -> str:
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
     return f"(SELECT coalesce(max(seq), 0) + 1 FROM {table})"
+
+
+def existing(row: Row | None, what: str) -> Row:
+    """``row``, which the caller knows exists (a foreign key or its own write in this
+    transaction points at it): a missing one is a broken invariant, not a user's error."""
+    if row is None:
+        raise StoreError(f"{what} is missing")
+    return row
 
 
 class Conflict(Exception):
@@ -59,11 +70,18 @@ class _Queries:
 
     _conn: aiosqlite.Connection
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row:
+        """The one row of a query that always yields one (an aggregate)."""
+        row = await self.fetchone(sql, params)
+        if row is None:
+            raise StoreError(f"no row from a query that always yields one: {sql[:60]}")
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 

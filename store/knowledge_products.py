@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 COLUMNS = (
     "id, user_id, external_source, external_id, source_product_id, token_id, sku, title, "
@@ -40,7 +40,8 @@ class ProductQuery:
 
 
 def _where(query: ProductQuery) -> tuple[str, list[Any]]:
-    clauses, params = ["user_id = ?"], [query.user_id]
+    clauses = ["user_id = ?"]
+    params: list[Any] = [query.user_id]
     if query.external_source is not None:
         clauses.append("external_source = ?")
         params.append(query.external_source)
@@ -76,7 +77,7 @@ def _order(query: ProductQuery) -> str:
     return " ORDER BY " + ", ".join(parts)
 
 
-async def search(db: Store | Tx, query: ProductQuery, limit: int, offset: int) -> list[Any]:
+async def search(db: Store | Tx, query: ProductQuery, limit: int, offset: int) -> list[Row]:
     where, params = _where(query)
     return await db.fetchall(
         f"SELECT {COLUMNS} FROM knowledge_products{where}{_order(query)} LIMIT ? OFFSET ?",
@@ -89,7 +90,7 @@ async def count(db: Store | Tx, query: ProductQuery) -> int:
     return await db.fetchval(f"SELECT count(*) FROM knowledge_products{where}", params)
 
 
-async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
+async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Row | None:
     return await db.fetchone(
         f"SELECT {COLUMNS} FROM knowledge_products WHERE id = ? AND user_id = ?",
         (product_id, user_id),
@@ -97,7 +98,7 @@ async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Any:
 
 
 async def stats(db: Store | Tx, user_id: int) -> dict[str, Any]:
-    row = await db.fetchone(
+    row = await db.fetchrow(
         "SELECT count(*) AS total, coalesce(sum(is_active), 0) AS active, "
         "coalesce(sum(is_active AND in_stock), 0) AS in_stock, "
         "coalesce(sum(is_active AND discount_amount > 0), 0) AS with_discount, "

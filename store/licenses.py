@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.catalog import in_list, like
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 COUNT_SQL = (
     "(SELECT count(*) FROM license_activations a"
@@ -89,7 +89,7 @@ def _where(q: LicenseQuery, params: dict[str, Any]) -> str:
 
 
 # -- licenses ------------------------------------------------------------------------
-async def list_licenses(db: Store | Tx, q: LicenseQuery) -> tuple[list[Any], int]:
+async def list_licenses(db: Store | Tx, q: LicenseQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {}
     where = _where(q, params)
     total = await db.fetchval(
@@ -104,11 +104,11 @@ async def list_licenses(db: Store | Tx, q: LicenseQuery) -> tuple[list[Any], int
     return rows, total
 
 
-async def license_by_id(db: Store | Tx, license_id: int) -> Any:
+async def license_by_id(db: Store | Tx, license_id: int) -> Row | None:
     return await db.fetchone(f"{SELECT} WHERE l.id = ?", (license_id,))
 
 
-async def license_by_key(db: Store | Tx, key: str) -> Any:
+async def license_by_key(db: Store | Tx, key: str) -> Row | None:
     return await db.fetchone(f"{SELECT} WHERE l.license_key = ?", (key,))
 
 
@@ -193,7 +193,7 @@ async def keys_from_source(db: Store | Tx, source: str) -> set[str]:
     return {r["license_key"] for r in rows}
 
 
-async def licensed_products(db: Store | Tx) -> list[Any]:
+async def licensed_products(db: Store | Tx) -> list[Row]:
     return await db.fetchall(
         "SELECT id, name, sku, license_activation_method, license_activation_limit,"
         " license_validity_days FROM products WHERE licensing_enabled = 1"
@@ -202,7 +202,7 @@ async def licensed_products(db: Store | Tx) -> list[Any]:
 
 
 # -- activations ---------------------------------------------------------------------
-async def activations_of(db: Store | Tx, license_ids: Iterable[int]) -> list[Any]:
+async def activations_of(db: Store | Tx, license_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("lic", list(license_ids), params)
     return await db.fetchall(
@@ -212,18 +212,18 @@ async def activations_of(db: Store | Tx, license_ids: Iterable[int]) -> list[Any
     )
 
 
-async def activation_by_id(db: Store | Tx, activation_id: int) -> Any:
+async def activation_by_id(db: Store | Tx, activation_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM license_activations WHERE id = ?", (activation_id,))
 
 
-async def activation_for_domain(db: Store | Tx, license_id: int, domain: str) -> Any:
+async def activation_for_domain(db: Store | Tx, license_id: int, domain: str) -> Row | None:
     return await db.fetchone(
         "SELECT * FROM license_activations WHERE license_id = ? AND domain = ?",
         (license_id, domain),
     )
 
 
-async def activation_by_digest(db: Store | Tx, digest: str) -> Any:
+async def activation_by_digest(db: Store | Tx, digest: str) -> Row | None:
     return await db.fetchone("SELECT * FROM license_activations WHERE token_digest = ?", (digest,))
 
 
@@ -283,15 +283,15 @@ async def insert_request(tx: Tx, values: dict[str, Any]) -> int:
     )
 
 
-async def request_by_hash(db: Store | Tx, state_hash: str) -> Any:
+async def request_by_hash(db: Store | Tx, state_hash: str) -> Row | None:
     return await db.fetchone(f"{REQUEST_SELECT} WHERE r.state_hash = ?", (state_hash,))
 
 
-async def request_by_id(db: Store | Tx, request_id: int) -> Any:
+async def request_by_id(db: Store | Tx, request_id: int) -> Row | None:
     return await db.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (request_id,))
 
 
-async def pending_requests(db: Store | Tx, now: str, limit: int = 200) -> list[Any]:
+async def pending_requests(db: Store | Tx, now: str, limit: int = 200) -> list[Row]:
     return await db.fetchall(
         f"{REQUEST_SELECT} WHERE r.status = 'pending' AND r.expires_at > ?"
         " ORDER BY r.expires_at, r.id LIMIT ?",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from store.db import Store
+from collections.abc import Callable
+
+from store.db import Store, Tx
 
 
-async def get_or_create(store: Store, key: str, make) -> str:
+async def get_or_create(store: Store, key: str, make: Callable[[], str]) -> str:
     """Return the value for key, storing ``make()`` first if there is none."""
     value = await store.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
     if value is not None:
@@ -19,7 +21,7 @@ async def get(store: Store, key: str) -> str | None:
     return await store.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
 
-async def put(tx, key: str, value: str) -> None:
+async def put(tx: Tx, key: str, value: str) -> None:
     await tx.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -8,7 +8,7 @@ from typing import Any
 
 from store.catalog import in_list, like
 from store.coupons import rescale_expr
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 ORDER_COLUMNS = (
     "order_key", "status", "created_via", "currency", "prices_include_tax", "customer_id",
@@ -73,7 +73,7 @@ async def delete_order(tx: Tx, order_id: int) -> int:
     return await tx.execute("DELETE FROM orders WHERE id = ?", (order_id,))
 
 
-async def by_id(db: Store | Tx, order_id: int) -> Any:
+async def by_id(db: Store | Tx, order_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM orders WHERE id = ?", (order_id,))
 
 
@@ -133,7 +133,7 @@ def _where(q: OrderQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Any], int]:
+async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"limit": q.limit, "offset": q.offset}
     where = _where(q, params)
     total = await db.fetchval(f"SELECT COUNT(*) FROM orders o WHERE {where}", params)
@@ -151,7 +151,7 @@ async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Any], int]:
 
 
 # -- items -------------------------------------------------------------------------------
-async def items_of(db: Store | Tx, order_ids: Iterable[int]) -> list[Any]:
+async def items_of(db: Store | Tx, order_ids: Iterable[int]) -> list[Row]:
     params: dict[str, Any] = {}
     ids = in_list("o", list(order_ids), params)
     return await db.fetchall(
@@ -190,19 +190,21 @@ async def insert_note(
     )
 
 
-async def notes_of(db: Store | Tx, order_id: int) -> list[Any]:
+async def notes_of(db: Store | Tx, order_id: int) -> list[Row]:
     return await db.fetchall(
         "SELECT * FROM order_notes WHERE order_id = ? ORDER BY date_created DESC, id DESC",
         (order_id,),
     )
 
 
-async def note_by_id(db: Store | Tx, note_id: int) -> Any:
+async def note_by_id(db: Store | Tx, note_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM order_notes WHERE id = ?", (note_id,))
 
 
 # -- for other capabilities ------------------------------------------------------------
-async def customer_stats(db: Store | Tx, customer_ids: Sequence[int], paid: Sequence[str]):
+async def customer_stats(
+    db: Store | Tx, customer_ids: Sequence[int], paid: Sequence[str]
+) -> list[Row]:
     """Per customer: orders outside the trash, and the total of the paid ones."""
     params: dict[str, Any] = {}
     ids = in_list("c", list(customer_ids), params)
@@ -220,7 +222,7 @@ async def count_created_via(db: Store | Tx, created_via: str) -> int:
     return await db.fetchval("SELECT COUNT(*) FROM orders WHERE created_via = ?", (created_via,))
 
 
-async def rescale_money(tx: Tx, old: int, new: int) -> list[Any]:
+async def rescale_money(tx: Tx, old: int, new: int) -> list[Row]:
     """Order and item amounts at ``new`` decimals; returns the items whose per-rate
     ``taxes`` (JSON) the caller rescales with ``set_item_taxes``."""
     expr = rescale_expr(old, new)

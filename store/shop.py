@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from store.catalog import ON_SALE_SQL, in_list, like, product_page
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 # WooCommerce's storefront sorts; "rating" sorts by average rating, which is 0 for every
 # product here (no reviews are stored), so WooCommerce's tie-breaker decides: newest id.
@@ -53,7 +53,7 @@ def _where(q: ShopQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Any], int]:
+async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
     direction = "ASC" if q.order == "asc" else "DESC"
@@ -65,7 +65,7 @@ async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Any], int]:
 
 async def related(
     db: Store | Tx, product_id: int, visibilities: tuple[str, ...], limit: int
-) -> list[Any]:
+) -> list[Row]:
     """Published, listed products sharing a category or tag with ``product_id``, the
     ones sharing the most terms first, then the best sellers."""
     params: dict[str, Any] = {"id": product_id, "limit": limit}

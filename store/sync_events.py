@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 _LIST_COLUMNS = (
     "e.id, e.user_id, u.email AS user_email, e.token_id, t.name AS token_name, e.event_id, "
@@ -43,7 +43,7 @@ def _where(query: EventQuery) -> tuple[str, list[Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-async def search(db: Store | Tx, query: EventQuery, limit: int, offset: int) -> list[Any]:
+async def search(db: Store | Tx, query: EventQuery, limit: int, offset: int) -> list[Row]:
     where, params = _where(query)
     return await db.fetchall(
         f"SELECT {_LIST_COLUMNS}{_FROM}{where} ORDER BY e.created_at DESC, e.seq DESC "
@@ -57,13 +57,13 @@ async def count(db: Store | Tx, query: EventQuery) -> int:
     return await db.fetchval(f"SELECT count(*) FROM sync_events e{where}", params)
 
 
-async def by_id(db: Store | Tx, row_id: str) -> Any:
+async def by_id(db: Store | Tx, row_id: str) -> Row | None:
     return await db.fetchone(f"SELECT {_LIST_COLUMNS}, e.payload{_FROM} WHERE e.id = ?", (row_id,))
 
 
 async def stats(db: Store | Tx, query: EventQuery) -> dict[str, Any]:
     where, params = _where(query)
-    row = await db.fetchone(
+    row = await db.fetchrow(
         "SELECT count(*) AS total, avg(e.processing_time_ms) AS avg_ms, "
         f"max(e.created_at) AS last_at, coalesce(sum(e.duplicates), 0) AS duplicates "
         f"FROM sync_events e{where}",

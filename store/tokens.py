@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store.db import Store, Tx, next_seq
+from store.db import Row, Store, Tx, next_seq
 
 _SELECT = (
     "SELECT t.id, t.user_id, u.email AS user_email, u.is_active AS user_active, t.name, "
@@ -27,7 +27,8 @@ class TokenQuery:
 
 
 def _where(query: TokenQuery) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if query.user_id is not None:
         clauses.append("t.user_id = ?")
         params.append(query.user_id)
@@ -55,15 +56,15 @@ async def insert(tx: Tx, **row: Any) -> None:
     )
 
 
-async def by_id(db: Store | Tx, token_id: str) -> Any:
+async def by_id(db: Store | Tx, token_id: str) -> Row | None:
     return await db.fetchone(f"{_SELECT} WHERE t.id = ?", (token_id,))
 
 
-async def by_digest(db: Store | Tx, digest: str) -> Any:
+async def by_digest(db: Store | Tx, digest: str) -> Row | None:
     return await db.fetchone(f"{_SELECT} WHERE t.digest = ?", (digest,))
 
 
-async def search(db: Store | Tx, query: TokenQuery, limit: int, offset: int) -> list[Any]:
+async def search(db: Store | Tx, query: TokenQuery, limit: int, offset: int) -> list[Row]:
     where, params = _where(query)
     return await db.fetchall(
         f"{_SELECT}{where} ORDER BY t.created_at DESC, t.seq DESC LIMIT ? OFFSET ?",

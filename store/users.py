@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.db import Store, Tx
+from store.db import Row, Store, Tx
 
 USER_COLUMNS = "id, email, display_name, role, is_active, password_hash, token_version, created_at"
 
@@ -19,17 +19,17 @@ async def insert_user(
     )
 
 
-async def by_id(db: Store | Tx, user_id: int) -> Any:
+async def by_id(db: Store | Tx, user_id: int) -> Row | None:
     return await db.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
 
 
-async def by_email(db: Store | Tx, email: str) -> Any:
+async def by_email(db: Store | Tx, email: str) -> Row | None:
     return await db.fetchone(
         f"SELECT {USER_COLUMNS} FROM users WHERE email_key = ?", (email.strip().lower(),)
     )
 
 
-async def by_login(db: Store | Tx, login: str) -> Any:
+async def by_login(db: Store | Tx, login: str) -> Row | None:
     """WordPress lets Basic auth name a user by email or by display name."""
     row = await by_email(db, login)
     if row is None:
@@ -41,7 +41,7 @@ async def by_login(db: Store | Tx, login: str) -> Any:
     return row
 
 
-async def list_users(db: Store | Tx, *, role: str | None = None) -> list[Any]:
+async def list_users(db: Store | Tx, *, role: str | None = None) -> list[Row]:
     if role:
         return await db.fetchall(
             f"SELECT {USER_COLUMNS} FROM users WHERE role = ? ORDER BY id", (role,)
@@ -73,7 +73,7 @@ async def insert_app_password(
     )
 
 
-async def app_password_owner(db: Store | Tx, user_id: int, digest: str) -> Any:
+async def app_password_owner(db: Store | Tx, user_id: int, digest: str) -> Row | None:
     return await db.fetchone(
         "SELECT uuid FROM app_passwords WHERE user_id = ? AND digest = ?", (user_id, digest)
     )

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui.failures import Guarded, log, report, summary
+from tui.host import RuntimeApp
 from tui.screens import SCREENS
 from tui.screens.help import HelpScreen
 from tui.text import BLOCK_LIMIT, visible
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from service.app.runtime import Runtime
 
 
-class ConsoleApp(Guarded, App[None]):
+class ConsoleApp(Guarded, RuntimeApp):
     TITLE = "Shopkeep"
     CSS_PATH = "app.tcss"
     MODES = {spec.id: spec.factory for spec in SCREENS}
@@ -42,8 +43,7 @@ class ConsoleApp(Guarded, App[None]):
     ]
 
     def __init__(self, runtime: Runtime) -> None:
-        super().__init__()
-        self.runtime = runtime
+        super().__init__(runtime)
         self.fatal_error: BaseException | None = None
         where = runtime.url or "API not served here (--no-api)"
         self.sub_title = visible(f"{where} · {runtime.settings.db}")

@@ -13,14 +13,16 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from textual.message_pump import MessagePump
 
 from tui.text import visible
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message import Message
+    from textual.timer import Timer, TimerCallback
 
 log = logging.getLogger("shopkeep.console")
 
@@ -34,7 +36,7 @@ def summary(error: BaseException) -> str:
     return visible(f"{type(error).__name__}: {text}" if text else type(error).__name__, limit=300)
 
 
-def report(app: App, error: BaseException, where: str) -> None:
+def report(app: App[Any], error: BaseException, where: str) -> None:
     """Log ``error`` with its traceback and show it as an error notification."""
     log.error("console error in %s", visible(where), exc_info=error)
     line = summary(error)
@@ -50,22 +52,38 @@ def report(app: App, error: BaseException, where: str) -> None:
     )
 
 
-class Guarded:
-    """Mixin for a Textual MessagePump (put it first among the bases)."""
+class Guarded(MessagePump):
+    """Mixin for a Textual screen, widget or app (put it first among the bases)."""
 
     async def _dispatch_message(self, message: Message) -> None:
         try:
-            await super()._dispatch_message(message)  # type: ignore[misc]
+            await super()._dispatch_message(message)
         except Exception as error:
-            report(self.app, error, f"{type(self).__name__}.{message.handler_name}")  # type: ignore[attr-defined]
+            report(self.app, error, f"{type(self).__name__}.{message.handler_name}")
 
-    def set_interval(self, interval: float, callback: Callable | None = None, **kwargs: Any):
-        return super().set_interval(interval, self._guard(callback), **kwargs)  # type: ignore[misc]
+    def set_interval(
+        self,
+        interval: float,
+        callback: TimerCallback | None = None,
+        *,
+        name: str | None = None,
+        repeat: int = 0,
+        pause: bool = False,
+    ) -> Timer:
+        guarded = self._guard(callback)
+        return super().set_interval(interval, guarded, name=name, repeat=repeat, pause=pause)
 
-    def set_timer(self, delay: float, callback: Callable | None = None, **kwargs: Any):
-        return super().set_timer(delay, self._guard(callback), **kwargs)  # type: ignore[misc]
+    def set_timer(
+        self,
+        delay: float,
+        callback: TimerCallback | None = None,
+        *,
+        name: str | None = None,
+        pause: bool = False,
+    ) -> Timer:
+        return super().set_timer(delay, self._guard(callback), name=name, pause=pause)
 
-    def _guard(self, callback: Callable | None) -> Callable | None:
+    def _guard(self, callback: TimerCallback | None) -> TimerCallback | None:
         if callback is None:
             return None
 
@@ -75,6 +93,6 @@ class Guarded:
                 if inspect.isawaitable(result):
                     await result
             except Exception as error:
-                report(self.app, error, f"{type(self).__name__} timer")  # type: ignore[attr-defined]
+                report(self.app, error, f"{type(self).__name__} timer")
 
         return guarded

@@ -15,6 +15,8 @@ from rich.console import JustifyMethod
 from rich.text import Text
 from textual.content import Content
 
+# A DataTable cell: data through ``cell``, or a literal of the console's own ("—").
+Cell = Text | str
 CELL_WIDTH = 60  # table cells: longer values end in an ellipsis
 BLOCK_LIMIT = 2000  # detail views and notifications show more, but not everything
 ELLIPSIS = "…"

@@ -301,7 +301,7 @@ async def update_customer(ctx: Context, customer_id: int, data: Any) -> dict[str
             raise ServiceError(
                 "woocommerce_rest_customer_invalid_argument", "Username isn't editable.", 400
             )
-        email = values.get("email")
+        email = values.get("email") or ""
         changing = email and email.lower() != row["email"].lower()
         if changing and await customer_sql.email_owner(tx, email) is not None:
             raise ServiceError(

@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
 import jwt
 
@@ -99,5 +100,5 @@ def _id(sub: object) -> int | None:
     return None
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _INT64

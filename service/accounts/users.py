@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,7 +197,7 @@ class UserCache:
         self.ttl = ttl
         self._users: dict[int, tuple[float, User | None]] = {}
         # told when a user changed, e.g. so cached integration tokens drop at once
-        self.on_forget: list = []
+        self.on_forget: list[Callable[[int], object]] = []
 
     def get(self, user_id: int) -> tuple[bool, User | None]:
         hit = self._users.get(user_id)
@@ -221,7 +222,7 @@ def forget_user(ctx: Context, user_id: int) -> None:
     _cache(ctx).forget(user_id)
 
 
-def on_user_change(ctx: Context, listener) -> None:
+def on_user_change(ctx: Context, listener: Callable[[int], object]) -> None:
     """Call ``listener(user_id)`` whenever a user's cached entry is dropped."""
     _cache(ctx).on_forget.append(listener)
 

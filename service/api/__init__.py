@@ -46,5 +46,7 @@ def add_platform_routes(app: web.Application, registry: RouteRegistry) -> None:
     """Platform routes are served by aiohttp's router, from the registry's records."""
     for route in registry.platform_routes():
         for endpoint in route.endpoints:
+            if endpoint.handler is None:
+                raise ValueError(f"platform route {route.path_template} has no handler")
             for method in endpoint.methods:
                 app.router.add_route(method, route.path_template, endpoint.handler)

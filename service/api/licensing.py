@@ -121,7 +121,7 @@ def _body(req: RestRequest) -> dict[str, Any]:
 
 
 async def create_license(req: RestRequest) -> RestResponse:
-    item = await licenses.create_license(req.ctx, req.user, _body(req))
+    item = await licenses.create_license(req.ctx, req.actor, _body(req))
     return created(req, item, COLLECTION)
 
 
@@ -130,7 +130,7 @@ async def get_license(req: RestRequest) -> dict[str, Any]:
 
 
 async def update_license(req: RestRequest) -> dict[str, Any]:
-    item = await licenses.update_license(req.ctx, req.user, url_id(req), _body(req))
+    item = await licenses.update_license(req.ctx, req.actor, url_id(req), _body(req))
     return with_links(req, item, COLLECTION)
 
 
@@ -191,12 +191,12 @@ async def deactivate(req: RestRequest) -> dict[str, Any]:
 
 # -- OAuth approval (the store's LicenseConnect page) ----------------------------------
 async def oauth_validate(req: RestRequest) -> dict[str, Any]:
-    return await license_oauth.describe(req.ctx, req.user, req.params["state"])
+    return await license_oauth.describe(req.ctx, req.actor, req.params["state"])
 
 
 async def oauth_confirm(req: RestRequest) -> dict[str, Any]:
     p = req.params
-    decision = await license_oauth.confirm(req.ctx, req.user, p["state"], p["decision"])
+    decision = await license_oauth.confirm(req.ctx, req.actor, p["state"], p["decision"])
     return decision.body()
 
 

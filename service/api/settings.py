@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from service.api.wc_common import CAN_EDIT, CAN_VIEW, NAMESPACE
@@ -38,7 +39,7 @@ async def update_settings(req: RestRequest) -> dict[str, Any]:
     return await store_settings.update_settings(req.ctx, body)
 
 
-def _group(name: str):
+def _group(name: str) -> Callable[[RestRequest], Awaitable[dict[str, Any]]]:
     async def handler(req: RestRequest) -> dict[str, Any]:
         return await store_settings.get_group(req.ctx, name)
 

@@ -17,13 +17,16 @@ import dataclasses
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from service.accounts.permissions import Permission
 from service.common.schema import arg
 from service.common.validation import db_int, db_ints, invalid_params
 from service.http.wp import REST_PREFIX, RestRequest, RestResponse
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 NAMESPACE = "woonoow/v1"
 
@@ -126,7 +129,7 @@ def force_arg(description: str = "Whether to bypass trash and force deletion.") 
     return {"force": arg("boolean", default=False, description=description)}
 
 
-F = TypeVar("F")
+F = TypeVar("F", bound="DataclassInstance")
 
 
 def collection_filters(req: RestRequest, cls: type[F], **values: Any) -> F:
@@ -134,7 +137,7 @@ def collection_filters(req: RestRequest, cls: type[F], **values: Any) -> F:
     argument of the same name when it was given (lists as tuples); ``values`` set the
     fields whose argument is named differently or needs reading first."""
     given: dict[str, Any] = {}
-    for spec in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for spec in dataclasses.fields(cls):
         value = req.params.get(spec.name)
         if spec.name in values or value is None:
             continue

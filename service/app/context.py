@@ -79,6 +79,13 @@ class Context:
         ctx.closers.append(ctx.sync_batcher.close)
         return ctx
 
+    @property
+    def routes(self) -> RouteRegistry:
+        """The route registry; the composition point sets ``registry`` before serving."""
+        if self.registry is None:
+            raise RuntimeError("no route registry: build_registry() has not run")
+        return self.registry
+
     async def close(self) -> None:
         for closer in reversed(self.closers):
             await closer()

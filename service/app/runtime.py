@@ -12,6 +12,7 @@ import asyncio
 import errno
 import logging
 import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -91,7 +92,7 @@ class Runtime:
     def request_stop(self) -> None:
         self._stop.set()
 
-    def install_signal_handlers(self, on_signal=None) -> None:
+    def install_signal_handlers(self, on_signal: Callable[[], object] | None = None) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, on_signal or self.request_stop)

@@ -91,9 +91,10 @@ async def sellable_item(
         raise _not_found()
     item = product
     if variation_id:
-        item = await catalog_sql.by_id(db, variation_id)
-        if item is None or item["parent_id"] != product_id:
+        variation = await catalog_sql.by_id(db, variation_id)
+        if variation is None or variation["parent_id"] != product_id:
             raise _not_found()
+        item = variation
     stamp = iso(now)
     prices = Prices(item["regular_price"], item["sale_price"], item["sale_from"], item["sale_to"])
     price = prices.current(stamp)

@@ -8,6 +8,7 @@ their taxonomy (``-2``, ``-3``); a slug given explicitly must be free.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +125,7 @@ def _term_dict(row: Any, images: dict[int, dict[str, Any]]) -> dict[str, Any]:
 
 # -- writes -------------------------------------------------------------------------
 def _read_term(p: Payload, taxonomy: str, creating: bool) -> dict[str, Any]:
-    values = {
+    values: dict[str, Any] = {
         "name": p.text("name", max_length=200, required=creating or p.has("name")),
         "slug": p.text("slug", max_length=200),
         "description": p.text("description", max_length=10000),
@@ -283,11 +284,12 @@ async def list_attributes(ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
-async def create_attribute(ctx: Context, name: str, terms: list[str] = ()) -> dict[str, Any]:
+async def create_attribute(ctx: Context, name: str, terms: Sequence[str] = ()) -> dict[str, Any]:
     """A global attribute (the console and the demo data; there is no REST route for it)."""
     p = Payload({"name": name})
     clean = p.text("name", max_length=200, required=True)
-    p.check()
+    if clean is MISSING:
+        raise invalid_params(p.problems)
     async with ctx.store.transaction() as tx:
         if await terms_sql.attribute_by_name(tx, clean) is not None:
             raise ServiceError(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import overload
 
 
 class Clock:
@@ -19,12 +20,16 @@ class FrozenClock(Clock):
     def now(self) -> datetime:
         return self.at
 
-    def advance(self, **delta) -> None:
-        from datetime import timedelta
-
+    def advance(self, **delta: float) -> None:
         self.at += timedelta(**delta)
 
 
+@overload
+def iso(moment: datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: datetime | None) -> str | None: ...
 def iso(moment: datetime | None) -> str | None:
     """ISO-8601 in UTC with a Z, the one format the store and the APIs use."""
     if moment is None:

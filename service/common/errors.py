@@ -7,6 +7,7 @@ Each HTTP surface renders it in its own shape: WordPress as
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -34,6 +35,6 @@ def not_found(code: str = "not_found", message: str = "Not found.") -> ServiceEr
     return ServiceError(code, message, 404)
 
 
-def invalid(fields: dict[str, list[str] | str], message: str = "Invalid input.") -> ServiceError:
+def invalid(fields: Mapping[str, list[str] | str], message: str = "Invalid input.") -> ServiceError:
     normalised = {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
     return ServiceError("invalid", message, 400, fields=normalised)

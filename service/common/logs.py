@@ -15,6 +15,7 @@ import sys
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from types import TracebackType
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _file_handler: RotatingFileHandler | None = None
@@ -39,6 +40,9 @@ def loggable(value: object) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
+
+
 class SafeFormatter(logging.Formatter):
     """Escapes the message, its arguments and the exception messages of a record;
     a traceback keeps its own line breaks."""
@@ -47,7 +51,7 @@ class SafeFormatter(logging.Formatter):
         record.message = loggable(record.message)
         return super().formatMessage(record)
 
-    def formatException(self, ei) -> str:
+    def formatException(self, ei: ExcInfo) -> str:
         text = super().formatException(ei)
         for exc in _chain(ei[1]):
             notes = getattr(exc, "__notes__", None) or []

@@ -37,7 +37,7 @@ class RequestStats:
         self.recent: deque[RequestRecord] = deque(maxlen=HISTORY)
         self._buckets = [0] * WINDOW_S
         self._bucket_second = [0] * WINDOW_S
-        self._subscribers: list[Callable[[], None]] = []
+        self._subscribers: list[Callable[[], object]] = []  # results are ignored
         self._notify_pending = False
 
     def record(self, method: str, path: str, status: int, ms: float) -> None:
@@ -70,7 +70,7 @@ class RequestStats:
     def uptime(self) -> float:
         return self._clock() - self.started_at
 
-    def subscribe(self, callback: Callable[[], None]) -> Callable[[], None]:
+    def subscribe(self, callback: Callable[[], object]) -> Callable[[], None]:
         """Call ``callback`` (coalesced) after new requests; returns an unsubscribe function."""
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from service.common.errors import ServiceError
 
@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from service.common.config import Settings
 
 Monotonic = Callable[[], float]
+K = TypeVar("K", bound=Hashable)
 
 
-class SlidingWindow:
+class SlidingWindow(Generic[K]):
     """Timestamps of recent events per key; a key is at its limit when ``limit`` of
     them fall within the last ``window_s`` seconds."""
 
@@ -47,9 +48,9 @@ class SlidingWindow:
         self._clock = clock
         # Oldest first, at most ``limit`` per key. Lists, not deques: a deque costs
         # over 600 bytes even when nearly empty, and there may be 50,000 keys.
-        self._hits: dict[Hashable, list[float]] = {}
+        self._hits: dict[K, list[float]] = {}
 
-    def _recent(self, key: Hashable) -> list[float] | None:
+    def _recent(self, key: K) -> list[float] | None:
         hits = self._hits.get(key)
         if hits is None:
             return None
@@ -63,18 +64,18 @@ class SlidingWindow:
         del hits[:expired]
         return hits
 
-    def count(self, key: Hashable) -> int:
+    def count(self, key: K) -> int:
         hits = self._recent(key)
         return len(hits) if hits else 0
 
-    def retry_after(self, key: Hashable) -> int | None:
+    def retry_after(self, key: K) -> int | None:
         """Seconds to wait when ``key`` is at its limit, else None."""
         hits = self._recent(key)
         if hits is None or len(hits) < self.limit:
             return None
         return max(1, int(hits[0] + self.window_s - self._clock()) + 1)
 
-    def hit(self, key: Hashable, at: float | None = None) -> None:
+    def hit(self, key: K, at: float | None = None) -> None:
         hits = self._hits.pop(key, None)  # re-inserted last: the idle keys go first
         if hits is None:
             while len(self._hits) >= self.max_keys:
@@ -84,7 +85,7 @@ class SlidingWindow:
         hits.append(self._clock() if at is None else at)
         del hits[: -self.limit]
 
-    def unhit(self, key: Hashable, at: float) -> None:
+    def unhit(self, key: K, at: float) -> None:
         """Take back the event counted at ``at`` (it turned out not to be a failure)."""
         hits = self._hits.get(key)
         if hits is not None and at in hits:
@@ -92,10 +93,10 @@ class SlidingWindow:
             if not hits:
                 del self._hits[key]
 
-    def clear(self, key: Hashable) -> None:
+    def clear(self, key: K) -> None:
         self._hits.pop(key, None)
 
-    def tracked(self) -> Iterator[Hashable]:
+    def tracked(self) -> Iterator[K]:
         """The keys with events in the window (a snapshot)."""
         return (key for key in list(self._hits) if self._recent(key) is not None)
 
@@ -123,7 +124,7 @@ class FailureThrottle:
         window_s: float = WINDOW_S,
         clock: Monotonic = time.monotonic,
     ) -> None:
-        self._window = SlidingWindow(limit, window_s, clock, MAX_TRACKED)
+        self._window: SlidingWindow[str] = SlidingWindow(limit, window_s, clock, MAX_TRACKED)
 
     def check(self, key: str | None) -> None:
         """Raise a 429 when ``key`` has failed too often lately."""
@@ -207,11 +208,15 @@ class GuessThrottle:
     def __init__(self, limits: GuessLimits | None = None, clock: Monotonic = time.monotonic):
         self.limits = limits = limits or GuessLimits()
         self._clock = clock
-        self._pair = SlidingWindow(limits.per_account_ip, limits.window_s, clock, limits.max_keys)
-        self._account = SlidingWindow(limits.per_account, limits.window_s, clock, limits.max_keys)
-        self._ip = SlidingWindow(limits.per_ip, limits.window_s, clock, limits.max_keys)
+        window = (limits.window_s, clock, limits.max_keys)
+        # keys: (realm, account, ip), (realm, account) and ip
+        self._pair: SlidingWindow[tuple[str, str, str]] = SlidingWindow(
+            limits.per_account_ip, *window
+        )
+        self._account: SlidingWindow[tuple[str, str]] = SlidingWindow(limits.per_account, *window)
+        self._ip: SlidingWindow[str] = SlidingWindow(limits.per_ip, *window)
 
-    def _windows(self, attempt: Attempt) -> tuple[tuple[SlidingWindow, Hashable], ...]:
+    def _windows(self, attempt: Attempt) -> tuple[tuple[SlidingWindow[Any], Hashable], ...]:
         return (
             (self._pair, (attempt.realm, attempt.account, attempt.ip)),
             (self._account, (attempt.realm, attempt.account)),
@@ -238,15 +243,15 @@ class GuessThrottle:
     def locks(self) -> dict[str, AccountLock]:
         """Accounts locked for everyone or for some addresses, by normalised name."""
         addresses: dict[str, int] = {}
-        for key in self._pair.tracked():
-            if self._pair.retry_after(key) is not None:
-                name = key[1]  # type: ignore[index]
+        for pair in self._pair.tracked():
+            if self._pair.retry_after(pair) is not None:
+                name = pair[1]
                 addresses[name] = addresses.get(name, 0) + 1
         wide: dict[str, int] = {}
         for key in self._account.tracked():
             retry = self._account.retry_after(key)
             if retry is not None:
-                name = key[1]  # type: ignore[index]
+                name = key[1]
                 wide[name] = max(retry, wide.get(name, 0))
         return {
             name: AccountLock(wide.get(name), addresses.get(name, 0))
@@ -256,10 +261,12 @@ class GuessThrottle:
     def unlock(self, account: str) -> None:
         """Forget every failure counted against ``account`` (the console's unlock)."""
         name = account_name(account)
-        for window in (self._pair, self._account):
-            for key in list(window.tracked()):
-                if key[1] == name:  # type: ignore[index]
-                    window.clear(key)
+        for pair in list(self._pair.tracked()):
+            if pair[1] == name:
+                self._pair.clear(pair)
+        for key in list(self._account.tracked()):
+            if key[1] == name:
+                self._account.clear(key)
 
 
 def lock_of(locks: dict[str, AccountLock], *names: str) -> AccountLock | None:

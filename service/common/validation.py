@@ -11,22 +11,30 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime, time
-from typing import Any, Final
+from enum import Enum, auto
+from typing import Any, Final, Literal, overload
 
 from service.common.errors import ServiceError
 from service.pricing.errors import PricingError
 from service.pricing.money import parse_amount
 
 
-class _Missing:
+class Missing(Enum):
+    """The type of MISSING: "absent or invalid", distinct from None ("unset it").
+
+    An enum member is a singleton the type checker knows: ``value is MISSING`` (and
+    ``not value``, since it is falsy) narrows ``str | Missing`` to ``str``."""
+
+    MISSING = auto()
+
     def __repr__(self) -> str:
         return "MISSING"
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> Literal[False]:
         return False
 
 
-MISSING: Final = _Missing()
+MISSING: Final = Missing.MISSING
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_INT = 2**53  # JavaScript's safe integers; SQLite's are 64-bit
@@ -99,7 +107,7 @@ class Payload:
     def raw(self, key: str, default: Any = MISSING) -> Any:
         return self.data.get(key, default)
 
-    def fail(self, key: str | int, reason: str) -> _Missing:
+    def fail(self, key: str | int, reason: str) -> Missing:
         self.problems.setdefault(self.name(key), reason)
         return MISSING
 
@@ -132,7 +140,7 @@ class Payload:
 
     def text(
         self, key: str, *, max_length: int | None = None, required: bool = False
-    ) -> str | _Missing:
+    ) -> str | Missing:
         if key not in self.data:
             return self.fail(key, f"{self.name(key)} is required.") if required else MISSING
         value = self.data[key]
@@ -145,7 +153,7 @@ class Payload:
             return self.fail(key, f"{self.name(key)} must be at most {max_length} characters long.")
         return value
 
-    def boolean(self, key: str) -> bool | _Missing:
+    def boolean(self, key: str) -> bool | Missing:
         if key not in self.data:
             return MISSING
         value = self.data[key]
@@ -157,6 +165,19 @@ class Payload:
             return value.lower() in ("true", "1", "yes")
         return self.fail(key, f"{self.name(key)} is not of type boolean.")
 
+    @overload
+    def integer(
+        self,
+        key: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
+        nullable: Literal[False] = False,
+    ) -> int | Missing: ...
+    @overload
+    def integer(
+        self, key: str, *, minimum: int | None = None, maximum: int | None = None, nullable: bool
+    ) -> int | Missing | None: ...
     def integer(
         self,
         key: str,
@@ -164,7 +185,8 @@ class Payload:
         minimum: int | None = None,
         maximum: int | None = None,
         nullable: bool = False,
-    ) -> int | _Missing | None:
+    ) -> int | Missing | None:
+        """An integer (digits in a string too); with ``nullable``, null or "" is None."""
         if key not in self.data:
             return MISSING
         value = self.data[key]
@@ -184,7 +206,7 @@ class Payload:
             return self.fail(key, f"{self.name(key)} must be less than or equal to {maximum}")
         return value
 
-    def choice(self, key: str, options: Collection[str]) -> str | _Missing:
+    def choice(self, key: str, options: Collection[str]) -> str | Missing:
         if key not in self.data:
             return MISSING
         value = self.data[key]
@@ -192,7 +214,7 @@ class Payload:
             return self.fail(key, f"{self.name(key)} is not one of {', '.join(options)}.")
         return value
 
-    def email(self, key: str, *, allow_empty: bool = False) -> str | _Missing:
+    def email(self, key: str, *, allow_empty: bool = False) -> str | Missing:
         value = self.text(key, max_length=254)
         if value is MISSING or (allow_empty and value == ""):
             return value
@@ -200,7 +222,7 @@ class Payload:
             return self.fail(key, "Invalid email address.")
         return value
 
-    def url(self, key: str, *, required: bool = False) -> str | _Missing:
+    def url(self, key: str, *, required: bool = False) -> str | Missing:
         value = self.text(key, max_length=2048, required=required)
         if value is MISSING or value == "":
             return value
@@ -208,7 +230,7 @@ class Payload:
             return self.fail(key, f"{self.name(key)} is not a valid URL.")
         return value
 
-    def money(self, key: str, decimals: int) -> int | _Missing | None:
+    def money(self, key: str, decimals: int) -> int | Missing | None:
         """A decimal string in the store's precision; "" or null unsets it."""
         if key not in self.data:
             return MISSING
@@ -225,7 +247,7 @@ class Payload:
             return self.fail(key, f"{self.name(key)} is too large.")
         return minor
 
-    def date(self, key: str, *, end_of_day: bool = False) -> datetime | _Missing | None:
+    def date(self, key: str, *, end_of_day: bool = False) -> datetime | Missing | None:
         """ISO-8601 date or date-time; naive values are site time (UTC). A bare date
         means the start of that day, or its last second with ``end_of_day``."""
         if key not in self.data:
@@ -248,7 +270,7 @@ class Payload:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
 
-    def strings(self, key: str, *, max_length: int = 200) -> list[str] | _Missing:
+    def strings(self, key: str, *, max_length: int = 200) -> list[str] | Missing:
         """A list of strings, stripped, empty ones dropped."""
         value = self.data.get(key, MISSING)
         if value is MISSING:
@@ -287,7 +309,9 @@ def present(values: Mapping[str, Any]) -> dict[str, Any]:
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
-def read_address(p: Payload, key: str, fields: tuple[str, ...], *, state_code: bool = False) -> Any:
+def read_address(
+    p: Payload, key: str, fields: tuple[str, ...], *, state_code: bool = False
+) -> dict[str, str] | Missing:
     """A WooCommerce billing or shipping address under ``key`` (MISSING when absent):
     text fields up to 200 characters, a valid email if the fields have one, a two-letter
     country code (upper-cased); ``state_code`` upper-cases the state too, for tax rules."""
@@ -303,6 +327,7 @@ def read_address(p: Payload, key: str, fields: tuple[str, ...], *, state_code: b
             values["country"] = country.upper()
         else:
             child.fail("country", f"{child.name('country')} must be a two-letter country code.")
-    if state_code and values.get("state") not in (MISSING, "", None):
-        values["state"] = values["state"].upper()
+    state = values.get("state", MISSING)
+    if state_code and state not in (MISSING, ""):
+        values["state"] = state.upper()
     return present(values)

@@ -32,6 +32,7 @@ from service.settings.rules import apply_patch, default_settings
 from store import catalog as catalog_sql
 from store import catalog_terms as terms_sql
 from store import customers as customer_sql
+from store.db import existing
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -183,7 +184,7 @@ def _variable(
     tags: dict[str, int],
 ) -> dict[str, Any]:
     size_id, color_id = attributes["Size"], attributes["Color"]
-    variations = []
+    variations: list[dict[str, Any]] = []
     for size in sizes:
         for color in colors:
             regular = price + (price // 10 if size == "XL" else 0)
@@ -253,7 +254,10 @@ async def _customers(ctx: Context) -> list[str]:
         )
         created.append(email)
     demo = await customer_sql.email_owner(ctx.store, DEMO_CUSTOMER)
-    if demo is not None and (await customer_sql.by_id(ctx.store, demo))["username"] is None:
+    if (
+        demo is not None
+        and existing(await customer_sql.by_id(ctx.store, demo), "customer")["username"] is None
+    ):
         address = _address(0, "سارا", "احمدی", DEMO_CUSTOMER)
         await customers.update_customer(
             ctx,

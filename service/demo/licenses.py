@@ -24,6 +24,7 @@ from service.licensing.seats import Client, open_activation
 from store import catalog as catalog_sql
 from store import licenses as sql
 from store import users as user_sql
+from store.db import existing
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -102,7 +103,7 @@ async def _seed_one(tx: Tx, ctx: Context, key: str, entry: tuple) -> None:
     owner = await user_sql.by_email(tx, email)
     if product_id is None:
         return
-    product = await catalog_sql.by_id(tx, product_id)
+    product = existing(await catalog_sql.by_id(tx, product_id), "product")
     bought = ctx.clock.now() - timedelta(days=age_days, hours=3)
     days = product["license_validity_days"]
     stamp = iso(bought)

@@ -25,8 +25,15 @@ if TYPE_CHECKING:
 DEMO_CUSTOMER = "customer@shopkeep.test"
 _MARKER = "demo_storefront_carts"
 # (sku, quantity, chosen attributes) per cart
-ANONYMOUS_CART = [("CHG-202", 2, None), ("TSH-001", 1, {"Size": "M", "Color": "Black"})]
-CUSTOMER_CART = [("AUD-102", 1, None), ("HOD-001", 1, {"Size": "L", "Color": "Navy"})]
+CartLine = tuple[str, int, dict[str, str] | None]
+ANONYMOUS_CART: list[CartLine] = [
+    ("CHG-202", 2, None),
+    ("TSH-001", 1, {"Size": "M", "Color": "Black"}),
+]
+CUSTOMER_CART: list[CartLine] = [
+    ("AUD-102", 1, None),
+    ("HOD-001", 1, {"Size": "L", "Color": "Navy"}),
+]
 
 
 async def seed_storefront(ctx: Context) -> list[str]:
@@ -45,7 +52,7 @@ async def seed_storefront(ctx: Context) -> list[str]:
     return []
 
 
-async def _fill(ctx: Context, session: CartSession, lines) -> None:
+async def _fill(ctx: Context, session: CartSession, lines: list[CartLine]) -> None:
     for sku, quantity, attributes in lines:
         product_id = await catalog_sql.sku_owner(ctx.store, sku)
         if product_id is None:

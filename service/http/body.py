@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -37,7 +38,10 @@ def timed_out() -> ServiceError:
     return ServiceError("request_timeout", "The request body did not arrive in time.", 408)
 
 
-async def _within_deadline(request: web.Request, reading) -> Any:
+T = TypeVar("T")
+
+
+async def _within_deadline(request: web.Request, reading: Awaitable[T]) -> T:
     try:
         async with asyncio.timeout(request.app[CTX].settings.body_read_timeout_s):
             return await reading

@@ -7,6 +7,7 @@ import logging
 import time
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from service.common.errors import ServiceError
 from service.common.logs import loggable
@@ -28,7 +29,7 @@ WP_ALLOW_METHODS = "OPTIONS, GET, POST, PUT, PATCH, DELETE"
 
 
 @web.middleware
-async def stats_middleware(request: web.Request, handler) -> web.StreamResponse:
+async def stats_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     status = 500
     try:
@@ -45,7 +46,7 @@ async def stats_middleware(request: web.Request, handler) -> web.StreamResponse:
 
 
 @web.middleware
-async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ServiceError as err:
@@ -63,15 +64,15 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
         return error_response(unstorable_input(request.path), request.path)
     except Exception:
         log.exception("unhandled error on %s %s", loggable(request.method), loggable(request.path))
-        err = ServiceError("internal_error", "The server could not complete the request.", 500)
-        return error_response(err, request.path)
+        internal = ServiceError("internal_error", "The server could not complete the request.", 500)
+        return error_response(internal, request.path)
 
 
 @web.middleware
-async def cors_middleware(request: web.Request, handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
+async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    origin = request.headers.get("Origin", "")
     if is_platform(request.path):
-        allowed = origin and origin in request.app[CTX].settings.cors_origins
+        allowed = bool(origin) and origin in request.app[CTX].settings.cors_origins
         if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
             response: web.StreamResponse = web.Response(status=204 if allowed else 403)
         else:

@@ -133,6 +133,7 @@ class Match:
     route: Route
     endpoint: Endpoint
     params: dict[str, str]
+    handler: Handler  # the endpoint's, never None here
 
 
 class _Node:
@@ -275,13 +276,13 @@ class RouteRegistry:
 
     def _indexed(self, path: str) -> list[Route]:
         """Routes whose literal prefix agrees with ``path``: the only ones that can match."""
-        found: list[Route] = []
-        node: _Node | None = self._trie
-        found.extend(self._trie.routes)
+        node = self._trie
+        found = list(node.routes)
         for segment in ascii_lower(path).split("/"):
-            node = node.children.get(segment)
-            if node is None:
+            child = node.children.get(segment)
+            if child is None:
                 break
+            node = child
             found.extend(node.routes)
         return found
 
@@ -310,7 +311,7 @@ class RouteRegistry:
         for route, params in self.iter_matches(path):
             endpoint = route.endpoint_for(method)
             if endpoint is not None and endpoint.handler is not None:
-                return Match(route, endpoint, params)
+                return Match(route, endpoint, params, endpoint.handler)
         return None
 
     def first_route(self, path: str) -> tuple[Route, dict[str, str]] | None:

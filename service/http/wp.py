@@ -7,12 +7,14 @@ semantics). Handlers receive a :class:`RestRequest` and return data, or a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiMapping
 
+from service.accounts.permissions import LOGGED_IN
 from service.accounts.users import User
 from service.common.errors import ServiceError
 from service.common.schema import index_entry, validate_args
@@ -35,7 +37,7 @@ class RestRequest:
     path: str
     params: dict[str, Any]
     url_params: dict[str, str]
-    query: MultiDictProxy[str]
+    query: MultiMapping[str]
     body: Any
     user: User | None
     ctx: Context
@@ -45,6 +47,14 @@ class RestRequest:
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
+
+    @property
+    def actor(self) -> User:
+        """The logged-in user, for a handler whose endpoint requires a login (the
+        permission was checked before the handler ran)."""
+        if self.user is None:
+            raise ServiceError(LOGGED_IN.code, LOGGED_IN.message, 401)
+        return self.user
 
 
 @dataclass
@@ -125,7 +135,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if path is None:
         raise web.HTTPNotFound()
     ctx = request.app[CTX]
-    registry: RouteRegistry = ctx.registry
+    registry = ctx.routes
     method = _method(request)
     user = await auth.wp_user(request, ctx)
 
@@ -185,7 +195,7 @@ async def _call(
         http=request,
         headers=request.headers,
     )
-    return await match.endpoint.handler(rest)
+    return await match.handler(rest)
 
 
 # -- index -----------------------------------------------------------------
@@ -212,7 +222,9 @@ def route_data(route: Route, base_url: str) -> dict[str, Any]:
 _INDEX_CACHE: dict[tuple[int, int, str, str | None], str] = {}
 
 
-def cached_index(registry: RouteRegistry, base_url: str, namespace: str | None, build) -> str:
+def cached_index(
+    registry: RouteRegistry, base_url: str, namespace: str | None, build: Callable[[], Any]
+) -> str:
     """An index changes only when routes are registered: encode it once per version."""
     key = (id(registry), registry.version, base_url, namespace)
     encoded = _INDEX_CACHE.get(key)
@@ -232,7 +244,7 @@ def routes_data(routes: list[Route], base_url: str) -> dict[str, Any]:
 
 
 async def site_index(req: RestRequest) -> RestResponse:
-    registry: RouteRegistry = req.ctx.registry
+    registry = req.ctx.routes
     base = req.ctx.settings.base_url
     return RestResponse(
         None,
@@ -264,7 +276,7 @@ async def site_index(req: RestRequest) -> RestResponse:
 
 
 async def namespace_index(req: RestRequest) -> RestResponse:
-    registry: RouteRegistry = req.ctx.registry
+    registry = req.ctx.routes
     namespace = req.params.get("namespace") or req.route.namespace
     if namespace not in registry.namespaces:
         raise ServiceError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from service.common.clock import iso
@@ -37,7 +38,7 @@ Failure = Callable[[Any, Exception], Any]
 @dataclass
 class _Pending:
     jobs: list[Any]
-    future: asyncio.Future = field(
+    future: asyncio.Future[list[Any]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
@@ -48,7 +49,7 @@ class Batcher:
         self._process = process
         self._failed = failed
         self._queue: list[_Pending] = []
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def submit(self, jobs: list[Any]) -> list[Any]:
         """Outcomes for ``jobs`` (kept together in one transaction), once committed."""
@@ -61,7 +62,8 @@ class Batcher:
     async def _drain(self) -> None:
         try:
             while self._queue:
-                group, size = [], 0
+                group: list[_Pending] = []
+                size = 0
                 while self._queue and (not group or size + len(self._queue[0].jobs) <= MAX_GROUP):
                     item = self._queue.pop(0)
                     group.append(item)
@@ -93,7 +95,7 @@ class Batcher:
         outcomes = []
         for job in jobs:
             try:
-                outcomes.append(sql.isolated(lambda job=job: self._process(sql, job, now)))
+                outcomes.append(sql.isolated(partial(self._process, sql, job, now)))
             except sync_writer.JobFailed as failure:
                 outcomes.append(self._failed(job, failure.cause))
         return outcomes

@@ -68,12 +68,13 @@ def check_type(value: object) -> str:
     if value not in INTEGRATION_TYPES:
         choices = ", ".join(INTEGRATION_TYPES)
         raise invalid({"integration_type": f'"{value}" is not a valid choice ({choices}).'})
-    return value  # type: ignore[return-value]
+    return value
 
 
 def check_expires_at(ctx: Context, value: object) -> str | None:
     if value is None or value == "":
         return None
+    moment: datetime | None
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
     elif isinstance(value, str):

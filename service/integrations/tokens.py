@@ -212,7 +212,8 @@ async def generate(
         "expires_at": lambda: check_expires_at(ctx, expires_at),
         "allowed_ips": lambda: check_allowed_ips(allowed_ips),
     }
-    values, errors = {}, {}
+    values: dict[str, Any] = {}  # each field's checked value, by field
+    errors: dict[str, list[str]] = {}
     for field, check in fields.items():
         try:
             values[field] = check()

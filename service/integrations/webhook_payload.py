@@ -103,13 +103,7 @@ def _parse(body: object, errors: _Errors) -> WebhookEvent | None:
         errors.add("non_field_errors", "Expected a JSON object.")
         return None
     event_id = _event_id(body.get("event_id"), errors)
-    event_type = body.get("event_type")
-    if event_type is None:
-        errors.add("event_type", "This field is required.")
-    elif event_type not in EVENT_TYPES:
-        errors.add(
-            "event_type", f'"{event_type}" is not a valid choice ({", ".join(EVENT_TYPES)}).'
-        )
+    event_type = _event_type(body.get("event_type"), errors)
     product = body.get("product")
     if not isinstance(product, dict):
         errors.add("product", "This field is required and must be an object.")
@@ -121,7 +115,7 @@ def _parse(body: object, errors: _Errors) -> WebhookEvent | None:
         data = _product(product, source_id, date_modified, errors)
     if errors.fields:
         return None
-    return WebhookEvent(event_id, event_type, source_id, date_modified, data)  # type: ignore[arg-type]
+    return WebhookEvent(event_id, event_type, source_id, date_modified, data)
 
 
 def _event_id(value: object, errors: _Errors) -> str:
@@ -135,6 +129,16 @@ def _event_id(value: object, errors: _Errors) -> str:
         errors.add("event_id", f"Ensure this field has no more than {MAX_EVENT_ID} characters.")
     elif _CONTROL.search(value) or value != value.strip():
         errors.add("event_id", "Control characters and surrounding spaces are not allowed.")
+    return value
+
+
+def _event_type(value: object, errors: _Errors) -> str:
+    if value is None:
+        errors.add("event_type", "This field is required.")
+        return ""
+    if value not in EVENT_TYPES:
+        errors.add("event_type", f'"{value}" is not a valid choice ({", ".join(EVENT_TYPES)}).')
+        return ""
     return value
 
 

@@ -31,6 +31,7 @@ from service.licensing.rules import (
 )
 from service.licensing.seats import Client, close_activation, open_activation
 from store import licenses as sql
+from store.db import existing
 
 if TYPE_CHECKING:
     from service.accounts.users import User
@@ -136,7 +137,7 @@ async def activate(
             ctx, row, target, approved_url, label=label, client=client
         )
     async with ctx.store.transaction() as tx:
-        row = await sql.license_by_id(tx, row["id"])
+        row = existing(await sql.license_by_id(tx, row["id"]), "license")
         opened = await open_activation(
             tx,
             row,
@@ -147,7 +148,7 @@ async def activate(
             activated_by=actor.id if staff and actor else None,
             label=label[:100],
         )
-        row = await sql.license_by_id(tx, row["id"])
+        row = existing(await sql.license_by_id(tx, row["id"]), "license")
     return Activated(
         activation=activation_view(opened.activation, token=opened.token),
         license=public_license(row, now),
@@ -224,7 +225,7 @@ async def deactivate(
         if activation is None or activation["status"] != "active":
             raise activation_not_found()
         closed = await close_activation(tx, activation, now)
-        row = await sql.license_by_id(tx, row["id"])
+        row = existing(await sql.license_by_id(tx, row["id"]), "license")
     return {
         "deactivated": True,
         "activation": activation_view(closed),

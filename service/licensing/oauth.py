@@ -34,11 +34,12 @@ from service.licensing.rules import (
 )
 from service.licensing.seats import Client, open_activation
 from store import licenses as sql
+from store.db import existing
 
 if TYPE_CHECKING:
     from service.accounts.users import User
     from service.app.context import Context
-    from store.db import Tx
+    from store.db import Row, Tx
 
 CONNECT_PAGE = "/my-account/license-connect"
 DECISIONS = ("approve", "deny")
@@ -110,24 +111,25 @@ async def request_approval(
     return PendingApproval(state, url, expires_at or "", OAUTH_TTL_S)
 
 
-def _state_problem(request: Any, now: datetime) -> ServiceError | None:
+def _pending(request: Row | None, now: datetime) -> Row:
+    """The request, while it can still be decided; else the reason it cannot."""
     if request is None:
-        return ServiceError("oauth_state_invalid", "This activation request is not valid.", 404)
+        raise ServiceError("oauth_state_invalid", "This activation request is not valid.", 404)
     if request["status"] != "pending":
-        return ServiceError(
+        raise ServiceError(
             "oauth_state_used",
             f"This activation request was already {request['status']}.",
             409,
             data={"state_status": request["status"]},
         )
     if is_expired(request["expires_at"], now):
-        return ServiceError(
+        raise ServiceError(
             "oauth_state_expired",
             "This activation request has expired; start the activation again from the site.",
             410,
             data={"expires_at": request["expires_at"]},
         )
-    return None
+    return request
 
 
 def _is_owner(request: Any, user: User) -> bool:
@@ -142,11 +144,8 @@ def _seconds_left(expires_at: str, now: datetime) -> int:
 async def describe(ctx: Context, user: User, state: str) -> dict[str, Any]:
     """What the confirmation page shows; never the full key."""
     now = ctx.clock.now()
-    request = await sql.request_by_hash(ctx.store, digest(state.strip()))
-    problem = _state_problem(request, now)
-    if problem is not None:
-        raise problem
-    row = await sql.license_by_id(ctx.store, request["license_id"])
+    request = _pending(await sql.request_by_hash(ctx.store, digest(state.strip())), now)
+    row = existing(await sql.license_by_id(ctx.store, request["license_id"]), "license")
     public = public_license(row, now)
     return {
         "state_status": "pending",
@@ -186,11 +185,9 @@ async def decide(ctx: Context, actor: User, request_id: int, decision: str) -> D
 
 
 async def _decide(
-    tx: Tx, now: datetime, request: Any, user: User, decision: str, state: str | None
+    tx: Tx, now: datetime, found: Row | None, user: User, decision: str, state: str | None
 ) -> Decision:
-    problem = _state_problem(request, now)
-    if problem is not None:
-        raise problem
+    request = _pending(found, now)
     if not (_is_owner(request, user) or user.can("manage_woocommerce")):
         raise ServiceError(
             "oauth_not_license_owner", "Only the license's owner can approve this site.", 403

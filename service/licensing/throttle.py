@@ -34,8 +34,8 @@ class LicenseRateLimits:
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.by_ip = SlidingWindow(per_ip, window_s, clock, MAX_TRACKED)
-        self.by_key = SlidingWindow(per_key, window_s, clock, MAX_TRACKED)
+        self.by_ip: SlidingWindow[str] = SlidingWindow(per_ip, window_s, clock, MAX_TRACKED)
+        self.by_key: SlidingWindow[str] = SlidingWindow(per_key, window_s, clock, MAX_TRACKED)
 
     def admit(self, ip: str | None, license_key: str) -> None:
         """Count one request, or raise 429 ``license_rate_limited`` with Retry-After."""

@@ -261,7 +261,7 @@ def _read(data: Any, decimals: int, current: Any | None) -> dict[str, Any]:
     for key in ("minimum_amount", "maximum_amount"):
         if values[key] == 0:
             values[key] = None
-    if creating:
+    if current is None:
         for key in ("amount", "discount_type"):
             if not p.has(key):
                 p.fail(key, f"{key} is required.")

@@ -32,7 +32,7 @@ from service.settings.shipping import rescale as _rescale
 from store import coupons as coupon_sql
 from store import orders as order_sql
 from store import users as user_sql
-from store.db import Store, Tx
+from store.db import Store, Tx, existing
 from store.orders import OrderQuery
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ async def _apply_edits(ctx: Context, tx: Tx, row: Any, values: dict[str, Any], w
 
 
 async def _reprice(ctx: Context, tx: Tx, order_id: int, values: dict[str, Any], when: str) -> None:
-    row = await order_sql.by_id(tx, order_id)
+    row = existing(await order_sql.by_id(tx, order_id), "order")
     stored = await order_sql.items_of(tx, [order_id])
     if "line_items" in values:
         items = values["line_items"]

@@ -32,7 +32,7 @@ async def add_note(
     customer_note = p.boolean("customer_note")
     by_user = p.boolean("added_by_user")
     p.check()
-    attributed = actor is not None and by_user is not False
+    author = actor if by_user is not False else None
     async with ctx.store.transaction() as tx:
         await order_row(tx, order_id)
         note_id = await order_sql.insert_note(
@@ -40,8 +40,8 @@ async def add_note(
             order_id,
             str(note),
             customer_note=customer_note is True,
-            author=(actor.display_name or actor.email) if attributed else SYSTEM,
-            added_by=actor.id if attributed else None,
+            author=(author.display_name or author.email) if author is not None else SYSTEM,
+            added_by=author.id if author is not None else None,
             when=iso(ctx.clock.now()) or "",
         )
     row = await order_sql.note_by_id(ctx.store, note_id)

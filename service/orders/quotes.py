@@ -11,6 +11,7 @@ from service.orders.crud import customer_ref, order_addresses, order_row, price_
 from service.orders.input import pricing_address, read_order
 from service.orders.totals import ItemRequest, Priced, compute, coupon_error
 from service.pricing import CouponVerdict, format_amount, normalise_code
+from service.pricing.model import CustomerRef
 from service.pricing.shipping import ShippingRate
 from service.settings import shop_settings as store_settings
 from store import orders as order_sql
@@ -44,7 +45,9 @@ def quote(priced: Priced) -> dict[str, Any]:
     }
 
 
-async def _read(ctx: Context, data: Any):
+async def _read(
+    ctx: Context, data: Any
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str], CustomerRef]:
     money = await store_settings.store_money(ctx)
     values = read_order(data, currency=money.currency)
     billing, shipping = order_addresses(None, values)

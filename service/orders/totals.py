@@ -164,7 +164,9 @@ async def compute(
     )
 
 
-async def _sellable(db: Store | Tx, request: ItemRequest, index: int, now: datetime):
+async def _sellable(
+    db: Store | Tx, request: ItemRequest, index: int, now: datetime
+) -> SellableItem:
     where = {"line_item": index, "product_id": request.product_id}
     try:
         item = await sellable_item(db, request.product_id, request.variation_id, now=now)

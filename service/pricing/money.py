@@ -145,7 +145,7 @@ def display_price(minor: int, store: StoreMoney) -> str:
 
 
 def _group_thousands(digits: str, separator: str) -> str:
-    groups = []
+    groups: list[str] = []
     while len(digits) > 3:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -58,7 +58,9 @@ def _specificity(rate: TaxRate) -> tuple[object, ...]:
     )
 
 
-def shipping_rates(rates: Iterable[TaxRate], address: Address | None, tax_class: str = ""):
+def shipping_rates(
+    rates: Iterable[TaxRate], address: Address | None, tax_class: str = ""
+) -> tuple[TaxRate, ...]:
     """WC_Tax::find_shipping_rates: match as for items, then keep the rates marked shipping."""
     return tuple(rate for rate in matching_rates(rates, address, tax_class) if rate.shipping)
 
@@ -71,7 +73,9 @@ def calc_tax(
     return calc_exclusive_tax(price, rates, decimals)
 
 
-def calc_exclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2):
+def calc_exclusive_tax(
+    price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2
+) -> TaxAmounts:
     """Tax on top of `price`; compound rates apply to the price plus the taxes before them."""
     price = Fraction(price)
     taxes: TaxAmounts = {}
@@ -85,7 +89,9 @@ def calc_exclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals
     return _precision_rounded(taxes, rates, decimals)
 
 
-def calc_inclusive_tax(price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2):
+def calc_inclusive_tax(
+    price: int | Fraction, rates: Sequence[TaxRate], decimals: int = 2
+) -> TaxAmounts:
     """The taxes contained in a tax-inclusive `price` (compound rates peeled off last-first)."""
     price = Fraction(price)
     taxes: TaxAmounts = {rate.id: Fraction(0) for rate in rates}
@@ -113,7 +119,7 @@ def _precision_rounded(taxes: TaxAmounts, rates: Sequence[TaxRate], decimals: in
     return {rid: Fraction(round_half_up(value * scale), scale) for rid, value in ordered.items()}
 
 
-def round_tax(value: Fraction, prices_include_tax: bool) -> int:
+def round_tax(value: Fraction | int, prices_include_tax: bool) -> int:
     """wc_round_tax_total: halves go down when prices include tax, up otherwise."""
     return round_half_down(value) if prices_include_tax else round_half_up(value)
 
@@ -122,7 +128,7 @@ def round_taxes(taxes: Mapping[int, Fraction], prices_include_tax: bool) -> dict
     return {rid: round_tax(value, prices_include_tax) for rid, value in taxes.items()}
 
 
-def sum_taxes(items: Iterable[Mapping[int, Fraction]]) -> TaxAmounts:
+def sum_taxes(items: Iterable[Mapping[int, Fraction | int]]) -> TaxAmounts:
     total: TaxAmounts = {}
     for taxes in items:
         for rid, value in taxes.items():

@@ -161,7 +161,7 @@ def _line_rates(
     return matching_rates(settings.rates, address, line.tax_class)
 
 
-def _line_price(line: LineInput, rates: tuple[TaxRate, ...], settings: TaxSettings, dp: int):
+def _line_price(line: LineInput, rates: tuple[TaxRate, ...], settings: TaxSettings, dp: int) -> int:
     price = line.line_price_minor
     if not (settings.prices_include_tax and settings.calc_taxes and line.taxable):
         return price
@@ -230,7 +230,7 @@ def _shipping(
     if not needs_shipping or address is None or not address.country:
         return None, [], None, ()
     zone = match_zone(zones, address)
-    tax_rates = ()
+    tax_rates: tuple[TaxRate, ...] = ()
     if settings.calc_taxes:
         tax_rates = shipping_rates(settings.rates, address, settings.shipping_tax_class)
     # Free-shipping minimums compare what the customer sees: the prices as entered.

@@ -8,8 +8,8 @@ route can match '/' at all. Semantics are those of ``re.IGNORECASE | re.ASCII``:
 
 from __future__ import annotations
 
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from re import _constants as sre  # type: ignore[attr-defined]  # private, no stubs
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, no stubs
 from typing import Any
 
 MAX_CP = 0x10FFFF

@@ -68,7 +68,7 @@ def _representative(chars: list[Any], alphabet: Alphabet) -> str:
     real = [c for c in chars if c is not anything_else]
     if real:
         return min(real, key=charsets.rank)
-    explicit = frozenset(c for c in alphabet._symbol_mapping if c is not anything_else)
+    explicit = frozenset(c for c in alphabet._symbol_mapping if isinstance(c, str))
     return charsets.pick(charsets.ALL, avoid=explicit) or "?"
 
 

@@ -19,8 +19,8 @@ def route_specs(route: Route) -> list[RouteSpec]:
     """One spec per registration: consecutive endpoints of one owner are one
     ``register()`` call; WordPress merged them under one key."""
     specs = []
-    for owner, endpoints in groupby(route.endpoints, key=lambda ep: ep.owner or route.owner):
-        endpoints = list(endpoints)
+    for owner, grouped in groupby(route.endpoints, key=lambda ep: ep.owner or route.owner):
+        endpoints = list(grouped)
         specs.append(
             RouteSpec(
                 namespace=route.namespace,

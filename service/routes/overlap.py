@@ -67,8 +67,8 @@ class Prepared:
         """The one path a plain-literal route matches (lower-cased)."""
         if not self.segmented or self.pieces is None:
             return None
-        texts = [p.literal for p in self.pieces]
-        return None if any(t is None for t in texts) else "/".join(texts)  # type: ignore[arg-type]
+        texts = [p.literal for p in self.pieces if p.literal is not None]
+        return "/".join(texts) if len(texts) == len(self.pieces) else None
 
 
 @lru_cache(maxsize=16384)
@@ -303,8 +303,8 @@ def candidate_pairs(routes: Sequence[Prepared]) -> list[tuple[int, int]]:
             p = routes[g].prefix
             lo, hi = bisect.bisect_left(keys, p), bisect.bisect_right(keys, p + "\U0010ffff")
             others = [n for _, n in usable[lo:hi]]
-            for k in range(len(p)):
-                others.extend(by_prefix.get(p[:k], ()))
+            for i in range(len(p)):
+                others.extend(by_prefix.get(p[:i], ()))
             pairs.update((min(g, n), max(g, n)) for n in others if n != g)
     return sorted(pairs)
 

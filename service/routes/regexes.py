@@ -62,8 +62,8 @@ def _class_end(pattern: str, start: int) -> int:
         if ch == "\\":
             i += 2
             continue
-        if ch == "[" and _POSIX_RE.match(pattern, i):
-            i = _POSIX_RE.match(pattern, i).end()  # type: ignore[union-attr]
+        if ch == "[" and (posix := _POSIX_RE.match(pattern, i)):
+            i = posix.end()
             continue
         if ch == "]":
             return i + 1

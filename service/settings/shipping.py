@@ -107,13 +107,17 @@ def _method(
         return None
     base = dict(known.get(instance_id, {})) if instance_id else {}
     method_id = p.choice("method_id", tuple(METHOD_TITLES))
-    if not base and method_id is MISSING:
+    kind: str
+    if base:
+        kind = base["method_id"]
+        if method_id is not MISSING and method_id != kind:
+            p.fail("method_id", f"{p.name('method_id')} cannot change; add a new method instead.")
+            return None
+    elif method_id is MISSING:
         p.fail("method_id", f"{p.name('method_id')} is required.")
         return None
-    if base and method_id is not MISSING and method_id != base["method_id"]:
-        p.fail("method_id", f"{p.name('method_id')} cannot change; add a new method instead.")
-        return None
-    kind = base.get("method_id") or method_id
+    else:
+        kind = method_id
     values = present(
         {
             "title": p.text("title", max_length=200),

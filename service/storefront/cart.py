@@ -238,11 +238,12 @@ async def update_item(ctx: Context, session: CartSession, key: str, quantity: in
     """Set a line's quantity; 0 removes it. An unknown key is 409 with the cart."""
     missing = False
     async with ctx.store.transaction() as tx:
-        line = await cart_sql.item(tx, session.cart_id, key) if session.cart_id else None
-        if line is None:
+        cart_id = session.cart_id
+        line = await cart_sql.item(tx, cart_id, key) if cart_id else None
+        if not cart_id or line is None:
             missing = True
         elif quantity == 0:
-            await cart_sql.remove_item(tx, session.cart_id or 0, key)
+            await cart_sql.remove_item(tx, cart_id, key)
         else:
             try:
                 item = await sellable_item(
@@ -254,7 +255,7 @@ async def update_item(ctx: Context, session: CartSession, key: str, quantity: in
                 check_limits(item, quantity)
                 await cart_sql.put_item(
                     tx,
-                    session.cart_id,
+                    cart_id,
                     key,
                     line["product_id"],
                     line["variation_id"],

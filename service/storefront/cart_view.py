@@ -291,7 +291,9 @@ async def _weight(db: Store | Tx, cart: PricedCart) -> float:
     return round(total, 3)
 
 
-def _packages(cart: PricedCart, items: list[dict[str, Any]], money: dict[str, Any]):
+def _packages(
+    cart: PricedCart, items: list[dict[str, Any]], money: dict[str, Any]
+) -> list[dict[str, Any]]:
     totals = cart.priced.totals
     if not totals.needs_shipping or not totals.shipping_rates:
         return []

@@ -60,6 +60,7 @@ async def _category_ids(ctx: Context, text: str) -> tuple[int, ...]:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
+        found: int | None
         if part.isascii() and part.isdigit():
             found = int(part)
         else:

@@ -28,7 +28,9 @@ class Display:
     def minor(self, text: str) -> int | None:
         return None if text in ("", None) else parse_amount(text, self.money.decimals)
 
-    def prices(self, item: dict[str, Any], price_range: tuple[int, int] | None = None):
+    def prices(
+        self, item: dict[str, Any], price_range: tuple[int, int] | None = None
+    ) -> dict[str, Any]:
         price, regular, sale = (
             self.minor(item[k]) for k in ("price", "regular_price", "sale_price")
         )
@@ -58,9 +60,9 @@ def _price_range(display: Display, product: dict[str, Any]) -> tuple[int, int] |
     if product["type"] != "variable":
         return None
     found = [
-        display.minor(v["price"])
+        minor
         for v in product["variations"]
-        if v["status"] == "publish" and v["price"] != ""
+        if v["status"] == "publish" and (minor := display.minor(v["price"])) is not None
     ]
     return (min(found), max(found)) if found else None
 

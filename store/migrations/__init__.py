@@ -53,7 +53,7 @@ def split_statements(sql: str) -> list[str]:
 async def current_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
-    return int(row[0])
+    return 0 if row is None else int(row[0])
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> int:

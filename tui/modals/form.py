@@ -11,12 +11,13 @@ from textual.widgets import Button, Input, Static
 
 from service.common.errors import ServiceError
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.text import block
 
 T = TypeVar("T")
 
 
-class FormModal(Guarded, ModalScreen[T | None], Generic[T]):
+class FormModal(Guarded, UsesContext, ModalScreen[T | None], Generic[T]):
     """Subclasses compose inputs, a ``#form-errors`` Static and buttons (``#cancel`` and
     a submit button), and implement :meth:`submit`."""
 

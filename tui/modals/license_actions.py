@@ -10,6 +10,7 @@ from textual.app import App
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
+from tui.host import context_of
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_activate import (
     ACTIVATION_STEPS,
@@ -66,7 +67,7 @@ async def toggle_enabled(app: App, lic: dict[str, Any]) -> bool:
         yes, danger = "Disable", True
     if not await app.push_screen_wait(ConfirmModal(question, yes=yes, danger=danger)):
         return False
-    ctx = app.runtime.ctx  # type: ignore[attr-defined]
+    ctx = context_of(app)
     try:
         await licenses.set_enabled(ctx, CONSOLE_ACTOR, lic["id"], blocked)
     except ServiceError as err:

@@ -61,7 +61,7 @@ class ActivateDomainModal(FormModal[license_activation.Activated]):
         self.query_one("#domain", Input).focus()
 
     async def submit(self) -> license_activation.Activated:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         try:
             result = await license_activation.activate(
                 ctx,

@@ -19,9 +19,10 @@ from service.licensing import activation as license_activation
 from service.licensing import admin as licenses
 from service.licensing.rules import effective_status
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 from tui.widgets.format import ago, short_date
 
 
@@ -30,13 +31,13 @@ def sites_text(lic: dict[str, Any]) -> str:
     return f"{lic['activation_count']}/{limit if limit is not None else '∞'}"
 
 
-class LicenseDetailModal(Guarded, ModalScreen[bool]):
+class LicenseDetailModal(Guarded, UsesContext, ModalScreen[bool]):
     """Dismissed with True when something changed."""
 
     BINDINGS = [
         Binding("a", "activate", "Activate on domain", id="license_detail.activate"),
         Binding("x", "deactivate", "Deactivate site", id="license_detail.deactivate"),
-        Binding("d", "toggle", "Disable/enable", id="license_detail.toggle"),
+        Binding("d", "toggle_enabled", "Disable/enable", id="license_detail.toggle"),
         Binding("t", "extend", "Extend", id="license_detail.extend"),
         Binding("c", "copy_key", "Copy key", id="license_detail.copy"),
         Binding("escape,q", "close", "Close", id="license_detail.close"),
@@ -50,15 +51,13 @@ class LicenseDetailModal(Guarded, ModalScreen[bool]):
         self.license = license
         self.changed = False
 
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="license-detail"):
             yield Static("", id="license-facts")
             yield Static("[b]Activations[/b]")
-            table = DataTable(id="activation-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable[Cell] = DataTable(
+                id="activation-table", cursor_type="row", zebra_stripes=True
+            )
             table.add_columns(
                 "domain", "status", "env", "local", "method", "activated", "last seen", "label"
             )
@@ -148,7 +147,7 @@ class LicenseDetailModal(Guarded, ModalScreen[bool]):
         await self.reload()
 
     @work(exclusive=True, group="license-detail")
-    async def action_toggle(self) -> None:
+    async def action_toggle_enabled(self) -> None:
         if await license_actions.toggle_enabled(self.app, self.license):
             await self.reload()
 

@@ -85,7 +85,7 @@ class IssueLicenseModal(FormModal[dict[str, Any]]):
         self.query_one("#customer", Input).focus()
 
     async def submit(self) -> dict[str, Any]:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         product = self.query_one("#product", Select).value
         payload: dict[str, Any] = {"product_id": product if isinstance(product, int) else None}
         email = self.query_one("#customer", Input).value.strip()
@@ -130,7 +130,7 @@ class ExtendLicenseModal(FormModal[dict[str, Any]]):
         self.query_one("#days", Input).focus()
 
     async def submit(self) -> dict[str, Any]:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         days = parse_count(self.query_one("#days", Input).value, maximum=MAX_DAYS)
         if days is None:
             raise ServiceError(

@@ -14,7 +14,8 @@ from service.http.registry import Route
 from service.routes.model import Finding
 from service.routes.overlap import example_path
 from tui.failures import Guarded
-from tui.text import block, cell, markup
+from tui.host import UsesContext
+from tui.text import Cell, block, cell, markup
 
 SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
 
@@ -33,7 +34,7 @@ def try_paths(route: Route, findings: list[Finding]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(tries))
 
 
-class RouteDetailModal(Guarded, ModalScreen[None]):
+class RouteDetailModal(Guarded, UsesContext, ModalScreen[None]):
     BINDINGS = [
         Binding("t", "try_it", "Try it", id="route_detail.try"),
         Binding("escape,q", "close", "Close", id="route_detail.close"),
@@ -57,7 +58,7 @@ class RouteDetailModal(Guarded, ModalScreen[None]):
                     surface=SURFACE[route.surface],
                 )
             )
-            endpoints = DataTable(id="route-endpoints", cursor_type="row")
+            endpoints: DataTable[Cell] = DataTable(id="route-endpoints", cursor_type="row")
             endpoints.add_columns(
                 "methods", "permission", "owner", "arg", "type", "required", "default / enum"
             )
@@ -89,12 +90,12 @@ class RouteDetailModal(Guarded, ModalScreen[None]):
                     block(f"[{f.severity}] {f.rule}: {f.message}{witness}"), classes="finding"
                 )
             yield Static("[b]Try it[/b] (t): which route answers each witness", id="try-title")
-            tried = DataTable(id="route-try", cursor_type="row")
+            tried: DataTable[Cell] = DataTable(id="route-try", cursor_type="row")
             tried.add_columns("method", "path", "answered by", "owner")
             yield tried
 
     def action_try_it(self) -> None:
-        registry = self.app.runtime.ctx.registry  # type: ignore[attr-defined]
+        registry = self.ctx.routes
         table = self.query_one("#route-try", DataTable)
         table.clear()
         if self.route.surface != "wp":

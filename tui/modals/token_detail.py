@@ -11,13 +11,14 @@ from textual.widgets import DataTable, Static
 from service.accounts.users import CONSOLE_ACTOR
 from service.integrations import sync, tokens
 from tui.failures import Guarded
-from tui.text import cell, markup
+from tui.host import UsesContext
+from tui.text import Cell, cell, markup
 from tui.widgets.format import ago, short_date
 
 RECENT = 15
 
 
-class TokenDetailModal(Guarded, ModalScreen[None]):
+class TokenDetailModal(Guarded, UsesContext, ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="token_detail.close")]
 
     def __init__(self, info: tokens.TokenInfo) -> None:
@@ -26,7 +27,7 @@ class TokenDetailModal(Guarded, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         info = self.info
-        now = self.app.runtime.ctx.clock.now()  # type: ignore[attr-defined]
+        now = self.ctx.clock.now()
         ips = ", ".join(info.allowed_ips) or "any"
         facts = (
             "preview     $preview\n"
@@ -61,7 +62,7 @@ class TokenDetailModal(Guarded, ModalScreen[None]):
                 id="token-facts",
             )
             yield Static("[b]Recent webhook events[/b]")
-            table = DataTable(id="token-events", cursor_type="row")
+            table: DataTable[Cell] = DataTable(id="token-events", cursor_type="row")
             table.add_columns("received", "event", "product", "status", "event id")
             yield table
 
@@ -69,7 +70,7 @@ class TokenDetailModal(Guarded, ModalScreen[None]):
         self.run_worker(self._fill_events(), exclusive=True)
 
     async def _fill_events(self) -> None:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         events = await sync.recent_events(ctx, CONSOLE_ACTOR, token_id=self.info.id, limit=RECENT)
         table = self.query_one("#token-events", DataTable)
         for event in events:

@@ -67,11 +67,11 @@ class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
             return None
         days = re.fullmatch(r"([0-9]{1,4})\s*d", text, re.ASCII)
         if days:
-            return iso(self.app.runtime.ctx.clock.now() + timedelta(days=int(days.group(1))))
+            return iso(self.ctx.clock.now() + timedelta(days=int(days.group(1))))
         return text
 
     async def submit(self) -> tokens.IssuedToken:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         owner = self.query_one("#owner", Select).value
         ips = [p.strip() for p in self.query_one("#ips", Input).value.split(",") if p.strip()]
         return await tokens.generate(

@@ -42,7 +42,7 @@ class CreateUserModal(FormModal["accounts.User"]):
 
     async def submit(self) -> accounts.User:
         return await accounts.create_user(
-            self.app.runtime.ctx,  # type: ignore[attr-defined]
+            self.ctx,
             self.query_one("#email", Input).value,
             self.query_one("#password", Input).value,
             str(self.query_one("#role", Select).value),

@@ -5,6 +5,7 @@ when told something changed, and only while it is the screen on view."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -13,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 from service.common.stats import HISTORY, RequestStats
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 
 
 def format_uptime(seconds: float) -> str:
@@ -32,7 +33,7 @@ class DashboardScreen(ConsoleScreen):
         self._shown_version = -1
         self._last_row_seq = 0
         self._row_keys: list[str] = []
-        self._unsubscribe = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,7 +45,7 @@ class DashboardScreen(ConsoleScreen):
         with Vertical(id="dash-spark-box"):
             yield Static("Requests per second, last 60 s", classes="caption")
             yield Sparkline([0] * 60, id="rps", summary_function=max)
-        table = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         table.add_columns("time", "method", "path", "status", "ms")
         yield table
         yield Footer()

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui.failures import Guarded
-from tui.text import cell
+from tui.text import Cell, cell
 
 
 class HelpScreen(Guarded, ModalScreen[None]):
@@ -28,11 +28,11 @@ class HelpScreen(Guarded, ModalScreen[None]):
             yield Static(
                 "[b]Keys[/b]   (escape closes; ctrl+p opens the command palette)", classes="title"
             )
-            table = DataTable(id="help-keys", cursor_type="row")
+            table: DataTable[Cell] = DataTable(id="help-keys", cursor_type="row")
             table.add_columns("key", "does", "where")
             for key, description, where in self._rows:
                 table.add_row(cell(key), cell(description), cell(where))
             yield table
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -26,12 +26,13 @@ from service.licensing import admin as licenses
 from service.licensing import oauth as license_oauth
 from service.licensing.rules import LIST_STATUSES, effective_status
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text
 from tui.modals.license_form import IssueLicenseModal
 from tui.screens.base import ConsoleScreen
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 from tui.widgets.format import short_date
 
 REFRESH_S = 3.0
@@ -53,12 +54,12 @@ def _selected_key(table: DataTable) -> str | None:
         return None
 
 
-class LicenseList(Guarded, Vertical):
+class LicenseList(Guarded, UsesContext, Vertical):
     BINDINGS = [
         Binding("enter", "details", "Details", id="licenses.details"),
         Binding("i", "issue", "Issue", id="licenses.issue"),
         Binding("a", "activate", "Activate on domain", id="licenses.activate"),
-        Binding("d", "toggle", "Disable/enable", id="licenses.toggle"),
+        Binding("d", "toggle_enabled", "Disable/enable", id="licenses.toggle"),
         Binding("t", "extend", "Extend", id="licenses.extend"),
         Binding("c", "copy_key", "Copy key", id="licenses.copy"),
     ]
@@ -66,10 +67,6 @@ class LicenseList(Guarded, Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
-
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="license-bar"):
@@ -83,7 +80,9 @@ class LicenseList(Guarded, Vertical):
                 compact=True,
             )
             yield Static("", id="license-count")
-        table = DataTable(id="license-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(
+            id="license-table", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns("key", "product", "customer", "status", "sites", "expires", "source")
         yield table
 
@@ -174,7 +173,7 @@ class LicenseList(Guarded, Vertical):
             self.reload()
 
     @work(exclusive=True, group="licenses-action")
-    async def action_toggle(self) -> None:
+    async def action_toggle_enabled(self) -> None:
         lic = self._chosen()
         if lic is not None and await license_actions.toggle_enabled(self.app, lic):
             self.reload()
@@ -192,7 +191,7 @@ class LicenseList(Guarded, Vertical):
             self.notify("License key copied.", title="Copied")
 
 
-class PendingRequests(Guarded, Vertical):
+class PendingRequests(Guarded, UsesContext, Vertical):
     BINDINGS = [
         Binding("a", "approve", "Approve for owner", id="licenses.approve"),
         Binding("n", "deny", "Deny", id="licenses.deny"),
@@ -203,13 +202,11 @@ class PendingRequests(Guarded, Vertical):
         super().__init__(**kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
 
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         yield Static("", id="pending-count", classes="bar-info")
-        table = DataTable(id="pending-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(
+            id="pending-table", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns("domain", "product", "license", "customer", "requested", "expires in")
         yield table
 
@@ -302,7 +299,9 @@ class PendingRequests(Guarded, Vertical):
         if await self._decide(request, "deny") is not None:
             self.notify(f"Denied {request['domain']}.")
 
-    async def _decide(self, request: dict[str, Any], decision: str):
+    async def _decide(
+        self, request: dict[str, Any], decision: str
+    ) -> license_oauth.Decision | None:
         try:
             result = await license_oauth.decide(self.ctx, CONSOLE_ACTOR, request["id"], decision)
         except ServiceError as err:

@@ -17,7 +17,7 @@ from service.routes import inspection as route_inspection
 from service.routes.model import Finding
 from tui.modals.route_detail import RouteDetailModal
 from tui.screens.base import ConsoleScreen
-from tui.text import cell
+from tui.text import Cell, cell
 
 ALL = "all"
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "i"}
@@ -69,17 +69,17 @@ class RoutesScreen(ConsoleScreen):
                 id="route-severity",
                 compact=True,
             )
-        table = DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("#", "namespace", "route", "methods", "owner", "auth", "findings")
         yield table
         yield Static("Findings", id="findings-title", classes="caption")
-        findings = DataTable(id="finding-table", cursor_type="row")
+        findings: DataTable[Cell] = DataTable(id="finding-table", cursor_type="row")
         findings.add_columns("severity", "rule", "routes", "explanation")
         yield findings
         yield Footer()
 
     def on_mount(self) -> None:
-        self.routes = self.ctx.registry.all_routes()
+        self.routes = self.ctx.routes.all_routes()
         owners = sorted({r.owner for r in self.routes})
         self.query_one("#route-owner", Select).set_options([(cell(o), o) for o in owners])
         self.recheck()
@@ -88,7 +88,7 @@ class RoutesScreen(ConsoleScreen):
     @work(exclusive=True, group="routes-check")
     async def recheck(self) -> None:
         self.query_one("#findings-title", Static).update("Findings: checking...")
-        findings = await asyncio.to_thread(route_inspection.check_registry, self.ctx.registry)
+        findings = await asyncio.to_thread(route_inspection.check_registry, self.ctx.routes)
         self.findings = findings
         self.by_position = defaultdict(list)
         for finding in findings:

@@ -21,7 +21,7 @@ from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.screens.base import ConsoleScreen
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 from tui.widgets.format import ago
 
 REFRESH_S = 3.0
@@ -49,7 +49,7 @@ class TokensScreen(ConsoleScreen):
         with Horizontal(id="tokens-bar", classes="bar"):
             yield Input(placeholder="filter by name, preview or owner (/)", id="token-filter")
             yield Static("", id="token-count", classes="bar-info")
-        table = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("name", "type", "preview", "status", "usage", "last used", "owner")
         yield table
         yield Footer()

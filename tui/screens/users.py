@@ -3,7 +3,8 @@ integration token (or application password) for a chosen user."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 from tui.widgets.format import short_date
 
 APP_PASSWORD_STEPS = (
@@ -43,7 +44,7 @@ class UsersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("id", "email", "name", "role", "status", "created")
         yield table
         yield Footer()
@@ -115,7 +116,7 @@ class UsersScreen(ConsoleScreen):
         if await self.app.push_screen_wait(ConfirmModal(question, yes=verb, danger=user.is_active)):
             await self._update(user, is_active=not user.is_active)
 
-    async def _update(self, user: accounts.User, **changes) -> None:
+    async def _update(self, user: accounts.User, **changes: Any) -> None:
         try:
             updated = await accounts.update_user(self.ctx, user.id, **changes)
         except ServiceError as err:
@@ -133,10 +134,10 @@ class UsersScreen(ConsoleScreen):
         user = self.selected()
         if user is None:
             return
-        question = Text.assemble(
-            "Unlock sign-in for ", (user.email, "bold"), "?\nFailed attempts are forgotten."
+        question = markup(
+            "Unlock sign-in for [b]$email[/b]?\nFailed attempts are forgotten.", email=user.email
         )
-        confirm = ConfirmModal(question, yes="Unlock")  # type: ignore[arg-type]  # Text: no markup
+        confirm = ConfirmModal(question, yes="Unlock")
         if await self.app.push_screen_wait(confirm):
             limiter = throttle.guesses(self.ctx)
             for name in (user.email, user.display_name):

@@ -17,16 +17,14 @@ OWNER = "AuthController"
 
 async def login(request: web.Request) -> web.Response:
     body = await read_json(request)
-    email, password = body.get("email"), body.get("password")
-    missing = {
-        k: "This field is required."
-        for k, v in (("email", email), ("password", password))
-        if not isinstance(v, str) or not v
-    }
+    given = {k: body.get(k) for k in ("email", "password")}
+    text = {k: v for k, v in given.items() if isinstance(v, str) and v}
+    missing = {k: "This field is required." for k in given if k not in text}
     if missing:
         raise invalid(missing)
     ctx = request.app[CTX]
-    return json_response(await accounts.login(ctx, email, password, request_ip(request, ctx)))
+    login = await accounts.login(ctx, text["email"], text["password"], request_ip(request, ctx))
+    return json_response(login)
 
 
 async def refresh(request: web.Request) -> web.Response:

@@ -4,8 +4,9 @@ the plugin's token-authenticated calls and the JWT-authenticated event log."""
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from service.accounts.permissions import INTEGRATION_TOKEN, LOGGED_IN
+from service.accounts.permissions import INTEGRATION_TOKEN, LOGGED_IN, Permission
 from service.api.integrations.http import (
     INTEGRATION_PREFIXES,
     language,
@@ -97,7 +98,9 @@ async def get_event(request: web.Request) -> web.Response:
     return json_response((await sync.get_event(ctx, user, request.match_info["id"])).to_dict())
 
 
-def _route(method: str, path: str, handler, permission, description: str) -> PlatformRoute:
+def _route(
+    method: str, path: str, handler: Handler, permission: Permission, description: str
+) -> PlatformRoute:
     return PlatformRoute(
         method,
         "/integrations/woocommerce/" + path,

@@ -4,6 +4,7 @@ token management. Thin: every rule is in ``service.integrations.tokens``."""
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from service.accounts.permissions import LOGGED_IN
 from service.api.integrations.http import INTEGRATION_PREFIXES, language
@@ -86,7 +87,7 @@ async def regenerate(request: web.Request) -> web.Response:
     return json_response(issued.to_dict(language(request)))
 
 
-def _route(method: str, path: str, handler, description: str) -> PlatformRoute:
+def _route(method: str, path: str, handler: Handler, description: str) -> PlatformRoute:
     return PlatformRoute(
         method, path, handler, OWNER, LOGGED_IN, description, prefixes=INTEGRATION_PREFIXES
     )

@@ -10,7 +10,7 @@ from service.accounts.permissions import LOGGED_IN
 from service.api.wc_common import NAMESPACE, paginated, paging_args, url_id
 from service.common.schema import arg
 from service.http.auth import request_ip
-from service.http.registry import CREATABLE, READABLE, Endpoint, RouteRegistry
+from service.http.registry import CREATABLE, READABLE, Endpoint, Handler, RouteRegistry
 from service.http.wp import RestRequest, RestResponse
 from service.orders.input import ORDER_STATUSES
 from service.storefront import account
@@ -52,28 +52,28 @@ ADDRESS_ARGS = {
 async def list_orders(req: RestRequest) -> RestResponse:
     p = req.params
     items, total = await account.list_orders(
-        req.ctx, req.user, page=p["page"], per_page=p["per_page"], status=p["status"]
+        req.ctx, req.actor, page=p["page"], per_page=p["per_page"], status=p["status"]
     )
     return paginated(req, items, total, collection="/account/orders")
 
 
 async def get_order(req: RestRequest) -> dict[str, Any]:
-    return await account.get_order(req.ctx, req.user, url_id(req))
+    return await account.get_order(req.ctx, req.actor, url_id(req))
 
 
 async def get_profile(req: RestRequest) -> dict[str, Any]:
-    return await account.get_profile(req.ctx, req.user)
+    return await account.get_profile(req.ctx, req.actor)
 
 
 async def update_profile(req: RestRequest) -> dict[str, Any]:
-    return await account.update_profile(req.ctx, req.user, req.params)
+    return await account.update_profile(req.ctx, req.actor, req.params)
 
 
 async def change_password(req: RestRequest) -> dict[str, Any]:
     p = req.params
     return await account.change_password(
         req.ctx,
-        req.user,
+        req.actor,
         p["current_password"],
         p["new_password"],
         p.get("confirm_password"),
@@ -82,18 +82,20 @@ async def change_password(req: RestRequest) -> dict[str, Any]:
 
 
 async def get_addresses(req: RestRequest) -> dict[str, Any]:
-    return await account.get_addresses(req.ctx, req.user)
+    return await account.get_addresses(req.ctx, req.actor)
 
 
 async def update_addresses(req: RestRequest) -> dict[str, Any]:
-    return await account.update_addresses(req.ctx, req.user, req.params)
+    return await account.update_addresses(req.ctx, req.actor, req.params)
 
 
 async def list_downloads(req: RestRequest) -> list[dict[str, Any]]:
-    return await account.list_downloads(req.ctx, req.user)
+    return await account.list_downloads(req.ctx, req.actor)
 
 
-def _endpoint(methods, handler, args, description) -> Endpoint:
+def _endpoint(
+    methods: frozenset[str], handler: Handler, args: dict[str, dict[str, Any]], description: str
+) -> Endpoint:
     return Endpoint(methods, handler, LOGGED_IN, args, description)
 
 

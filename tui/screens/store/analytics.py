@@ -3,6 +3,7 @@ block characters, orders per day as a sparkline, and the top products."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +16,8 @@ from service import analytics
 from service.pricing import display_price, parse_amount
 from service.settings import shop_settings as store_settings
 from tui.failures import Guarded
-from tui.text import block, cell, visible
+from tui.host import UsesContext
+from tui.text import Cell, block, cell, visible
 
 PERIODS = [("Last 7 days", "7d"), ("Last 30 days", "30d"), ("Last 90 days", "90d")]
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -38,7 +40,7 @@ def column_width(days: int) -> int:
     return max(1, min(4, 96 // max(days, 1)))
 
 
-class AnalyticsTab(Guarded, Vertical):
+class AnalyticsTab(Guarded, UsesContext, Vertical):
     DEFAULT_CSS = """
     AnalyticsTab .bar { height: 1; margin: 1 1 0 1; }
     AnalyticsTab Select { width: 24; }
@@ -46,10 +48,6 @@ class AnalyticsTab(Guarded, Vertical):
     AnalyticsTab #analytics-orders { margin: 0 1 0 3; height: 2; }
     AnalyticsTab .tab-table { height: 1fr; margin: 1 1 0 1; }
     """
-
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="bar"):
@@ -59,7 +57,9 @@ class AnalyticsTab(Guarded, Vertical):
             yield Static("", classes="bar-info", id="analytics-summary")
         yield Static("", id="analytics-chart")
         yield Sparkline([], id="analytics-orders")
-        table = DataTable(cursor_type="row", zebra_stripes=True, classes="tab-table")
+        table: DataTable[Cell] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="tab-table"
+        )
         table.add_columns("top products", "units", "net revenue", "orders")
         yield table
 
@@ -105,7 +105,7 @@ class AnalyticsTab(Guarded, Vertical):
             )
 
     @staticmethod
-    def _chart(overview: dict[str, Any], show) -> Text:
+    def _chart(overview: dict[str, Any], show: Callable[[str], str]) -> Text:
         series = overview["series"]
         revenue = [float(day["revenue"]) for day in series]
         width = column_width(len(series))

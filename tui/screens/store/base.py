@@ -10,12 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from tui.failures import Guarded
-from tui.text import number_search_error
+from tui.host import UsesContext
+from tui.text import Cell, number_search_error
 
 PAGE = 100
 
 
-class TableTab(Guarded, Vertical):
+class TableTab(Guarded, UsesContext, Vertical):
     """A search box, a table and a count. Subclasses define COLUMNS, ``fetch`` and ``row``
     (data cells through ``tui.text.cell``)."""
 
@@ -27,15 +28,13 @@ class TableTab(Guarded, Vertical):
         super().__init__(**kwargs)
         self.items: dict[str, dict[str, Any]] = {}
 
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         with Horizontal(classes="bar"):
             yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
             yield Static("", classes="bar-info tab-count")
-        table = DataTable(cursor_type="row", zebra_stripes=True, classes="tab-table")
+        table: DataTable[Cell] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="tab-table"
+        )
         table.add_columns(*self.COLUMNS)
         yield table
 

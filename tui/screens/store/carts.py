@@ -13,8 +13,9 @@ from textual.widgets import DataTable, Static
 from service.pricing.money import format_amount
 from service.storefront import cart_support
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 
 
 class CartsTab(TableTab):
@@ -23,7 +24,7 @@ class CartsTab(TableTab):
     NOUN = "open carts"
     BINDINGS = [Binding("enter", "details", "Items", id="store.cart")]
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         return await cart_support.list_open_carts(self.ctx, search, PAGE)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
@@ -53,7 +54,7 @@ def _money(minor: str | None, decimals: int) -> str:
     return "—" if minor is None else format_amount(int(minor), decimals)
 
 
-class CartModal(Guarded, ModalScreen[None]):
+class CartModal(Guarded, UsesContext, ModalScreen[None]):
     """One cart: its items with prices, its coupons and its totals."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="cart.close")]
@@ -65,13 +66,13 @@ class CartModal(Guarded, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box", id="cart-detail"):
             yield Static("loading...", id="cart-facts")
-            table = DataTable(id="cart-items", cursor_type="row")
+            table: DataTable[Cell] = DataTable(id="cart-items", cursor_type="row")
             table.add_columns("product", "variation", "qty", "price", "line total")
             yield table
             yield Static("", id="cart-totals")
 
     async def on_mount(self) -> None:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         detail = await cart_support.cart_detail(ctx, self.cart_id)
         cart = detail["cart"]
         totals = cart["totals"]

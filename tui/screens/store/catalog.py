@@ -14,8 +14,9 @@ from service.accounts import customers
 from service.catalog import products as catalog_products
 from service.catalog import terms as catalog_terms
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 
 
 def stock_text(item: dict[str, Any]) -> str:
@@ -37,7 +38,7 @@ class ProductsTab(TableTab):
     NOUN = "products"
     BINDINGS = [Binding("enter", "details", "Details", id="store.product")]
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = catalog_products.ProductFilters(search=search, per_page=PAGE)
         return await catalog_products.list_products(self.ctx, filters)
 
@@ -69,7 +70,7 @@ class CategoriesTab(TableTab):
     PLACEHOLDER = "search categories"
     NOUN = "categories"
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = catalog_terms.TermFilters(search=search, per_page=PAGE)
         return await catalog_terms.list_categories(self.ctx, filters)
 
@@ -88,7 +89,7 @@ class CustomersTab(TableTab):
     PLACEHOLDER = "search customers by name or email"
     NOUN = "customers"
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         filters = customers.CustomerFilters(search=search, per_page=PAGE)
         return await customers.list_customers(self.ctx, filters)
 
@@ -106,7 +107,7 @@ class CustomersTab(TableTab):
         )
 
 
-class ProductModal(Guarded, ModalScreen[None]):
+class ProductModal(Guarded, UsesContext, ModalScreen[None]):
     """One product: prices, stock, licensing, and its variations."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="product.close")]
@@ -119,12 +120,12 @@ class ProductModal(Guarded, ModalScreen[None]):
         with VerticalScroll(classes="modal-box", id="product-detail"):
             yield Static("loading...", id="product-facts")
             yield Static("[b]Variations[/b]", id="variations-title")
-            table = DataTable(id="product-variations", cursor_type="row")
+            table: DataTable[Cell] = DataTable(id="product-variations", cursor_type="row")
             table.add_columns("id", "attributes", "sku", "price", "stock")
             yield table
 
     async def on_mount(self) -> None:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         p = await catalog_products.get_product(ctx, self.product_id)
         cats = ", ".join(c["name"] for c in p.get("categories", [])) or "—"
         tags = ", ".join(t["name"] for t in p.get("tags", [])) or "—"

@@ -10,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -23,9 +24,10 @@ from service.orders.view import STATUS_LABELS
 from service.pricing import DEFAULT_STORE, StoreMoney, display_price, parse_amount
 from service.settings import shop_settings as store_settings
 from tui.failures import Guarded
+from tui.host import UsesContext
 from tui.modals.form import FormModal
 from tui.screens.store.base import PAGE, TableTab
-from tui.text import cell, markup
+from tui.text import Cell, cell, markup
 
 STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
 
@@ -60,7 +62,9 @@ class OrdersTab(TableTab):
             yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
             yield Select(STATUS_CHOICES, prompt="any status", id="order-status", compact=True)
             yield Static("", classes="bar-info tab-count")
-        table = DataTable(cursor_type="row", zebra_stripes=True, classes="tab-table")
+        table: DataTable[Cell] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="tab-table"
+        )
         table.add_columns(*self.COLUMNS)
         yield table
 
@@ -70,7 +74,7 @@ class OrdersTab(TableTab):
 
     money: StoreMoney = DEFAULT_STORE
 
-    async def fetch(self, search: str):
+    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
         self.money = await store_settings.store_money(self.ctx)
         status = self.query_one("#order-status", Select).value
         statuses = (status,) if isinstance(status, str) else ()
@@ -91,14 +95,17 @@ class OrdersTab(TableTab):
     def action_details(self) -> None:
         item = self.selected()
         if item is not None:
-            self.app.push_screen(OrderModal(item["id"]), lambda _: self.reload())
+            self.app.push_screen(OrderModal(item["id"]), self._order_closed)
+
+    def _order_closed(self, _result: None) -> None:
+        self.reload()  # the modal may have changed the order's status
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_details()
 
 
-class OrderModal(Guarded, ModalScreen[None]):
+class OrderModal(Guarded, UsesContext, ModalScreen[None]):
     """One order: who, lines, totals and notes; ``s`` status, ``n`` note."""
 
     BINDINGS = [
@@ -117,19 +124,15 @@ class OrderModal(Guarded, ModalScreen[None]):
         self.order_id = order_id
         self.order: dict[str, Any] = {}
 
-    @property
-    def ctx(self):
-        return self.app.runtime.ctx  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box", id="order-detail"):
             yield Static("loading...", id="order-facts")
-            lines = DataTable(id="order-lines", cursor_type="row")
+            lines: DataTable[Cell] = DataTable(id="order-lines", cursor_type="row")
             lines.add_columns("product", "sku", "qty", "subtotal", "total", "tax")
             yield lines
             yield Static("", id="order-totals")
             yield Static("[b]Notes[/b]  (n: add a note, s: change the status)")
-            notes = DataTable(id="order-notes", cursor_type="row")
+            notes: DataTable[Cell] = DataTable(id="order-notes", cursor_type="row")
             notes.add_columns("date", "by", "to customer", "note")
             yield notes
 
@@ -185,7 +188,7 @@ class OrderModal(Guarded, ModalScreen[None]):
             )
 
     @staticmethod
-    def _totals(order: dict[str, Any], money: StoreMoney):
+    def _totals(order: dict[str, Any], money: StoreMoney) -> Content:
         coupons = ", ".join(
             f"{c['code']} −{show(c['discount'], money)}" for c in order["coupon_lines"]
         )
@@ -270,7 +273,7 @@ class NoteModal(FormModal[dict[str, Any]]):
                 yield Button("Add note", id="add", variant="primary")
 
     async def submit(self) -> dict[str, Any]:
-        ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
+        ctx = self.ctx
         data = {
             "note": self.query_one("#note-text", Input).value,
             "customer_note": self.query_one("#note-customer", Checkbox).value,

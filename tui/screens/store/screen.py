@@ -9,6 +9,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from tui.screens.base import ConsoleScreen
 from tui.screens.store.analytics import AnalyticsTab
+from tui.screens.store.base import TableTab
 from tui.screens.store.carts import CartsTab
 from tui.screens.store.catalog import CategoriesTab, CustomersTab, ProductsTab
 from tui.screens.store.orders import OrdersTab
@@ -43,9 +44,10 @@ class StoreScreen(ConsoleScreen):
                     yield tab(id=f"store-{tab_id}")
         yield Footer()
 
-    def _active_tab(self):
+    def _active_tab(self) -> TableTab | AnalyticsTab | None:
         pane = self.query_one("#store-tabs", TabbedContent).active_pane
-        return pane.children[0] if pane and pane.children else None
+        tab = pane.children[0] if pane and pane.children else None
+        return tab if isinstance(tab, TableTab | AnalyticsTab) else None
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one("#store-tabs", TabbedContent)

@@ -1,0 +1,49 @@
+"""How a screen, tab or modal reaches the Runtime and its services record.
+
+Textual types ``self.app`` as a plain ``App``. The console's app is a
+``RuntimeApp``, and every widget that calls a service mixes in ``UsesContext``
+(put it before the Textual base) to get one typed way to the ``Context``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.message_pump import MessagePump
+
+if TYPE_CHECKING:
+    from service.app.context import Context
+    from service.app.runtime import Runtime
+
+
+class RuntimeApp(App[None]):
+    """An app over a Runtime (the console is one)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__()
+        self.runtime = runtime
+
+
+def runtime_app(app: App[Any]) -> RuntimeApp:
+    if not isinstance(app, RuntimeApp):
+        raise TypeError(f"{type(app).__name__} is not an app over a Runtime")
+    return app
+
+
+def context_of(app: App[Any]) -> Context:
+    """The services record of the Runtime ``app`` runs over (open by then)."""
+    ctx = runtime_app(app).runtime.ctx
+    if ctx is None:
+        raise RuntimeError("the runtime is not open")
+    return ctx
+
+
+class UsesContext(MessagePump):
+    @property
+    def runtime(self) -> Runtime:
+        return runtime_app(self.app).runtime
+
+    @property
+    def ctx(self) -> Context:
+        return context_of(self.app)
