@@ -166,39 +166,33 @@ async def rest_dispatch(call: Call) -> RestResponse:
     """``WP_REST_Server::dispatch`` and the ``rest_post_dispatch`` filters (Allow,
     ``_fields``): always a response, errors included."""
     registry: RouteRegistry = call.ctx.registry
+    params: dict[str, Any] = dict(call.query)
+    route: Route | None = None
     if call.method == "OPTIONS":
-        return _options(registry, call)
-    match = registry.match(call.path, call.method)
-    if match is None:
-        return _error(no_route())
-    params: dict[str, Any] = {}
-    try:
-        response, params = await _respond(call, match)
-    except ServiceError as err:
-        response = _error(err)
-    response.headers.setdefault("Allow", allowed_methods(match.route, call.user))
-    if not response.headers["Allow"]:
-        del response.headers["Allow"]
+        # rest_handle_options_request: the first route whose regex matches, any method.
+        found = registry.first_route(call.path)
+        route = found[0] if found else None
+        data = route_data(route, call.ctx.settings.base_url) if route else []
+        response = RestResponse(data)
+    elif (match := registry.match(call.path, call.method)) is None:
+        response = _error(no_route())
+    else:
+        route = match.route
+        try:
+            response, params = await _respond(call, match)
+        except ServiceError as err:
+            response = _error(err)
+    allow = allowed_methods(route, call.user) if route is not None else ""
+    if allow:
+        response.headers["Allow"] = allow
     fields = fields_param(params, call.query) if response.status < 400 else None
     if fields is not None:
         response.data, response.encoded = response.decoded(), None
-    _links_apart(response)
+    if call.method != "OPTIONS":  # the route data's _links are data, not the response's
+        _links_apart(response)
     if fields is not None:
         response.data = filter_fields(response.data, fields)
     return response
-
-
-def _options(registry: RouteRegistry, call: Call) -> RestResponse:
-    """``rest_handle_options_request``: the first route whose regex matches, any method."""
-    found = registry.first_route(call.path)
-    if found is None:
-        return RestResponse([])
-    route, _ = found
-    headers = {"Allow": allowed_methods(route, call.user)}
-    return RestResponse(
-        route_data(route, call.ctx.settings.base_url) or [],
-        headers={k: v for k, v in headers.items() if v},
-    )
 
 
 async def _respond(call: Call, match: Match) -> tuple[RestResponse, dict[str, Any]]:
@@ -319,13 +313,21 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     )
 
 
+def with_links(response: RestResponse) -> Any:
+    """The data with the response's links as ``_links`` (a PHP array gains the key)."""
+    data = response.decoded()
+    if not response.links:
+        return data
+    if isinstance(data, list):
+        data = {str(i): item for i, item in enumerate(data)}
+    return {**data, "_links": response.links} if isinstance(data, dict) else data
+
+
 async def _response_data(
     request: web.Request, ctx: Context, response: RestResponse, embed: bool | list[str] | None
 ) -> Any:
     """``response_to_data``: the data with the response's links, and embedded links."""
-    data = response.decoded()
-    if response.links and isinstance(data, dict | list):
-        data = {**data, "_links": response.links} if isinstance(data, dict) else data
+    data = with_links(response)
     if not embed:
         return data
     cache: dict[str, Any] = {}
@@ -375,11 +377,7 @@ async def _embedded(request: web.Request, ctx: Context, href: str) -> Any:
         query["context"] = "embed"
     user = request.get(REST_USER)
     call = Call(request, ctx, "GET", path, MultiDictProxy(query), user, read_body=False)  # type: ignore[arg-type]
-    response = await rest_dispatch(call)
-    data = response.decoded()
-    if response.links and isinstance(data, dict):
-        data = {**data, "_links": response.links}
-    return data
+    return with_links(await rest_dispatch(call))
 
 
 # -- index -----------------------------------------------------------------
