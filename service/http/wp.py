@@ -196,7 +196,11 @@ async def rest_dispatch(call: Call) -> RestResponse:
 
 
 async def _respond(call: Call, match: Match) -> tuple[RestResponse, dict[str, Any]]:
-    """Arguments are validated before the permission is checked, as WordPress does."""
+    """The permission is checked before the body is read and the arguments validated
+    (WordPress validates first; see the README's differences)."""
+    if match.endpoint.handler is None:
+        raise invalid_handler()
+    match.endpoint.permission.check(call.user)
     http = call.http
     body, body_params = (
         await _read_body(http) if call.read_body and call.method in BODY_METHODS else (None, {})
@@ -204,10 +208,7 @@ async def _respond(call: Call, match: Match) -> tuple[RestResponse, dict[str, An
     # WordPress's precedence is JSON > body > query > URL; we let the URL win for
     # the named URL parameters so a body cannot redirect an update to another id.
     supplied: dict[str, Any] = {**call.query, **body_params, **match.params}
-    if match.endpoint.handler is None:
-        raise invalid_handler()
     params = validate_args(match.endpoint.args, supplied, saturate=match.params.keys())
-    match.endpoint.permission.check(call.user)
     rest = RestRequest(
         method=call.method,
         path=call.path,
@@ -294,23 +295,21 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if request.get(REST_USER) is not None:
         headers.update(NOCACHE)
     if method == "HEAD" or response.status == 204:
-        return web.Response(
-            status=response.status,
-            headers=headers,
-            content_type="application/json",
-            charset="UTF-8",
-        )
-    if response.encoded is not None and not response.links and not embed:
+        text = None
+    elif response.encoded is not None and not response.links and not embed:
         text = response.encoded
     else:
         text = dumps(await _response_data(request, ctx, response, embed))
-    return web.Response(
+    answer = web.Response(
         text=text,
         status=response.status,
         headers=headers,
         content_type="application/json",
         charset="UTF-8",
     )
+    if response.status == 408:  # the rest of a body that stalled is not worth waiting for
+        answer.force_close()
+    return answer
 
 
 def with_links(response: RestResponse) -> Any:

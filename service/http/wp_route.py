@@ -44,8 +44,8 @@ async def _from_form(request: web.Request) -> str | None:
         return None
     try:
         form = await read_form(request)
-    except BodyError:
-        return None  # the dispatch reads the body again and answers the error
+    except BodyError as err:  # PHP would read what it could; we refuse the whole body
+        raise ServiceError("rest_invalid_form", "Invalid form body passed.", 400) from err
     values = [v for v in form.getall("rest_route", []) if isinstance(v, str)]
     return values[-1] if values else None
 
