@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from aiohttp import web
-from multidict import MultiDict, MultiDictProxy
+from multidict import MultiDict, MultiDictProxy, MultiMapping
 
 from service.accounts.users import User
 from service.common.errors import ServiceError
@@ -143,7 +143,7 @@ class Call:
     ctx: Context
     method: str
     path: str
-    query: MultiDictProxy[str]
+    query: MultiMapping[str]
     user: User | None
     read_body: bool = True
 
@@ -172,7 +172,7 @@ async def rest_dispatch(call: Call) -> RestResponse:
         # rest_handle_options_request: the first route whose regex matches, any method.
         found = registry.first_route(call.path)
         route = found[0] if found else None
-        data = route_data(route, call.ctx.settings.base_url) if route else []
+        data: Any = route_data(route, call.ctx.settings.base_url) if route else []
         response = RestResponse(data)
     elif (match := registry.match(call.path, call.method)) is None:
         response = _error(no_route())
@@ -375,7 +375,7 @@ async def _embedded(request: web.Request, ctx: Context, href: str) -> Any:
     if not query.get("context"):
         query["context"] = "embed"
     user = request.get(REST_USER)
-    call = Call(request, ctx, "GET", path, MultiDictProxy(query), user, read_body=False)  # type: ignore[arg-type]
+    call = Call(request, ctx, "GET", path, MultiDictProxy(query), user, read_body=False)
     return with_links(await rest_dispatch(call))
 
 

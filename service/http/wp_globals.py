@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from multidict import MultiDictProxy
+from multidict import MultiMapping
 
 FieldTree = dict[str, Any]
 _LIST_SPLIT = re.compile(r"[\s,]+")
@@ -36,7 +36,7 @@ def parse_list(value: Any) -> list[str]:
     return [part for part in _LIST_SPLIT.split(str(value)) if part]
 
 
-def fields_param(params: dict[str, Any], query: MultiDictProxy[str]) -> Any:
+def fields_param(params: dict[str, Any], query: MultiMapping[str]) -> Any:
     """``_fields`` from the request's params, or the PHP array form ``_fields[]``."""
     if "_fields" in params:
         return params["_fields"]
@@ -87,7 +87,7 @@ def filter_fields(data: Any, fields: Any) -> Any:
     return data
 
 
-def embed_param(query: MultiDictProxy[str]) -> bool | list[str] | None:
+def embed_param(query: MultiMapping[str]) -> bool | list[str] | None:
     """``rest_parse_embed_param``: None when absent, True for all, or the relations."""
     if "_embed" not in query:
         return None
