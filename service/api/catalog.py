@@ -299,7 +299,13 @@ def register(registry: RouteRegistry) -> None:
     )
     route(
         r"/products/(?P<id>[\d]+)",
-        Endpoint(READABLE, PRODUCT.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a product"),
+        Endpoint(
+            READABLE,
+            PRODUCT.get,
+            CAN_VIEW,
+            {**id_arg(), **context_arg(embeddable=True)},
+            "Get a product",
+        ),
         Endpoint(
             EDITABLE,
             PRODUCT.update,

@@ -51,11 +51,13 @@ CAN_DELETE = _manage(
 
 
 # -- argument schemas ---------------------------------------------------------------
-def context_arg() -> dict[str, Any]:
+def context_arg(*, embeddable: bool = False) -> dict[str, Any]:
+    """``embeddable``: the item is the target of an ``embeddable`` link, so WordPress's
+    ``_embed`` fetches it with ``context=embed``."""
     return {
         "context": arg(
             "string",
-            enum=["view", "edit"],
+            enum=["view", "edit", "embed"] if embeddable else ["view", "edit"],
             default="view",
             description="Scope under which the request is made.",
         )
@@ -174,7 +176,26 @@ def with_links(
     if has_item_route:
         links["self"] = [{"href": rest_url(req, f"{collection}/{item['id']}")}]
     links["collection"] = [{"href": rest_url(req, collection)}]
+    if collection == "/orders":
+        links.update(order_links(req, item))
     return {**item, "_links": links}
+
+
+def order_links(req: RestRequest, order: dict[str, Any]) -> dict[str, Any]:
+    """An order's customer and products, marked ``embeddable`` so ``?_embed`` fetches
+    them (as the caller: a customer the caller may not read embeds the 401/403)."""
+    links: dict[str, Any] = {}
+    if order.get("customer_id"):
+        href = rest_url(req, f"/customers/{order['customer_id']}")
+        links["customer"] = [{"embeddable": True, "href": href}]
+    products = dict.fromkeys(
+        line["product_id"] for line in order.get("line_items") or () if line.get("product_id")
+    )
+    if products:
+        links["product"] = [
+            {"embeddable": True, "href": rest_url(req, f"/products/{p}")} for p in products
+        ]
+    return links
 
 
 def paginated(

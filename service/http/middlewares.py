@@ -1,4 +1,16 @@
-"""Middlewares, outermost first: request stats, errors, CORS."""
+"""Middlewares, outermost first: request stats, CORS preflight, errors; and the
+headers every answer carries, added as the answer is prepared.
+
+The surface's headers (CORS; on a REST answer also WordPress's discovery and
+safety headers) are added in ``on_response_prepare``, which aiohttp runs for every
+answer it sends for a routed request: a handler's, a ``ServiceError`` rendered by
+``error_middleware``, an ``HTTPException`` and an unhandled exception's 500 alike,
+so no answer leaves without them, whatever the middleware order.
+
+CORS per surface: the platform (``/api/``) allows the configured origins
+(``--cors-origin``); the WordPress surface echoes any ``Origin``, as WordPress's
+``rest_send_cors_headers`` does (its auth is by explicit credentials, never cookies).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +23,7 @@ from aiohttp.typedefs import Handler
 
 from service.common.errors import ServiceError
 from service.common.logs import loggable
-from service.http.keys import CTX
+from service.http.keys import CTX, REST_USER, WP_REST
 from service.http.responses import (
     error_response,
     http_status_error,
@@ -68,39 +80,70 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(internal, request.path)
 
 
+PLATFORM_CORS_HEADERS = "Authorization, Content-Type, Accept-Language"
+
+
+def _platform_origin(request: web.Request) -> str | None:
+    origin = request.headers.get("Origin")
+    return origin if origin and origin in request.app[CTX].settings.cors_origins else None
+
+
 @web.middleware
 async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin", "")
+    """Answers the platform's CORS preflight; the headers come from add_surface_headers."""
+    if (
+        is_platform(request.path)
+        and request.method == "OPTIONS"
+        and request.headers.get("Access-Control-Request-Method")
+    ):
+        return web.Response(status=204 if _platform_origin(request) else 403)
+    return await handler(request)
+
+
+def _wp_origin(origin: str) -> str:
+    """``sanitize_url`` of the Origin as WordPress echoes it ("null" stays)."""
+    if origin == "null" or origin.startswith(("http://", "https://")):
+        return origin
+    return ""
+
+
+async def add_surface_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: the surface's CORS headers on every answer, and on a
+    REST answer the headers WordPress's ``serve_request`` sends."""
+    headers = response.headers
     if is_platform(request.path):
-        allowed = bool(origin) and origin in request.app[CTX].settings.cors_origins
-        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
-            response: web.StreamResponse = web.Response(status=204 if allowed else 403)
-        else:
-            response = await handler(request)
-        if allowed:
-            response.headers.update(
+        origin = _platform_origin(request)
+        headers.add("Vary", "Origin")
+        if origin:
+            headers.update(
                 {
                     "Access-Control-Allow-Origin": origin,
                     "Access-Control-Allow-Credentials": "true",
                     "Access-Control-Allow-Methods": WP_ALLOW_METHODS,
-                    "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept-Language",
+                    "Access-Control-Allow-Headers": PLATFORM_CORS_HEADERS,
                     "Access-Control-Max-Age": "600",
-                    "Vary": "Origin",
                 }
             )
-        return response
-    response = await handler(request)
-    # WordPress sends these on every REST response and echoes any Origin.
-    response.headers["Access-Control-Expose-Headers"] = WP_EXPOSE_HEADERS
-    response.headers["Access-Control-Allow-Headers"] = WP_ALLOW_HEADERS
-    response.headers["X-Content-Type-Options"] = "nosniff"
+        return
+    if request.get(WP_REST):
+        ctx = request.app[CTX]
+        headers.setdefault("X-Robots-Tag", "noindex")
+        # A Link the answer sets (paging) replaces this one, as header() does in PHP.
+        headers.setdefault("Link", f'<{ctx.settings.base_url}/wp-json/>; rel="https://api.w.org/"')
+        headers["X-Content-Type-Options"] = "nosniff"
+    # WordPress sends CORS on REST answers only; we send it on every answer of this
+    # surface (the site page too, so a browser can read its discovery Link).
+    headers["Access-Control-Expose-Headers"] = WP_EXPOSE_HEADERS
+    headers["Access-Control-Allow-Headers"] = WP_ALLOW_HEADERS
+    origin = request.headers.get("Origin")
     if origin:
-        response.headers.update(
+        headers.update(
             {
-                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Origin": _wp_origin(origin),
                 "Access-Control-Allow-Methods": WP_ALLOW_METHODS,
                 "Access-Control-Allow-Credentials": "true",
-                "Vary": "Origin",
             }
         )
-    return response
+        headers.add("Vary", "Origin")
+    elif request.method == "GET" and request.get(REST_USER) is None:
+        headers.add("Vary", "Origin")

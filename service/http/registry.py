@@ -5,12 +5,21 @@ the key is ``/namespace/route``; registering a key again appends its handlers (t
 earlier ones keep winning) unless ``override=True`` replaces them; the first route
 of a namespace auto-registers the namespace index ``/namespace``.
 
+Registering a key again under another namespace split (``a`` + ``b/c`` after
+``a/b`` + ``c``) merges into the same route, which then belongs to the later
+namespace for dispatch, while both namespaces' indexes list it. Nothing is compiled
+at registration: a route whose regex PCRE would refuse (duplicate group names, an
+``@``, WordPress's delimiter) registers and never matches.
+
 Dispatch (``match_request_to_handler``): the namespaces whose name is a raw prefix
 of the path are collected in namespace order (all routes when none is); each
 route's regex is matched anchored and case-insensitively (ASCII, as PCRE without
-/u); the first route that matches *and* has a handler for the method wins; HEAD
-falls back to GET; a route that matches without a handler for the method falls
-through to later routes.
+/u); for each matching route, its endpoints are tried in registration order and
+the first that serves the method wins; HEAD is served by an endpoint that lists
+HEAD, or else by one that lists GET (per endpoint, in order); a route that matches
+without a handler for the method falls through to later routes. The named groups
+are the URL parameters as PHP's ``preg_match`` gives them: an unmatched group is
+``""`` when a later group matched and absent when none did.
 
 WordPress scans linearly. We keep its order exactly but only test the routes whose
 leading literal segments agree with the path: a segment trie indexes each route
@@ -29,13 +38,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.accounts.permissions import PUBLIC, Permission
-from service.common.schema import arg
 from service.routes import regexes
 
-READABLE = frozenset({"GET"})
-CREATABLE = frozenset({"POST"})
-EDITABLE = frozenset({"POST", "PUT", "PATCH"})
-DELETABLE = frozenset({"DELETE"})
+# WP_REST_Server's constants, in their order ("POST, PUT, PATCH").
+READABLE = ("GET",)
+CREATABLE = ("POST",)
+EDITABLE = ("POST", "PUT", "PATCH")
+DELETABLE = ("DELETE",)
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _META = set(".^$*+?{}[]()|\\")
@@ -51,6 +60,24 @@ def compile_route(pattern: str) -> re.Pattern[str]:
         return regexes.compile_route(pattern)
     except regexes.RouteRegexError as exc:
         raise ValueError(f"route {pattern!r} is not a valid regex: {exc}") from None
+
+
+def dispatch_regex(pattern: str) -> re.Pattern[str] | None:
+    """The regex dispatch uses, or None when preg_match would fail on it (never matches)."""
+    if regexes.delimiter_problem(pattern):
+        return None
+    try:
+        return regexes.compile_route(pattern)
+    except regexes.RouteRegexError:
+        return None
+
+
+def url_params(m: re.Match[str]) -> dict[str, str]:
+    """Named groups as PHP's preg_match fills ``$matches``: groups after the last one
+    that matched are left out; an unmatched group before it is ``""``."""
+    last = max((i for i in range(1, m.re.groups + 1) if m.start(i) != -1), default=0)
+    names = sorted(m.re.groupindex.items(), key=lambda item: item[1])
+    return {name: m.group(i) or "" for name, i in names if i <= last}
 
 
 def _is_literal(python_regex: str) -> bool:
@@ -78,7 +105,7 @@ Handler = Callable[[Any], Awaitable[Any]]
 
 @dataclass
 class Endpoint:
-    methods: frozenset[str]
+    methods: Iterable[str]
     handler: Handler | None
     permission: Permission = PUBLIC
     args: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -87,7 +114,15 @@ class Endpoint:
     owner: str = ""
 
     def __post_init__(self) -> None:
-        self.methods = frozenset(m.upper() for m in self.methods)
+        # Registration order, as WordPress keeps ``methods`` (a comma list or array).
+        names = self.methods.split(",") if isinstance(self.methods, str) else self.methods
+        self.methods = tuple(dict.fromkeys(m.strip().upper() for m in names))
+
+    def serves(self, method: str) -> bool:
+        """WordPress's check per handler: HEAD falls back to GET when HEAD is not listed."""
+        if method == "HEAD" and "HEAD" not in self.methods:
+            method = "GET"
+        return method in self.methods
 
 
 @dataclass
@@ -104,28 +139,19 @@ class Route:
     @property
     def methods(self) -> list[str]:
         """Concatenated over endpoints, duplicates kept, as WordPress's index does."""
-        return [m for ep in self.endpoints for m in ordered_methods(ep.methods)]
+        return [m for ep in self.endpoints for m in ep.methods]
 
     @property
     def has_params(self) -> bool:
         return "(?P<" in regexes.to_python(self.pattern)
 
     def endpoint_for(self, method: str) -> Endpoint | None:
-        for ep in self.endpoints:
-            if method in ep.methods:
-                return ep
-        if method == "HEAD":
-            for ep in self.endpoints:
-                if "GET" in ep.methods:
-                    return ep
-        return None
-
-
-_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+        return next((ep for ep in self.endpoints if ep.serves(method)), None)
 
 
 def ordered_methods(methods: Iterable[str]) -> list[str]:
-    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 99, m))
+    """Methods as registered (WordPress never sorts them)."""
+    return list(methods)
 
 
 @dataclass
@@ -133,7 +159,6 @@ class Match:
     route: Route
     endpoint: Endpoint
     params: dict[str, str]
-    handler: Handler  # the endpoint's, never None here
 
 
 class _Node:
@@ -148,6 +173,7 @@ class RouteRegistry:
     def __init__(self, index_handler: Handler | None = None) -> None:
         self._routes: dict[str, Route] = {}
         self._namespaces: list[str] = []
+        self._namespace_keys: dict[str, list[str]] = {}  # every key registered under each
         self._platform: list[Route] = []
         self._trie = _Node()
         self._index_handler = index_handler
@@ -173,7 +199,11 @@ class RouteRegistry:
             ep.owner = ep.owner or owner
         if namespace not in self._namespaces:
             self._namespaces.append(namespace)
+            self._namespace_keys[namespace] = []
             self._add_namespace_index(namespace)
+        keys = self._namespace_keys[namespace]
+        if key not in keys:
+            keys.append(key)
         return self._put(namespace, key, endpoints, owner, override)
 
     def register_root(self, endpoints: Iterable[Endpoint], owner: str) -> Route:
@@ -181,15 +211,14 @@ class RouteRegistry:
         return self._put("", "/", list(endpoints), owner, override=True)
 
     def _add_namespace_index(self, namespace: str) -> None:
+        # As WP_REST_Server::register_route: the args have a default and no type.
         index = Endpoint(
             READABLE,
             self._index_handler,
-            args={
-                "namespace": arg("string", default=namespace),
-                "context": arg("string", default="view"),
-            },
+            args={"namespace": {"default": namespace}, "context": {"default": "view"}},
             owner="WP_REST_Server",
         )
+        self._namespace_keys[namespace].append("/" + namespace)
         self._put(namespace, "/" + namespace, [index], "WP_REST_Server", override=False)
 
     def _put(
@@ -198,6 +227,7 @@ class RouteRegistry:
         self.version += 1
         existing = self._routes.get(key)
         if existing is not None:
+            existing.namespace = namespace  # the later registration's, as array_merge does
             if override:
                 existing.endpoints = endpoints
                 existing.owner = owner
@@ -210,7 +240,7 @@ class RouteRegistry:
             endpoints=endpoints,
             owner=owner,
             position=len(self._routes),
-            regex=compile_route(key),
+            regex=dispatch_regex(key),
         )
         self._routes[key] = route
         self._index(route)
@@ -259,10 +289,16 @@ class RouteRegistry:
         return list(self._namespaces)
 
     def routes(self, namespace: str | None = None) -> list[Route]:
-        """WordPress routes in registration (index) order."""
+        """WordPress routes in registration (index) order; with a namespace, the routes
+        dispatch counts in it (``get_routes($namespace)``)."""
         if namespace is None:
             return list(self._routes.values())
         return [r for r in self._routes.values() if r.namespace == namespace]
+
+    def namespace_routes(self, namespace: str) -> list[Route]:
+        """The routes a namespace's index lists: every key ever registered under it."""
+        keys = set(self._namespace_keys.get(namespace, ()))
+        return [r for k, r in self._routes.items() if k in keys]
 
     def platform_routes(self) -> list[Route]:
         return list(self._platform)
@@ -301,17 +337,18 @@ class RouteRegistry:
 
     def iter_matches(self, path: str) -> Iterator[tuple[Route, dict[str, str]]]:
         for route in self.candidates(path):
-            assert route.regex is not None
-            m = route.regex.fullmatch(path)
+            m = route.regex.fullmatch(path) if route.regex else None
             if m:
-                yield route, {k: v for k, v in m.groupdict().items() if v is not None}
+                yield route, url_params(m)
 
     def match(self, path: str, method: str) -> Match | None:
+        """The first endpoint that serves the method; its handler may be None, which
+        WordPress answers with ``rest_invalid_handler``."""
         method = method.upper()
         for route, params in self.iter_matches(path):
             endpoint = route.endpoint_for(method)
-            if endpoint is not None and endpoint.handler is not None:
-                return Match(route, endpoint, params, endpoint.handler)
+            if endpoint is not None:
+                return Match(route, endpoint, params)
         return None
 
     def first_route(self, path: str) -> tuple[Route, dict[str, str]] | None:
@@ -319,5 +356,5 @@ class RouteRegistry:
         for route in sorted(self._indexed(path), key=lambda r: r.position):
             m = route.regex.fullmatch(path) if route.regex else None
             if m:
-                return route, {k: v for k, v in m.groupdict().items() if v is not None}
+                return route, url_params(m)
         return None

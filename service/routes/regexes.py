@@ -37,6 +37,7 @@ _POSIX = {
 }
 _POSIX_RE = re.compile(r"\[:(\^?)(" + "|".join(_POSIX) + r"):\]")
 _QUANTIFIER_RE = re.compile(r"\{\d*(,\d*)?\}")
+_PCRE_QUANTIFIER = re.compile(r"\{\d+(,\d*)?\}")  # {n} {n,} {n,m}: all PCRE2 10.42 reads
 _GROUP_OPENER = re.compile(r"\(\?(?:P?<(?![=!])[A-Za-z_]\w*>|'[A-Za-z_]\w*'|[^)]?)")
 _PCRE_NAMED = re.compile(r"\(\?<[A-Za-z_]\w*>")
 
@@ -123,8 +124,11 @@ def _top_level_alternatives(tokens: list[str]) -> list[list[str]]:
 def to_python(route: str) -> str:
     """The route's regex in Python syntax, with WordPress's anchoring made explicit."""
     out: list[str] = []
-    for tok in _tokens(route):
-        if _PCRE_NAMED.fullmatch(tok):
+    tokens = _tokens(route)
+    for n, tok in enumerate(tokens):
+        if tok == "{" and not _PCRE_QUANTIFIER.match("".join(tokens[n : n + 12])):
+            tok = "\\{"  # PCRE2 10.42 reads "{,3}" and "{x}" as literals; Python would not
+        elif _PCRE_NAMED.fullmatch(tok):
             tok = "(?P<" + tok[3:]
         elif tok.startswith("(?'"):
             tok = "(?P<" + tok[3:-1] + ">"

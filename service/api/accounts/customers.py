@@ -101,7 +101,11 @@ def register(registry: RouteRegistry) -> None:
         r"/customers/(?P<id>[\d]+)",
         [
             Endpoint(
-                READABLE, CUSTOMER.get, CAN_VIEW, {**id_arg(), **context_arg()}, "Get a customer"
+                READABLE,
+                CUSTOMER.get,
+                CAN_VIEW,
+                {**id_arg(), **context_arg(embeddable=True)},
+                "Get a customer",
             ),
             Endpoint(
                 EDITABLE,

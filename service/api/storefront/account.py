@@ -94,7 +94,7 @@ async def list_downloads(req: RestRequest) -> list[dict[str, Any]]:
 
 
 def _endpoint(
-    methods: frozenset[str], handler: Handler, args: dict[str, dict[str, Any]], description: str
+    methods: tuple[str, ...], handler: Handler, args: dict[str, dict[str, Any]], description: str
 ) -> Endpoint:
     return Endpoint(methods, handler, LOGGED_IN, args, description)
 

@@ -145,7 +145,7 @@ async def checkout(req: RestRequest) -> Any:
     return await respond(req, lambda s: cart_checkout.checkout(req.ctx, s, req.params))
 
 
-ROUTES: list[tuple[str, frozenset[str], Any, dict[str, Any], str]] = [
+ROUTES: list[tuple[str, tuple[str, ...], Any, dict[str, Any], str]] = [
     ("/cart", READABLE, get_cart, {}, "The cart: items, coupons, shipping rates, totals"),
     ("/cart/add", CREATABLE, add_item, ADD_ARGS, "Add an item (merges into its line)"),
     ("/cart/update", CREATABLE, update_item, UPDATE_ARGS, "Change an item's quantity"),
