@@ -74,8 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
             name, parents=[common] if flags else [], help=text, description=text
         )
 
-    command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    serve = command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
     console = command(sub, "console", "Run the admin console with the API in the same process.")
+    for listener in (serve, console):
+        tls_flags(listener)
     console.add_argument(
         "--no-api",
         action="store_true",
@@ -108,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app_pw.add_argument("email")
     app_pw.add_argument("label")
+    api_key_commands(users_sub, command)
 
     routes = command(
         sub, "routes", "Inspect routes: list them or check them for conflicts.", flags=False
@@ -143,6 +146,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tls_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+
+
+def api_key_commands(users_sub, command) -> None:
+    key = command(
+        users_sub,
+        "api-key",
+        "Create a WooCommerce REST API key (ck_/cs_) for a user; printed once.",
+    )
+    key.add_argument("email")
+    key.add_argument("--description", required=True)
+    key.add_argument("--permission", required=True, choices=("read", "write", "read_write"))
+    keys = command(users_sub, "api-keys", "List a user's WooCommerce REST API keys.")
+    keys.add_argument("email")
+    revoke = command(users_sub, "revoke-api-key", "Revoke (delete) a WooCommerce REST API key.")
+    revoke.add_argument("key_id", type=int)
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings(
         host=args.host, port=args.port, db=args.db, log_file=args.log_file, demo=args.demo
@@ -151,6 +174,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.cors_origins = tuple(args.cors_origins)
     if args.trusted_proxies:
         settings.trusted_proxies = tuple(args.trusted_proxies)
+    settings.tls_cert = getattr(args, "tls_cert", None)
+    settings.tls_key = getattr(args, "tls_key", None)
     return settings
 
 
@@ -235,8 +260,36 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
             _, password = await accounts.create_app_password(ctx, user.id, args.label)
             print(f"application password for {user.email} ({args.label}), shown once:")
             print(password)
+        else:
+            return await cmd_api_keys(ctx, args)
     finally:
         await ctx.close()
+    return 0
+
+
+async def cmd_api_keys(ctx, args: argparse.Namespace) -> int:
+    from service.accounts import api_keys
+    from service.accounts import users as accounts
+    from service.accounts.users import CONSOLE_ACTOR
+
+    if args.users_command == "revoke-api-key":
+        info = await api_keys.revoke(ctx, CONSOLE_ACTOR, args.key_id)
+        print(f"revoked API key {info.id} (...{info.truncated_key}) of {info.user_email}")
+        return 0
+    user = await accounts.find_user(ctx, args.email)
+    if user is None:
+        return fail(f"no user with email {args.email}")
+    if args.users_command == "api-keys":
+        for k in await api_keys.list_for_user(ctx, CONSOLE_ACTOR, user.id):
+            last = k.last_access or "never"
+            print(
+                f"{k.id:>5}  ...{k.truncated_key}  {k.permissions:<10} {last:<20}  {k.description}"
+            )
+        return 0
+    new = await api_keys.create(ctx, CONSOLE_ACTOR, user.id, args.description, args.permission)
+    print(f"API key {new.info.id} for {user.email} ({new.info.permissions}), shown once:")
+    print(f"consumer key:    {new.consumer_key}")
+    print(f"consumer secret: {new.consumer_secret}")
     return 0
 
 

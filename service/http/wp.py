@@ -127,7 +127,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CTX]
     registry: RouteRegistry = ctx.registry
     method = _method(request)
-    user = await auth.wp_user(request, ctx)
+    user = await auth.wp_user(request, ctx, method)
 
     if method == "OPTIONS":
         found = registry.first_route(path)
