@@ -103,11 +103,12 @@ def check_permissions(permissions: object) -> str:
 
 
 async def create(
-    ctx: Context, actor: User, user_id: int, description: str, permissions: str
+    ctx: Context, actor: User, user_id: int, description: object, permissions: object
 ) -> NewApiKey:
+    """``description`` and ``permissions`` are checked here, whatever the caller sent."""
     _check_owner(actor, user_id)
-    description = check_description(description)
-    permissions = check_permissions(permissions)
+    text = check_description(description)
+    permission = check_permissions(permissions)
     consumer_key = "ck_" + secrets.token_hex(20)
     consumer_secret = "cs_" + secrets.token_hex(20)
     key_hash = wc_api_hash(consumer_key)
@@ -121,15 +122,15 @@ async def create(
         key_id = await key_sql.insert(
             tx,
             user_id=user_id,
-            description=description,
-            permissions=permissions,
+            description=text,
+            permissions=permission,
             consumer_key=key_hash,
             secret_box=box,
             truncated_key=consumer_key[-7:],
             created_at=iso(ctx.clock.now()) or "",
         )
         row = await key_sql.by_id(tx, key_id)
-    log.info("API key %d created for user %d (%s)", key_id, user_id, permissions)
+    log.info("API key %d created for user %d (%s)", key_id, user_id, permission)
     return NewApiKey(_info(row, ctx), consumer_key, consumer_secret)
 
 

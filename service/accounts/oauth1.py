@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from oauthlib.oauth1.rfc5849 import signature as rfc5849
-from oauthlib.oauth1.rfc5849.utils import escape
+from oauthlib.oauth1.rfc5849 import signature as rfc5849  # type: ignore[import-untyped]
+from oauthlib.oauth1.rfc5849.utils import escape  # type: ignore[import-untyped]
 
 REQUIRED = (
     "oauth_consumer_key",
