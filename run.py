@@ -8,9 +8,12 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from service.common.config import Settings, env_defaults
+
+if TYPE_CHECKING:
+    from service.app.context import Context
 
 COMMANDS = ("console", "serve", "users", "routes")
 
@@ -70,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     command = _command_adder(common_flags(top=False))
-    command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    serve = command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    tls_flags(serve)
     _add_console(sub, command)
     _add_users(sub, command)
     _add_routes(sub, command)
@@ -95,6 +99,7 @@ def _command_adder(common: argparse.ArgumentParser) -> AddCommand:
 
 def _add_console(sub: Any, command: AddCommand) -> None:
     console = command(sub, "console", "Run the admin console with the API in the same process.")
+    tls_flags(console)
     console.add_argument(
         "--no-api",
         action="store_true",
@@ -129,6 +134,7 @@ def _add_users(sub: Any, command: AddCommand) -> None:
     )
     app_pw.add_argument("email")
     app_pw.add_argument("label")
+    api_key_commands(users_sub, command)
 
 
 def _add_routes(sub: Any, command: AddCommand) -> None:
@@ -165,6 +171,26 @@ def _add_routes(sub: Any, command: AddCommand) -> None:
     diff.add_argument("--format", choices=("table", "json"), default="table")
 
 
+def tls_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
+
+
+def api_key_commands(users_sub: Any, command: AddCommand) -> None:
+    key = command(
+        users_sub,
+        "api-key",
+        "Create a WooCommerce REST API key (ck_/cs_) for a user; printed once.",
+    )
+    key.add_argument("email")
+    key.add_argument("--description", required=True)
+    key.add_argument("--permission", required=True, choices=("read", "write", "read_write"))
+    keys = command(users_sub, "api-keys", "List a user's WooCommerce REST API keys.")
+    keys.add_argument("email")
+    revoke = command(users_sub, "revoke-api-key", "Revoke (delete) a WooCommerce REST API key.")
+    revoke.add_argument("key_id", type=int)
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings(
         host=args.host, port=args.port, db=args.db, log_file=args.log_file, demo=args.demo
@@ -173,6 +199,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.cors_origins = tuple(args.cors_origins)
     if args.trusted_proxies:
         settings.trusted_proxies = tuple(args.trusted_proxies)
+    settings.tls_cert = getattr(args, "tls_cert", None)
+    settings.tls_key = getattr(args, "tls_key", None)
     return settings
 
 
@@ -257,8 +285,36 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
             _, password = await accounts.create_app_password(ctx, found.id, args.label)
             print(f"application password for {found.email} ({args.label}), shown once:")
             print(password)
+        else:
+            return await cmd_api_keys(ctx, args)
     finally:
         await ctx.close()
+    return 0
+
+
+async def cmd_api_keys(ctx: Context, args: argparse.Namespace) -> int:
+    from service.accounts import api_keys
+    from service.accounts import users as accounts
+    from service.accounts.users import CONSOLE_ACTOR
+
+    if args.users_command == "revoke-api-key":
+        info = await api_keys.revoke(ctx, CONSOLE_ACTOR, args.key_id)
+        print(f"revoked API key {info.id} (...{info.truncated_key}) of {info.user_email}")
+        return 0
+    user = await accounts.find_user(ctx, args.email)
+    if user is None:
+        return fail(f"no user with email {args.email}")
+    if args.users_command == "api-keys":
+        for k in await api_keys.list_for_user(ctx, CONSOLE_ACTOR, user.id):
+            last = k.last_access or "never"
+            print(
+                f"{k.id:>5}  ...{k.truncated_key}  {k.permissions:<10} {last:<20}  {k.description}"
+            )
+        return 0
+    new = await api_keys.create(ctx, CONSOLE_ACTOR, user.id, args.description, args.permission)
+    print(f"API key {new.info.id} for {user.email} ({new.info.permissions}), shown once:")
+    print(f"consumer key:    {new.consumer_key}")
+    print(f"consumer secret: {new.consumer_secret}")
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from service.api import analytics, catalog, licensing, settings
-from service.api.accounts import auth, customers
+from service.api.accounts import api_keys, auth, customers
 from service.api.integrations import knowledge, sync, tokens
 from service.api.orders import coupons, orders
 from service.api.storefront import account, cart, hooks, shop
@@ -23,7 +23,7 @@ WP_CONTROLLERS: list = [
 ]  # fmt: skip
 
 # Platform surface (served by aiohttp's router, recorded in the registry).
-PLATFORM_MODULES = [auth, tokens, sync, knowledge]
+PLATFORM_MODULES = [auth, api_keys, tokens, sync, knowledge]
 
 
 def register_all(registry: RouteRegistry) -> None:

@@ -12,7 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from service.accounts.api_key_crypto import SecretBox
+from service.accounts.api_keys import AccessTracker
 from service.accounts.jwt import JwtCodec
+from service.accounts.oauth1 import NonceRegistry
 from service.accounts.users import UserCache
 from service.common.clock import Clock
 from service.common.config import Settings
@@ -48,6 +51,9 @@ class Context:
     token_failures: FailureThrottle = field(default_factory=FailureThrottle)
     license_limits: LicenseRateLimits = field(default_factory=LicenseRateLimits)
     hook_extensions: list[Extension] = field(default_factory=list)
+    api_key_nonces: NonceRegistry = field(default_factory=NonceRegistry)
+    api_key_box: SecretBox = field(init=False)
+    api_key_access: AccessTracker = field(init=False)
     guesses: GuessLimiter = field(init=False)
     usage: UsageTracker = field(init=False)
     sync_batcher: Batcher = field(init=False)
@@ -76,6 +82,9 @@ class Context:
         ctx.usage.listeners.append(ctx.token_cache.flushed)
         ctx.users.on_forget.append(ctx.token_cache.forget_user)
         ctx.sync_batcher = sync.new_batcher(ctx)
+        ctx.api_key_box = SecretBox(settings.secret_key, settings.secret_key_file)
+        ctx.api_key_access = AccessTracker(ctx)
+        ctx.closers.append(ctx.api_key_access.close)
         ctx.closers.append(ctx.sync_batcher.close)
         return ctx
 

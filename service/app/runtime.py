@@ -12,6 +12,7 @@ import asyncio
 import errno
 import logging
 import signal
+import ssl
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,8 @@ class Runtime:
     def url(self) -> str | None:
         if self.address is None:
             return None
-        return f"http://{self.address[0]}:{self.address[1]}"
+        scheme = "https" if self.settings.tls_cert else "http"
+        return f"{scheme}://{self.address[0]}:{self.address[1]}"
 
     async def open(self) -> Context:
         self.ctx = await Context.open(self.settings, self.clock)
@@ -68,8 +70,9 @@ class Runtime:
             shutdown_timeout=self.settings.shutdown_timeout_s,
             handle_signals=False,
         )
+        tls = self._tls_context()
         await self.runner.setup()
-        site = web.TCPSite(self.runner, self.settings.host, self.settings.port)
+        site = web.TCPSite(self.runner, self.settings.host, self.settings.port, ssl_context=tls)
         try:
             await site.start()
         except OSError as exc:
@@ -88,6 +91,20 @@ class Runtime:
             self.settings.site_url = self.url or ""
         log.info("listening on %s", self.url)
         return self.url or ""
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        """HTTPS for local development, from --tls-cert/--tls-key (PEM files)."""
+        cert, key = self.settings.tls_cert, self.settings.tls_key
+        if not cert and not key:
+            return None
+        if not (cert and key):
+            raise StartupError("--tls-cert and --tls-key go together")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            context.load_cert_chain(cert, key)
+        except (OSError, ssl.SSLError) as exc:
+            raise StartupError(f"cannot load the TLS certificate {cert}: {exc}") from None
+        return context
 
     def request_stop(self) -> None:
         self._stop.set()

@@ -43,6 +43,13 @@ class Settings:
     throttle_max_keys: int = 50_000
     # scrypt N = 2**cost for new password hashes; tests lower it, stored hashes keep theirs.
     password_hash_cost: int = DEFAULT_PASSWORD_HASH_COST
+    # TLS for local development (--tls-cert/--tls-key): HTTPS is what lets WooCommerce API
+    # keys be sent as Basic credentials or in the query string.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    # The key sealing API key secrets (URL-safe base64 of 32 bytes); when unset, the
+    # file beside the database (``secret_key_file``) holds it.
+    secret_key: str | None = field(default_factory=lambda: os.environ.get("SHOPKEEP_SECRET_KEY"))
 
     @property
     def log_path(self) -> str:
@@ -52,8 +59,14 @@ class Settings:
         return str(db.with_name(db.stem + ".log")) if self.db != ":memory:" else "shopkeep.log"
 
     @property
+    def secret_key_file(self) -> str | None:
+        """``shopkeep.db.key`` beside the database; none for an in-memory database."""
+        return None if self.db == ":memory:" else self.db + ".key"
+
+    @property
     def base_url(self) -> str:
-        return self.site_url or f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls_cert else "http"
+        return self.site_url or f"{scheme}://{self.host}:{self.port}"
 
 
 def env_defaults() -> dict[str, object]:

@@ -284,7 +284,7 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     request[WP_REST] = True
     method, overridden = effective_method(request)
     try:
-        user = await auth.wp_user(request, ctx)
+        user = await auth.wp_user(request, ctx, method)
     except ServiceError as err:
         response = _error(err)  # rest_authentication_errors: no dispatch, no Allow
     else:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header
 from service.accounts import users as accounts
 from service.common import throttle
 from service.common.errors import ServiceError
+from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
@@ -36,6 +37,7 @@ class UsersScreen(ConsoleScreen):
         Binding("t", "token", "New token for user", id="users.token"),
         Binding("p", "app_password", "App password", id="users.app_password"),
         Binding("u", "unlock", "Unlock sign-in", id="users.unlock"),
+        Binding("k", "api_key", "WooCommerce API key", id="users.api_key"),
     ]
 
     def __init__(self) -> None:
@@ -179,6 +181,24 @@ class UsersScreen(ConsoleScreen):
                 password,
                 steps=APP_PASSWORD_STEPS,
                 warning="This password is shown only once. Copy it now.",
+                warning_fa=None,
+            )
+        )
+
+    @work
+    async def action_api_key(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        new = await self.app.push_screen_wait(ApiKeyFormModal(user))
+        if new is None:
+            return
+        await self.app.push_screen_wait(
+            RevealSecretModal(
+                f"API key for {user.email}: {new.info.description} ({new.info.permissions})",
+                f"{new.consumer_key}\n{new.consumer_secret}",
+                steps=API_KEY_STEPS,
+                warning="The consumer secret is shown only once. Copy it now.",
                 warning_fa=None,
             )
         )
