@@ -110,7 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     app_pw.add_argument("label")
 
     routes = command(
-        sub, "routes", "Inspect routes: list them or check them for conflicts.", flags=False
+        sub,
+        "routes",
+        "Inspect routes: list them, check them for conflicts, print their OpenAPI document.",
+        flags=False,
     )
     routes_sub = routes.add_subparsers(
         dest="routes_command", required=True, parser_class=OneLineParser
@@ -140,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("documented")
     diff.add_argument("served", nargs="?", default="live")
     diff.add_argument("--format", choices=("table", "json"), default="table")
+    spec = command(routes_sub, "openapi", "Print the OpenAPI 3.1 document of every route.")
+    spec.add_argument("--format", choices=("json", "yaml"), default="json")
     return parser
 
 
@@ -243,7 +248,11 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_routes(args: argparse.Namespace) -> int:
     from service.app.assembly import build_registry
     from service.routes import inspection as route_inspection
+    from service.routes import openapi
 
+    if args.routes_command == "openapi":
+        sys.stdout.write(openapi.dumps(openapi.build_document(build_registry()), args.format))
+        return 0
     text, code = route_inspection.run_cli(
         args, live=lambda: route_inspection.live_specs(build_registry())
     )
