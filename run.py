@@ -139,7 +139,10 @@ def _add_users(sub: Any, command: AddCommand) -> None:
 
 def _add_routes(sub: Any, command: AddCommand) -> None:
     routes = command(
-        sub, "routes", "Inspect routes: list them or check them for conflicts.", flags=False
+        sub,
+        "routes",
+        "Inspect routes: list them, check them for conflicts, print their OpenAPI document.",
+        flags=False,
     )
     routes_sub = routes.add_subparsers(
         dest="routes_command", required=True, parser_class=OneLineParser
@@ -169,6 +172,8 @@ def _add_routes(sub: Any, command: AddCommand) -> None:
     diff.add_argument("documented")
     diff.add_argument("served", nargs="?", default="live")
     diff.add_argument("--format", choices=("table", "json"), default="table")
+    spec = command(routes_sub, "openapi", "Print the OpenAPI 3.1 document of every route.")
+    spec.add_argument("--format", choices=("json", "yaml"), default="json")
 
 
 def tls_flags(parser: argparse.ArgumentParser) -> None:
@@ -321,7 +326,11 @@ async def cmd_api_keys(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_routes(args: argparse.Namespace) -> int:
     from service.app.assembly import build_registry
     from service.routes import inspection as route_inspection
+    from service.routes import openapi
 
+    if args.routes_command == "openapi":
+        sys.stdout.write(openapi.dumps(openapi.build_document(build_registry()), args.format))
+        return 0
     text, code = route_inspection.run_cli(
         args, live=lambda: route_inspection.live_specs(build_registry())
     )

@@ -5,6 +5,12 @@ Files are ``NNNN_name.sql`` in this folder. Each is applied in its own
 which would commit the open transaction), together with the new ``user_version``,
 so a step is all-or-nothing. The version is re-read inside the transaction, so two
 processes opening the same new file do not apply a step twice.
+
+A file whose first line is ``-- migration: foreign_keys off`` rebuilds tables (SQLite's
+12-step ALTER): it runs with foreign-key enforcement off, because dropping a parent table
+with enforcement on fires its ON DELETE actions on every child row, and the pragma cannot
+change inside a transaction. ``PRAGMA foreign_key_check`` must find no violation the
+step did not start with before it commits; enforcement is restored afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from store.errors import StoreError
 
 _HERE = Path(__file__).parent
 _NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+_FOREIGN_KEYS_OFF = "-- migration: foreign_keys off"
 
 
 def migration_files() -> list[tuple[int, Path]]:
@@ -51,9 +58,19 @@ def split_statements(sql: str) -> list[str]:
 
 
 async def current_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cur:
+    return await _pragma(conn, "user_version")
+
+
+async def _pragma(conn: aiosqlite.Connection, name: str) -> int:
+    async with conn.execute(f"PRAGMA {name}") as cur:
         row = await cur.fetchone()
     return 0 if row is None else int(row[0])
+
+
+async def _violations(conn: aiosqlite.Connection) -> set[tuple[object, ...]]:
+    """Rows whose foreign key names a missing parent: (table, rowid, parent, key index)."""
+    async with conn.execute("PRAGMA foreign_key_check") as cur:
+        return {tuple(row) for row in await cur.fetchall()}
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> int:
@@ -69,16 +86,36 @@ async def apply_migrations(conn: aiosqlite.Connection) -> int:
     for number, path in steps:
         if number <= version:
             continue
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            if await current_version(conn) >= number:
-                await conn.rollback()
-                continue
-            for statement in split_statements(path.read_text(encoding="utf-8")):
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {number:d}")
-        except BaseException:
-            await conn.rollback()
-            raise
-        await conn.commit()
+        sql = path.read_text(encoding="utf-8")
+        if sql.startswith(_FOREIGN_KEYS_OFF):
+            enforced = await _pragma(conn, "foreign_keys")
+            await conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                await _apply(conn, number, sql, check_foreign_keys=True)
+            finally:
+                await conn.execute(f"PRAGMA foreign_keys={int(enforced):d}")
+        else:
+            await _apply(conn, number, sql, check_foreign_keys=False)
     return await current_version(conn)
+
+
+async def _apply(
+    conn: aiosqlite.Connection, number: int, sql: str, check_foreign_keys: bool
+) -> None:
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        if await current_version(conn) >= number:
+            await conn.rollback()
+            return
+        before = await _violations(conn) if check_foreign_keys else set()
+        for statement in split_statements(sql):
+            await conn.execute(statement)
+        if check_foreign_keys:
+            broken = await _violations(conn) - before
+            if broken:
+                raise StoreError(f"migration {number:04d} breaks foreign keys: {list(broken)[:5]}")
+        await conn.execute(f"PRAGMA user_version = {number:d}")
+    except BaseException:
+        await conn.rollback()
+        raise
+    await conn.commit()
