@@ -114,7 +114,8 @@ def shop(tmp_path_factory, page_server: str) -> Iterator[Shop]:
 @pytest.fixture(scope="session")
 def api_key(shop: Shop) -> ApiKey:
     """A read_write WooCommerce key for the administrator, made by the CLI."""
-    printed = cli("users", "api-key", ADMIN, "--permission", "read_write", "--db", str(shop.db))
+    options = ("--description", "client checks", "--permission", "read_write")
+    printed = cli("users", "api-key", ADMIN, *options, "--db", str(shop.db))
     consumer_key = re.search(r"\bck_[0-9a-f]{40}\b", printed)
     consumer_secret = re.search(r"\bcs_[0-9a-f]{40}\b", printed)
     assert consumer_key and consumer_secret, f"no ck_/cs_ pair in: {printed}"
