@@ -83,9 +83,12 @@ def run_json(argv: list[str], env: dict[str, str]) -> dict:
 def serve(db: Path, *flags: str) -> Iterator[ServerProcess]:
     """``run.py serve`` for as long as the generator is open (a session fixture's body)."""
     server = start_server(db, *flags)
-    yield server
-    server.kill_if_running()
+    # This session owns it: the e2e tests' per-test cleanup of STARTED must not stop it.
     STARTED.remove(server)
+    try:
+        yield server
+    finally:
+        server.kill_if_running()
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
