@@ -85,7 +85,7 @@ def start_server(db: Path, *extra: str, timeout: float = 15) -> ServerProcess:
         if not line:
             break
         lines.append(line.rstrip("\n"))
-        m = re.fullmatch(r"listening on (http://\S+)", line.strip())
+        m = re.fullmatch(r"listening on (https?://\S+)", line.strip())
         if m:
             server = ServerProcess(proc, m.group(1), lines)
             STARTED.append(server)
