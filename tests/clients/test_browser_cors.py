@@ -9,10 +9,6 @@ import json
 import pytest
 from clients_support import dump_dom, element_text
 
-NEEDS_CORS_ON_ERRORS = pytest.mark.xfail(
-    strict=False, reason="needs h13-wp13: CORS headers on error answers"
-)
-
 
 @pytest.fixture(scope="module")
 def page_results(chromium, shop, tmp_path_factory) -> dict:
@@ -26,7 +22,6 @@ def test_a_success_is_readable(page_results):
     assert page_results["public_list"] == {"status": 200, "body": "array"}
 
 
-@NEEDS_CORS_ON_ERRORS
 def test_a_wordpress_401_is_readable(page_results):
     assert page_results["wp_unauthorized"] == {
         "status": 401,
@@ -38,7 +33,6 @@ def test_a_wordpress_401_is_readable(page_results):
     }
 
 
-@NEEDS_CORS_ON_ERRORS
 def test_a_platform_401_is_readable(page_results):
     assert page_results["platform_unauthorized"] == {
         "status": 401,
@@ -49,7 +43,6 @@ def test_a_platform_401_is_readable(page_results):
     }
 
 
-@NEEDS_CORS_ON_ERRORS
 def test_a_404_rest_no_route_is_readable(page_results):
     assert page_results["wp_no_route"] == {
         "status": 404,
@@ -61,7 +54,6 @@ def test_a_404_rest_no_route_is_readable(page_results):
     }
 
 
-@NEEDS_CORS_ON_ERRORS
 def test_a_wrong_password_at_login_is_readable(page_results):
     assert page_results["wrong_password"] == {
         "status": 401,

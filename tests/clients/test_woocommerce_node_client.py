@@ -7,10 +7,6 @@ from __future__ import annotations
 import pytest
 from clients_support import HERE, ApiKey, run_json
 
-NEEDS_KEYS = pytest.mark.xfail(
-    strict=False, reason="needs h13-keys13: `run.py users api-key`, key auth, --tls-cert/--tls-key"
-)
-
 
 def woocommerce_node(node: str, url: str, key: ApiKey, placement: str, ca: str = "") -> dict:
     env = {
@@ -41,13 +37,11 @@ def assert_crud(result: dict, name: str) -> None:
     assert result["wrong_secret"]["code"] == "woocommerce_rest_authentication_error"
 
 
-@NEEDS_KEYS
 def test_oauth1_over_plain_http(node_clients, shop, api_key):
     result = woocommerce_node(node_clients, shop.url, api_key, "header")
     assert_crud(result, "wc-node-http-header")
 
 
-@NEEDS_KEYS
 @pytest.mark.parametrize("placement", ["header", "query"])
 def test_basic_or_query_string_over_https(
     node_clients, https_url, tls_certificate, api_key, placement

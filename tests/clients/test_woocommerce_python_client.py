@@ -9,9 +9,6 @@ from clients_support import ApiKey
 
 woocommerce = pytest.importorskip("woocommerce", reason="pip install -e '.[test]' installs it")
 
-NEEDS_KEYS = pytest.mark.xfail(
-    strict=False, reason="needs h13-keys13: `run.py users api-key`, key auth, --tls-cert/--tls-key"
-)
 WRONG_SECRET = "cs_" + "0" * 40
 
 
@@ -60,13 +57,11 @@ def assert_crud(api: woocommerce.API, wrong: woocommerce.API, name: str) -> None
     assert refused.json()["code"] == "woocommerce_rest_authentication_error"
 
 
-@NEEDS_KEYS
 def test_oauth1_over_plain_http(shop, api_key):
     api = client(shop.url, api_key)
     assert_crud(api, client(shop.url, api_key, WRONG_SECRET), "wc-py-http-oauth")
 
 
-@NEEDS_KEYS
 @pytest.mark.parametrize("query_string_auth", [False, True], ids=["basic", "query"])
 def test_basic_or_query_string_over_https(https_url, tls_certificate, api_key, query_string_auth):
     cert, _ = tls_certificate

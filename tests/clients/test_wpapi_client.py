@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 from clients_support import ADMIN, HERE, Shop, run_json
-
-NEEDS_DISCOVERY = pytest.mark.xfail(
-    strict=False, reason="needs h13-wp13: the Link rel=https://api.w.org/ header on GET/HEAD /"
-)
 
 
 def wpapi(node: str, shop: Shop, mode: str) -> dict:
@@ -36,7 +31,6 @@ def test_wpapi_crud_on_a_route_registered_by_hand(node_clients, shop):
     assert_crud(result)
 
 
-@NEEDS_DISCOVERY
 def test_wpapi_discovers_the_api_from_the_site_root_then_crud(node_clients, shop):
     result = wpapi(node_clients, shop, "discover")
     assert result.get("endpoint") == f"{shop.url}/wp-json/", result
