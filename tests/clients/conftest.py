@@ -129,3 +129,10 @@ def https_url(shop: Shop, tls_certificate: tuple[Path, Path]) -> Iterator[str]:
     for server in serve(shop.db, "--tls-cert", str(cert), "--tls-key", str(key)):
         assert server.url.startswith("https://"), server.url
         yield server.url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist the client checks share one worker: one npm ci, one pair of servers."""
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("clients"))
