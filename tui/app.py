@@ -10,6 +10,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from tui.commands import ScreenActions
@@ -46,6 +47,8 @@ class ConsoleApp(Guarded, RuntimeApp):
         ),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Enter in a screen's search box: back to its table (a dialog's form submits)
+        Binding("enter", "leave_search", show=False, priority=True, id="app.leave_search"),
     ]
 
     def __init__(self, runtime: Runtime) -> None:
@@ -102,8 +105,14 @@ class ConsoleApp(Guarded, RuntimeApp):
         yield SystemCommand("Help: keys", "List every key binding", self.action_help)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_search":
+            return isinstance(self.screen, ConsoleScreen) and isinstance(self.focused, Input)
         # a digit in a dialog is not a screen switch
         return not (action == "switch_mode" and isinstance(self.screen, ModalScreen))
+
+    def action_leave_search(self) -> None:
+        if isinstance(self.screen, ConsoleScreen):
+            self.screen.action_leave_search()
 
     def screen_modes(self) -> list[tuple[str, str, object]]:
         """(mode, title, screen class) of every top-level screen (the palette's actions)."""

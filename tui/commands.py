@@ -4,6 +4,7 @@ action its key runs there, so "Issue a license" is ``6`` then ``i``."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,19 @@ async def run_command(app: App[object], mode: str, command: ScreenCommand) -> No
     if isinstance(screen, ConsoleScreen):
         screen.focus_home(target if command.target else None)
     if command.action:
+        await loaded(app, target)
         await target.run_action(command.action)
+
+
+async def loaded(app: App[object], target: Widget) -> None:
+    """Until the loads under way in ``target`` (a first visit's) are done, so an action on
+    "the selected row" finds the rows."""
+    for worker in list(app.workers):
+        node = worker.node
+        inside = node is target or (isinstance(node, Widget) and target in node.ancestors)
+        if inside and not worker.is_finished:
+            with suppress(Exception):  # a failed load is reported by the app
+                await worker.wait()
 
 
 class ScreenActions(Provider):

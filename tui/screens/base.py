@@ -4,8 +4,9 @@ the keys that work the same on every screen.
 - The focus starts on the screen's table (the first DataTable, in the active tab),
   set while the screen mounts, so a key pressed right after switching reaches the
   screen's bindings instead of being lost or typed into a search box.
-- Escape (and Enter) in a search box or filter goes back to its table; there digits,
-  ``q`` and the screen's letters are keys again.
+- Escape in a search box or filter goes back to its table (Enter too, in a search box:
+  the app's binding, as screens bind Enter themselves); there digits, ``q`` and the
+  screen's letters are keys again.
 - ``[`` / ``]`` switch tabs on a screen with a TabbedContent.
 """
 
@@ -71,14 +72,6 @@ class ConsoleScreen(Guarded, UsesContext, Screen[None]):
             priority=True,
         ),
         Binding("escape", "leave_search", "Back to table", id="screen.leave_search", priority=True),
-        Binding(
-            "enter",
-            "submit_search",
-            "Back to table",
-            show=False,
-            id="screen.submit_search",
-            priority=True,
-        ),
     ]
 
     def on_mount(self) -> None:
@@ -116,9 +109,6 @@ class ConsoleScreen(Guarded, UsesContext, Screen[None]):
         if control is not None:
             self.focus_home(control)
 
-    def action_submit_search(self) -> None:
-        self.action_leave_search()
-
     # -- tabs ------------------------------------------------------------------
     def _tabs(self) -> TabbedContent | None:
         return next(iter(self.query(TabbedContent)), None)
@@ -149,6 +139,4 @@ class ConsoleScreen(Guarded, UsesContext, Screen[None]):
             return self._tabs() is not None
         if action == "leave_search":
             return self._search_focused() is not None
-        if action == "submit_search":  # enter opens a Select's drop-down: not left then
-            return isinstance(self.focused, Input)
         return True
