@@ -40,19 +40,24 @@ async def run_command(app: App[object], mode: str, command: ScreenCommand) -> No
     if isinstance(screen, ConsoleScreen):
         screen.focus_home(target if command.target else None)
     if command.action:
-        await loaded(app, target)
+        await loaded(target)
         await target.run_action(command.action)
 
 
-async def loaded(app: App[object], target: Widget) -> None:
-    """Until the loads under way in ``target`` (a first visit's) are done, so an action on
-    "the selected row" finds the rows."""
-    for worker in list(app.workers):
-        node = worker.node
-        inside = node is target or (isinstance(node, Widget) and target in node.ancestors)
-        if inside and not worker.is_finished:
-            with suppress(Exception):  # a failed load is reported by the app
-                await worker.wait()
+async def loaded(target: Widget) -> None:
+    """Fresh rows in ``target`` (a list or a tab with a ``reload`` worker) before an
+    action on "the selected row": a first visit may not have loaded them yet. A load
+    cancelled by a newer one (the tab's own, once shown) is followed by that one."""
+    reload = getattr(target, "reload", None)
+    if callable(reload):
+        reload()
+    while running := [
+        w
+        for w in target.app.workers
+        if w.node is target and w.name == "reload" and not w.is_finished
+    ]:
+        with suppress(Exception):  # cancelled, or failed (the app reports that)
+            await running[0].wait()
 
 
 class ScreenActions(Provider):

@@ -74,3 +74,6 @@ class StoreScreen(ConsoleScreen):
 
     def on_screen_resume(self) -> None:
         self.action_reload()
+
+    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
+        self.action_reload()  # a tab loads when shown: a first visit loads one tab, not six
