@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.widgets import Button
 
 DEADLINE_S = 30.0
@@ -30,7 +31,7 @@ async def until(
 def _holds(condition: Callable[[], Any]) -> bool:
     try:
         return bool(condition())
-    except LookupError:  # a widget or row that is not there yet (NoMatches, IndexError, ...)
+    except (LookupError, NoMatches):  # a widget or row not there yet (or IndexError, ...)
         return False
 
 

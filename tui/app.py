@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import WorkerFailed
 
+from tui.commands import ScreenActions
 from tui.failures import Guarded, log, report, summary
 from tui.host import RuntimeApp
 from tui.screens import SCREENS
+from tui.screens.base import ConsoleScreen
 from tui.screens.help import HelpScreen
 from tui.text import BLOCK_LIMIT, visible
+from tui.widgets.keys import KeyRow, place_name, rows_for
 
 if TYPE_CHECKING:
     from service.app.runtime import Runtime
@@ -27,19 +31,24 @@ class ConsoleApp(Guarded, RuntimeApp):
     CSS_PATH = "app.tcss"
     MODES = {spec.id: spec.factory for spec in SCREENS}
     DEFAULT_MODE = SCREENS[0].id
+    NAV = [(spec.key, spec.title, spec.id) for spec in SCREENS]
+    COMMANDS = RuntimeApp.COMMANDS | {ScreenActions}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         *(
             Binding(
                 spec.key,
                 f"switch_mode('{spec.id}')",
-                spec.title,
+                f"Go to {spec.title}",
                 show=False,
                 id=f"app.screen.{spec.id}",
+                priority=True,  # handled on arrival: the keys after it reach the new screen
             )
             for spec in SCREENS
         ),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        # Enter in a screen's search box: back to its table (a dialog's form submits)
+        Binding("enter", "leave_search", show=False, priority=True, id="app.leave_search"),
     ]
 
     def __init__(self, runtime: Runtime) -> None:
@@ -95,19 +104,72 @@ class ConsoleApp(Guarded, RuntimeApp):
             )
         yield SystemCommand("Help: keys", "List every key binding", self.action_help)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_search":
+            return isinstance(self.screen, ConsoleScreen) and isinstance(self.focused, Input)
+        # a digit in a dialog is not a screen switch
+        return not (action == "switch_mode" and isinstance(self.screen, ModalScreen))
+
+    def action_leave_search(self) -> None:
+        if isinstance(self.screen, ConsoleScreen):
+            self.screen.action_leave_search()
+
+    def screen_modes(self) -> list[tuple[str, str, object]]:
+        """(mode, title, screen class) of every top-level screen (the palette's actions)."""
+        return [(spec.id, spec.title, spec.factory) for spec in SCREENS]
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.key_rows()))
+        rows, title = self.key_rows()
+        self.push_screen(HelpScreen(rows, title))
 
-    def key_rows(self) -> list[tuple[str, str, str]]:
-        rows = [(spec.key, f"Go to {spec.title}", "anywhere") for spec in SCREENS]
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.show:
-                rows.append((binding.key_display or binding.key, binding.description, "anywhere"))
-        rows.append(("ctrl+p", "Command palette", "anywhere"))
-        for binding in getattr(self.screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                key = binding.key_display or binding.key
-                rows.append((key, binding.description, type(self.screen).__name__))
-        return rows
+    def key_rows(self) -> tuple[list[KeyRow], str]:
+        """Every key that works now, the open dialog's first, then the screen's (its
+        tabs and the dialogs it opens), then the ones that work everywhere; and a title
+        naming where ``?`` was pressed."""
+        base = self.screen_stack[0]
+        dialog = self.screen if self.screen is not base else None
+        rows: list[KeyRow] = []
+        if dialog is not None:
+            rows += rows_for(dialog)
+            rows += _parts(dialog)
+        rows += rows_for(base)
+        rows += _parts(base)
+        shown = {type(dialog)} if dialog is not None else set()
+        for dialog_class in getattr(base, "HELP_DIALOGS", ()):
+            if dialog_class not in shown:
+                rows += rows_for(dialog_class)
+        rows += [KeyRow(key, does, "everywhere") for key, does in self.everywhere()]
+        title = f"Keys: {place_name(base)}"
+        if dialog is not None:
+            title += f", {place_name(dialog)}"
+        return rows, title
+
+    def everywhere(self) -> list[tuple[str, str]]:
+        keys = [(spec.key, f"Go to {spec.title}") for spec in SCREENS]
+        keys += [
+            ("?, f1", "Help: this list of keys (in a dialog too)"),
+            ("q", "Quit"),
+            ("ctrl+p", "Command palette: go anywhere, run an action"),
+            ("esc", "Leave a search box for its table; close a dialog"),
+            ("tab, shift+tab", "Next / previous field"),
+        ]
+        return keys
+
+
+def _parts(screen: Screen) -> list[KeyRow]:
+    """The keys of the widgets inside ``screen`` that declare their own (a tab, a list)."""
+    rows: list[KeyRow] = []
+    seen: set[type] = set()
+    for widget in screen.query("*"):
+        cls = type(widget)
+        if (
+            cls in seen
+            or isinstance(widget, ConsoleScreen)
+            or not cls.__module__.startswith("tui.")
+        ):
+            continue
+        seen.add(cls)
+        rows += rows_for(widget)
+    return rows

@@ -7,7 +7,7 @@ Textual types ``self.app`` as a plain ``App``. The console's app is a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 class RuntimeApp(App[None]):
     """An app over a Runtime (the console is one)."""
+
+    NAV: ClassVar[list[tuple[str, str, str]]] = []
+    """(key, title, mode) of every top-level screen, in tab order (the header's strip)."""
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()

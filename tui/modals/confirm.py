@@ -6,14 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.failures import Guarded
 from tui.text import block
+from tui.widgets.dialog import Dialog
 
 
-class ConfirmModal(Guarded, ModalScreen[bool]):
+class ConfirmModal(Guarded, Dialog[bool]):
     """``question``: Content built with ``tui.text.markup`` (data as text), or a str
     shown as plain text."""
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from service.common.errors import ServiceError
 from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.text import block
+from tui.widgets.dialog import Dialog
 
 T = TypeVar("T")
 
 
-class FormModal(Guarded, UsesContext, ModalScreen[T | None], Generic[T]):
+class FormModal(Guarded, UsesContext, Dialog[T | None], Generic[T]):
     """Subclasses compose inputs, a ``#form-errors`` Static and buttons (``#cancel`` and
     a submit button), and implement :meth:`submit`."""
 

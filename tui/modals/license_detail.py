@@ -10,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.accounts.users import CONSOLE_ACTOR
@@ -23,6 +22,7 @@ from tui.host import UsesContext
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.text import Cell, cell, markup
+from tui.widgets.dialog import Dialog
 from tui.widgets.format import ago, short_date
 
 
@@ -31,7 +31,7 @@ def sites_text(lic: dict[str, Any]) -> str:
     return f"{lic['activation_count']}/{limit if limit is not None else '∞'}"
 
 
-class LicenseDetailModal(Guarded, UsesContext, ModalScreen[bool]):
+class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
     """Dismissed with True when something changed."""
 
     BINDINGS = [

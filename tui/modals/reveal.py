@@ -10,11 +10,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.failures import Guarded
 from tui.text import markup
+from tui.widgets.dialog import Dialog
 
 WARNING_FA = "⚠ این token فقط یکبار نمایش داده می‌شود. حتماً آن را کپی کنید!"
 WARNING_EN = "This token is shown only once. Copy it now: it cannot be shown again."
@@ -27,7 +27,7 @@ TOKEN_STEPS = (
 )
 
 
-class RevealSecretModal(Guarded, ModalScreen[None]):
+class RevealSecretModal(Guarded, Dialog[None]):
     """``title`` is text (it may name data), shown in bold, never parsed as markup."""
 
     BINDINGS = [

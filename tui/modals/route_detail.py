@@ -7,7 +7,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.http.registry import Route
@@ -16,6 +15,7 @@ from service.routes.overlap import example_path
 from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.text import Cell, block, cell, markup
+from tui.widgets.dialog import Dialog
 
 SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
 
@@ -34,7 +34,7 @@ def try_paths(route: Route, findings: list[Finding]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(tries))
 
 
-class RouteDetailModal(Guarded, UsesContext, ModalScreen[None]):
+class RouteDetailModal(Guarded, UsesContext, Dialog[None]):
     BINDINGS = [
         Binding("t", "try_it", "Try it", id="route_detail.try"),
         Binding("escape,q", "close", "Close", id="route_detail.close"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.accounts.users import CONSOLE_ACTOR
@@ -13,12 +12,13 @@ from service.integrations import sync, tokens
 from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.text import Cell, cell, markup
+from tui.widgets.dialog import Dialog
 from tui.widgets.format import ago, short_date
 
 RECENT = 15
 
 
-class TokenDetailModal(Guarded, UsesContext, ModalScreen[None]):
+class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="token_detail.close")]
 
     def __init__(self, info: tokens.TokenInfo) -> None:

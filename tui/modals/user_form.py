@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service.accounts import users as accounts
 from tui.failures import Guarded
 from tui.modals.form import FormModal
 from tui.text import markup
+from tui.widgets.dialog import Dialog
 
 
 class CreateUserModal(FormModal["accounts.User"]):
@@ -50,7 +50,7 @@ class CreateUserModal(FormModal["accounts.User"]):
         )
 
 
-class RoleModal(Guarded, ModalScreen["str | None"]):
+class RoleModal(Guarded, Dialog["str | None"]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="role.cancel")]
 
     def __init__(self, user: accounts.User) -> None:

@@ -9,12 +9,14 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from service.common.stats import HISTORY, RequestStats
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
+from tui.widgets.footer import KeyFooter
+from tui.widgets.nav import NavBar
 
 
 def format_uptime(seconds: float) -> str:
@@ -36,7 +38,7 @@ class DashboardScreen(ConsoleScreen):
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with Horizontal(id="dash-cards"):
             yield Static("", id="uptime", classes="card")
             yield Static("", id="total", classes="card")
@@ -48,7 +50,7 @@ class DashboardScreen(ConsoleScreen):
         table: DataTable[Cell] = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         table.add_columns("time", "method", "path", "status", "ms")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def stats(self) -> RequestStats:

@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import parse_iso
@@ -31,9 +31,11 @@ from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text
 from tui.modals.license_form import IssueLicenseModal
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
+from tui.widgets.footer import KeyFooter
 from tui.widgets.format import short_date
+from tui.widgets.nav import NavBar
 
 REFRESH_S = 3.0
 PAGE = 100
@@ -55,6 +57,7 @@ def _selected_key(table: DataTable) -> str | None:
 
 
 class LicenseList(Guarded, UsesContext, Vertical):
+    HELP_NAME = "Licenses tab"
     BINDINGS = [
         Binding("enter", "details", "Details", id="licenses.details"),
         Binding("i", "issue", "Issue", id="licenses.issue"),
@@ -95,7 +98,7 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#license-table", DataTable).focus()
+        self.screen.set_focus(self.query_one("#license-table", DataTable))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -192,6 +195,7 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
 
 class PendingRequests(Guarded, UsesContext, Vertical):
+    HELP_NAME = "Pending OAuth tab"
     BINDINGS = [
         Binding("a", "approve", "Approve for owner", id="licenses.approve"),
         Binding("n", "deny", "Deny", id="licenses.deny"),
@@ -313,8 +317,25 @@ class PendingRequests(Guarded, UsesContext, Vertical):
 
 class LicensesScreen(ConsoleScreen):
     TITLE_TEXT = "Licenses"
+    HELP_DIALOGS = (LicenseDetailModal,)
+    PALETTE = (
+        ScreenCommand(
+            "Issue a license", "by hand, for a product and a customer", "issue", "#license-list"
+        ),
+        ScreenCommand(
+            "Activate a license on a domain", "the selected license", "activate", "#license-list"
+        ),
+        ScreenCommand("Extend a license", "the selected license", "extend", "#license-list"),
+        ScreenCommand(
+            "Disable or re-enable a license",
+            "the selected license",
+            "toggle_enabled",
+            "#license-list",
+        ),
+        ScreenCommand("Pending OAuth requests", "approve or deny a site", "", "#pending-list"),
+    )
     BINDINGS = [
-        Binding("slash", "search", "Search", key_display="/", id="licenses.search"),
+        Binding("slash", "search", "Search", key_display="/", id="licenses.search", priority=True),
         Binding("ctrl+r", "reload", "Reload", id="licenses.reload"),
     ]
     DEFAULT_CSS = """
@@ -330,18 +351,17 @@ class LicensesScreen(ConsoleScreen):
         super().__init__(id="licenses")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with TabbedContent(id="license-tabs"):
             with TabPane("Licenses", id="tab-licenses"):
                 yield LicenseList(id="license-list")
             with TabPane("Pending OAuth", id="tab-pending"):
                 yield PendingRequests(id="pending-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._refresh_if_current)
         self.set_interval(1.0, self._tick_if_current)
-        self.call_after_refresh(self._focus_table)
 
     def on_screen_resume(self) -> None:
         self.action_reload()
@@ -354,17 +374,9 @@ class LicensesScreen(ConsoleScreen):
         if self.is_current:
             self.query_one(PendingRequests).tick()
 
-    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
-        self.call_after_refresh(self._focus_table)
-
-    def _focus_table(self) -> None:
-        pane = self.query_one("#license-tabs", TabbedContent).active
-        table_id = "#pending-table" if pane == "tab-pending" else "#license-table"
-        self.query_one(table_id, DataTable).focus()
-
     def action_search(self) -> None:
         self.query_one("#license-tabs", TabbedContent).active = "tab-licenses"
-        self.query_one("#license-search", Input).focus()
+        self.set_focus(self.query_one("#license-search", Input))
 
     def action_reload(self) -> None:
         self.query_one(LicenseList).reload()

@@ -10,14 +10,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from service.http.registry import Route
 from service.routes import inspection as route_inspection
 from service.routes.model import Finding
 from tui.modals.route_detail import RouteDetailModal
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell
+from tui.widgets.footer import KeyFooter
+from tui.widgets.nav import NavBar
 
 ALL = "all"
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "i"}
@@ -34,9 +36,11 @@ def marks(findings: list[Finding]) -> str:
 
 class RoutesScreen(ConsoleScreen):
     TITLE_TEXT = "Routes"
+    HELP_DIALOGS = (RouteDetailModal,)
+    PALETTE = (ScreenCommand("Re-check routes", "run the conflict checker again", "recheck"),)
     BINDINGS = [
         Binding("enter", "details", "Details", id="routes.details"),
-        Binding("slash", "filter", "Filter", key_display="/", id="routes.filter"),
+        Binding("slash", "filter", "Filter", key_display="/", id="routes.filter", priority=True),
         Binding("f", "focus_findings", "Findings", id="routes.findings"),
         Binding("ctrl+r", "recheck", "Re-check", id="routes.recheck"),
     ]
@@ -48,7 +52,7 @@ class RoutesScreen(ConsoleScreen):
         self.by_position: dict[int, list[Finding]] = defaultdict(list)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with Horizontal(classes="bar", id="routes-bar"):
             yield Input(placeholder="filter routes (/)", id="route-filter", compact=True)
             yield Select([], prompt="owner", id="route-owner", compact=True)
@@ -76,14 +80,14 @@ class RoutesScreen(ConsoleScreen):
         findings: DataTable[Cell] = DataTable(id="finding-table", cursor_type="row")
         findings.add_columns("severity", "rule", "routes", "explanation")
         yield findings
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.routes = self.ctx.routes.all_routes()
         owners = sorted({r.owner for r in self.routes})
         self.query_one("#route-owner", Select).set_options([(cell(o), o) for o in owners])
         self.recheck()
-        self.query_one("#route-table", DataTable).focus()
+        self.set_focus(self.query_one("#route-table", DataTable))
 
     @work(exclusive=True, group="routes-check")
     async def recheck(self) -> None:
@@ -178,10 +182,10 @@ class RoutesScreen(ConsoleScreen):
         return next((r for r in self.routes if str(r.position) == key), None)
 
     def action_filter(self) -> None:
-        self.query_one("#route-filter", Input).focus()
+        self.set_focus(self.query_one("#route-filter", Input))
 
     def action_focus_findings(self) -> None:
-        self.query_one("#finding-table", DataTable).focus()
+        self.set_focus(self.query_one("#finding-table", DataTable))
 
     def action_details(self) -> None:
         route = self.selected()

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
@@ -20,9 +20,11 @@ from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
 from tui.modals.token_form import GenerateTokenModal
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
+from tui.widgets.footer import KeyFooter
 from tui.widgets.format import ago
+from tui.widgets.nav import NavBar
 
 REFRESH_S = 3.0
 PAGE = 100
@@ -30,12 +32,18 @@ PAGE = 100
 
 class TokensScreen(ConsoleScreen):
     TITLE_TEXT = "Tokens"
+    HELP_DIALOGS = (TokenDetailModal,)
+    PALETTE = (
+        ScreenCommand("Generate a token", "a new integration token for a user", "generate"),
+        ScreenCommand("Regenerate a token", "the selected token (asks first)", "regenerate"),
+        ScreenCommand("Revoke a token", "the selected token (asks first)", "revoke"),
+    )
     BINDINGS = [
         Binding("g", "generate", "Generate", id="tokens.generate"),
         Binding("r", "regenerate", "Regenerate", id="tokens.regenerate"),
         Binding("d", "revoke", "Revoke", id="tokens.revoke"),
         Binding("enter", "details", "Details", id="tokens.details"),
-        Binding("slash", "filter", "Filter", key_display="/", id="tokens.filter"),
+        Binding("slash", "filter", "Filter", key_display="/", id="tokens.filter", priority=True),
         Binding("a", "toggle_revoked", "Show revoked", id="tokens.revoked"),
     ]
 
@@ -45,19 +53,19 @@ class TokensScreen(ConsoleScreen):
         self.rows: dict[str, tokens.TokenInfo] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         with Horizontal(id="tokens-bar", classes="bar"):
             yield Input(placeholder="filter by name, preview or owner (/)", id="token-filter")
             yield Static("", id="token-count", classes="bar-info")
         table: DataTable[Cell] = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("name", "type", "preview", "status", "usage", "last used", "owner")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._refresh_if_current)
         self.reload()
-        self.query_one("#token-table", DataTable).focus()
+        self.set_focus(self.query_one("#token-table", DataTable))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -70,7 +78,7 @@ class TokensScreen(ConsoleScreen):
         self.reload()
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
-        self.query_one("#token-table", DataTable).focus()
+        self.set_focus(self.query_one("#token-table", DataTable))
 
     @work(exclusive=True, group="tokens-reload")
     async def reload(self) -> None:
@@ -123,7 +131,7 @@ class TokensScreen(ConsoleScreen):
 
     # -- actions ---------------------------------------------------------------
     def action_filter(self) -> None:
-        self.query_one("#token-filter", Input).focus()
+        self.set_focus(self.query_one("#token-filter", Input))
 
     def action_toggle_revoked(self) -> None:
         self.show_revoked = not self.show_revoked

@@ -8,7 +8,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable
 
 from service.accounts import users as accounts
 from service.common import throttle
@@ -18,9 +18,11 @@ from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
-from tui.screens.base import ConsoleScreen
+from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
+from tui.widgets.footer import KeyFooter
 from tui.widgets.format import short_date
+from tui.widgets.nav import NavBar
 
 APP_PASSWORD_STEPS = (
     "Use it with HTTP Basic auth on /wp-json/: the user's email (or display name)\n"
@@ -30,6 +32,13 @@ APP_PASSWORD_STEPS = (
 
 class UsersScreen(ConsoleScreen):
     TITLE_TEXT = "Users"
+    PALETTE = (
+        ScreenCommand("Create a user", "an account with a role", "create"),
+        ScreenCommand("Change a user's role", "the selected user", "role"),
+        ScreenCommand("New token for a user", "an integration token, selected user", "token"),
+        ScreenCommand("New WooCommerce API key", "for the selected user", "api_key"),
+        ScreenCommand("New application password", "for the selected user", "app_password"),
+    )
     BINDINGS = [
         Binding("c", "create", "New user", id="users.create"),
         Binding("e", "role", "Change role", id="users.role"),
@@ -45,15 +54,15 @@ class UsersScreen(ConsoleScreen):
         self.users: dict[int, accounts.User] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         table: DataTable[Cell] = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("id", "email", "name", "role", "status", "created")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#user-table", DataTable).focus()
+        self.set_focus(self.query_one("#user-table", DataTable))
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -63,9 +63,6 @@ class AnalyticsTab(Guarded, UsesContext, Vertical):
         table.add_columns("top products", "units", "net revenue", "orders")
         yield table
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.reload()

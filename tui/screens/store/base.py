@@ -38,9 +38,6 @@ class TableTab(Guarded, UsesContext, Vertical):
         table.add_columns(*self.COLUMNS)
         yield table
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.reload()

@@ -7,7 +7,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.pricing.money import format_amount
@@ -16,6 +15,7 @@ from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
+from tui.widgets.dialog import Dialog
 
 
 class CartsTab(TableTab):
@@ -54,7 +54,7 @@ def _money(minor: str | None, decimals: int) -> str:
     return "—" if minor is None else format_amount(int(minor), decimals)
 
 
-class CartModal(Guarded, UsesContext, ModalScreen[None]):
+class CartModal(Guarded, UsesContext, Dialog[None]):
     """One cart: its items with prices, its coupons and its totals."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="cart.close")]

@@ -7,7 +7,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from service.accounts import customers
@@ -17,6 +16,7 @@ from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
+from tui.widgets.dialog import Dialog
 
 
 def stock_text(item: dict[str, Any]) -> str:
@@ -107,7 +107,7 @@ class CustomersTab(TableTab):
         )
 
 
-class ProductModal(Guarded, UsesContext, ModalScreen[None]):
+class ProductModal(Guarded, UsesContext, Dialog[None]):
     """One product: prices, stock, licensing, and its variations."""
 
     BINDINGS = [Binding("escape,q", "close", "Close", id="product.close")]

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +27,7 @@ from tui.host import UsesContext
 from tui.modals.form import FormModal
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
+from tui.widgets.dialog import Dialog
 
 STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
 
@@ -97,6 +97,14 @@ class OrdersTab(TableTab):
         if item is not None:
             self.app.push_screen(OrderModal(item["id"]), self._order_closed)
 
+    def action_change_status(self) -> None:
+        """The command palette's "Change an order's status": the order, then its picker."""
+        item = self.selected()
+        if item is None:
+            self.notify("Choose an order first.", severity="warning")
+            return
+        self.app.push_screen(OrderModal(item["id"], then="status"), self._order_closed)
+
     def _order_closed(self, _result: None) -> None:
         self.reload()  # the modal may have changed the order's status
 
@@ -105,7 +113,7 @@ class OrdersTab(TableTab):
         self.action_details()
 
 
-class OrderModal(Guarded, UsesContext, ModalScreen[None]):
+class OrderModal(Guarded, UsesContext, Dialog[None]):
     """One order: who, lines, totals and notes; ``s`` status, ``n`` note."""
 
     BINDINGS = [
@@ -119,10 +127,11 @@ class OrderModal(Guarded, UsesContext, ModalScreen[None]):
     #order-totals { margin: 1 0; }
     """
 
-    def __init__(self, order_id: int) -> None:
+    def __init__(self, order_id: int, *, then: str = "") -> None:
         super().__init__()
         self.order_id = order_id
         self.order: dict[str, Any] = {}
+        self.then = then  # an action to run once the order is shown ("status")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box", id="order-detail"):
@@ -138,6 +147,8 @@ class OrderModal(Guarded, UsesContext, ModalScreen[None]):
 
     async def on_mount(self) -> None:
         await self.refresh_order()
+        if self.then:
+            await self.run_action(self.then)
 
     async def refresh_order(self) -> None:
         order = self.order = await orders.get_order(self.ctx, self.order_id)
@@ -231,7 +242,7 @@ class OrderModal(Guarded, UsesContext, ModalScreen[None]):
         self.dismiss(None)
 
 
-class StatusModal(Guarded, ModalScreen[str | None]):
+class StatusModal(Guarded, Dialog[str | None]):
     """Pick the next status among those the current one allows."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="order_status.cancel")]
