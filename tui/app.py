@@ -13,7 +13,9 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui.failures import Guarded, log, report, summary
-from tui.host import RuntimeApp
+from tui.host import RuntimeApp, context_of
+from tui.live import LiveData
+from tui.modals.demo_accounts import DemoAccountsModal
 from tui.screens import SCREENS
 from tui.screens.help import HelpScreen
 from tui.text import BLOCK_LIMIT, visible
@@ -49,10 +51,10 @@ class ConsoleApp(Guarded, RuntimeApp):
         self.sub_title = visible(f"{where} · {runtime.settings.db}")
 
     def on_mount(self) -> None:
+        self.live = LiveData(self, context_of(self).changes)
+        self.live.start()
         if self.runtime.notices:
-            self.notify(
-                "\n".join(self.runtime.notices), title="Demo accounts (shown once)", timeout=120
-            )
+            self.push_screen(DemoAccountsModal(list(self.runtime.notices)))
 
     def notify(
         self,

@@ -27,6 +27,7 @@ from service.licensing import oauth as license_oauth
 from service.licensing.rules import LIST_STATUSES, effective_status
 from tui.failures import Guarded
 from tui.host import UsesContext
+from tui.messages import DataChanged
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text
@@ -35,7 +36,6 @@ from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
 from tui.widgets.format import short_date
 
-REFRESH_S = 3.0
 PAGE = 100
 
 
@@ -339,16 +339,14 @@ class LicensesScreen(ConsoleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_interval(REFRESH_S, self._refresh_if_current)
         self.set_interval(1.0, self._tick_if_current)
         self.call_after_refresh(self._focus_table)
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
-    def _refresh_if_current(self) -> None:
-        if self.is_current:
-            self.action_reload()
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.action_reload()
 
     def _tick_if_current(self) -> None:
         if self.is_current:

@@ -16,6 +16,7 @@ from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
+from tui.messages import DataChanged
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
@@ -24,7 +25,6 @@ from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
 from tui.widgets.format import ago
 
-REFRESH_S = 3.0
 PAGE = 100
 
 
@@ -55,16 +55,14 @@ class TokensScreen(ConsoleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_interval(REFRESH_S, self._refresh_if_current)
         self.reload()
         self.query_one("#token-table", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def _refresh_if_current(self) -> None:
-        if self.is_current:
-            self.reload()
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
 
     def on_input_changed(self, _: Input.Changed) -> None:
         self.reload()
@@ -154,7 +152,7 @@ class TokensScreen(ConsoleScreen):
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
         question = markup(
-            "Regenerate [b]$name[/b]?\nThe current secret ($preview) "
+            'Regenerate token [b]"$name"[/b]?\nThe current secret ($preview) '
             "stops working at once; the WordPress plugin needs the new one.",
             name=info.name,
             preview=info.token_preview,
@@ -175,7 +173,7 @@ class TokensScreen(ConsoleScreen):
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
         question = markup(
-            "Revoke [b]$name[/b] ($preview)?\nIt stops working at once and for good.",
+            'Revoke token [b]"$name"[/b] ($preview)?\nIt stops working at once and for good.',
             name=info.name,
             preview=info.token_preview,
         )

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from tui.messages import DataChanged
 from tui.screens.base import ConsoleScreen
 from tui.screens.store.analytics import AnalyticsTab
 from tui.screens.store.base import TableTab
@@ -35,6 +36,7 @@ class StoreScreen(ConsoleScreen):
 
     def __init__(self) -> None:
         super().__init__(id="store")
+        self._stale: set[str] = set()  # tabs whose data changed while hidden
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,9 +65,15 @@ class StoreScreen(ConsoleScreen):
     def action_reload(self) -> None:
         tab = self._active_tab()
         if tab is not None:
+            self._stale.discard(self.query_one("#store-tabs", TabbedContent).active)
             tab.reload()
 
     def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Reload the tab on view; the others when they are next shown."""
+        self._stale = {f"tab-{tab_id}" for tab_id, _, _ in STORE_TABS}
         self.action_reload()
 
     def on_mount(self) -> None:
@@ -73,6 +81,12 @@ class StoreScreen(ConsoleScreen):
 
     def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self._focus_table)
+        self.call_after_refresh(self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
+        active = self.query_one("#store-tabs", TabbedContent).active
+        if active in self._stale:
+            self.action_reload()
 
     def _focus_table(self) -> None:
         tab = self._active_tab()
