@@ -81,6 +81,7 @@ class Context:
         )
         ctx.changes = Changes(store.data_version)
         store.on_commit.append(ctx.changes.bump)
+        await ctx.changes.poll()  # the starting point: later writes elsewhere are changes
         ctx.guesses = GuessThrottle(GuessLimits.from_settings(settings))
         ctx.usage = UsageTracker(ctx)
         ctx.closers.append(ctx.usage.close)

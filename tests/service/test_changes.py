@@ -37,8 +37,7 @@ async def test_a_listener_that_fails_does_not_fail_the_write(ctx):
 
 
 async def test_poll_sees_a_second_process_writing(ctx, settings):
-    assert await ctx.changes.poll() is False  # the starting point
-    assert await ctx.changes.poll() is False  # nothing changed since
+    assert await ctx.changes.poll() is False  # nothing changed since the Context opened
     other = await Context.open(settings)  # another Store on the same file
     try:
         before = ctx.changes.version
