@@ -183,3 +183,17 @@ async def test_an_application_password_needs_a_label(runtime):
         await settled(pilot)
     signed_in = await accounts.authenticate_app_password(ctx, user.email, password)
     assert signed_in.id == user.id
+
+
+async def test_licenses_page_past_the_first_hundred(runtime):
+    ctx = runtime.ctx
+    product = await licensed_product(ctx, limit=1)
+    for _ in range(105):
+        await issue(ctx, product)
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=(150, 45)) as pilot:
+        table = await open_screen(pilot, "6", "#license-table", rows=100)
+        assert table.row_count == 100
+        await pilot.press("ctrl+end")
+        await until(lambda: table.row_count == 105, pilot, what="the next page loaded")
+        assert "105 licenses" in str(app.screen.query_one("#license-count", Static).render())

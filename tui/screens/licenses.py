@@ -67,6 +67,8 @@ class LicenseList(Guarded, UsesContext, Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
+        self.pages = 1  # pages of PAGE rows loaded
+        self.total = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="license-bar"):
@@ -91,6 +93,7 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.pages = 1
         self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -99,17 +102,33 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        self.pages = 1
         self.reload()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        last = event.cursor_row >= event.data_table.row_count - 1
+        if last and self.total > len(self.rows) and len(self.rows) >= self.pages * PAGE:
+            self.pages += 1
+            self.reload()
 
     @work(exclusive=True, group="licenses-reload")
     async def reload(self) -> None:
         status = self.query_one("#license-status", Select).value
-        filters = licenses.LicenseFilters(
-            search=self.query_one("#license-search", Input).value.strip(),
-            status=status if isinstance(status, str) else "",
-            per_page=PAGE,
-        )
-        items, total = await licenses.list_licenses(self.ctx, filters)
+        items: list[dict[str, Any]] = []
+        total = 0
+        for page in range(1, self.pages + 1):  # the cursor on the last row asks for one more
+            filters = licenses.LicenseFilters(
+                search=self.query_one("#license-search", Input).value.strip(),
+                status=status if isinstance(status, str) else "",
+                page=page,
+                per_page=PAGE,
+            )
+            chunk, total = await licenses.list_licenses(self.ctx, filters)
+            items.extend(chunk)
+            if len(chunk) < PAGE:
+                break
+        items = list({lic["id"]: lic for lic in items}.values())
         table = self.query_one("#license-table", DataTable)
         selected = _selected_key(table)
         now = self.ctx.clock.now()
@@ -130,7 +149,8 @@ class LicenseList(Guarded, UsesContext, Vertical):
             )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.total = total
+        shown = f"{len(items)} of {total} (↓ for more)" if total > len(items) else str(total)
         self.query_one("#license-count", Static).update(
             f"{shown} license{'' if total == 1 else 's'}"
         )

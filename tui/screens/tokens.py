@@ -43,6 +43,8 @@ class TokensScreen(ConsoleScreen):
         super().__init__(id="tokens")
         self.show_revoked = False
         self.rows: dict[str, tokens.TokenInfo] = {}
+        self.pages = 1  # pages of PAGE rows loaded
+        self.total = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,6 +67,7 @@ class TokensScreen(ConsoleScreen):
         self.reload()
 
     def on_input_changed(self, _: Input.Changed) -> None:
+        self.pages = 1
         self.reload()
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
@@ -72,15 +75,24 @@ class TokensScreen(ConsoleScreen):
 
     @work(exclusive=True, group="tokens-reload")
     async def reload(self) -> None:
+        """Pages 1..``self.pages`` (the cursor on the last row asks for one more)."""
         search = self.query_one("#token-filter", Input).value.strip() or None
-        page = await tokens.list_tokens(
-            self.ctx,
-            CONSOLE_ACTOR,
-            tokens.TokenFilters(search=search, include_revoked=self.show_revoked),
-            page=1,
-            page_size=PAGE,
-        )
-        self.show(page.items, page.count)
+        filters = tokens.TokenFilters(search=search, include_revoked=self.show_revoked)
+        items: list[tokens.TokenInfo] = []
+        for number in range(1, self.pages + 1):
+            page = await tokens.list_tokens(
+                self.ctx, CONSOLE_ACTOR, filters, page=number, page_size=PAGE
+            )
+            items.extend(page.items)
+            if len(page.items) < PAGE:
+                break
+        self.show(list({info.id: info for info in items}.values()), page.count)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        last = event.cursor_row >= event.data_table.row_count - 1
+        if last and self.total > len(self.rows) and len(self.rows) >= self.pages * PAGE:
+            self.pages += 1
+            self.reload()
 
     def show(self, items: list[tokens.TokenInfo], total: int) -> None:
         table = self.query_one("#token-table", DataTable)
@@ -102,7 +114,8 @@ class TokensScreen(ConsoleScreen):
             )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.total = total
+        shown = f"{len(items)} of {total} (↓ for more)" if total > len(items) else str(total)
         self.query_one("#token-count", Static).update(f"{shown} token{'' if total == 1 else 's'}")
 
     def selected_id(self) -> str | None:
