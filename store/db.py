@@ -176,6 +176,8 @@ class Store(_Queries):
         self._conn = reader
         self._lock = asyncio.Lock()
         self.closed = False
+        # Called after each committed (outermost) transaction: must not block or raise.
+        self.on_commit: list[Callable[[], object]] = []
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -234,6 +236,13 @@ class Store(_Queries):
                 # A failed commit (a deferred constraint) leaves the transaction open.
                 await asyncio.shield(self._writer.rollback())
                 raise
+            for committed in self.on_commit:
+                committed()
+
+    async def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` on the reader: it moves whenever another
+        connection (this store's writer, or another process) has committed."""
+        return int(await self.fetchval("PRAGMA data_version"))
 
     async def close(self) -> None:
         if self.closed:

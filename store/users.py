@@ -59,6 +59,16 @@ async def update_user(tx: Tx, user_id: int, **fields: Any) -> int:
     )
 
 
+async def active_admins_except(tx: Tx, user_id: int) -> int:
+    """Active administrators other than ``user_id``, read inside the writer's transaction."""
+    return int(
+        await tx.fetchval(
+            "SELECT count(*) FROM users WHERE role = 'administrator' AND is_active = 1 AND id <> ?",
+            (user_id,),
+        )
+    )
+
+
 async def bump_token_version(tx: Tx, user_id: int) -> None:
     await tx.execute("UPDATE users SET token_version = token_version + 1 WHERE id = ?", (user_id,))
 

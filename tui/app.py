@@ -15,7 +15,9 @@ from textual.worker import WorkerFailed
 
 from tui.commands import ScreenActions
 from tui.failures import Guarded, log, report, summary
-from tui.host import RuntimeApp
+from tui.host import RuntimeApp, context_of
+from tui.live import LiveData
+from tui.modals.demo_accounts import DemoAccountsModal
 from tui.screens import SCREENS
 from tui.screens.base import ConsoleScreen
 from tui.screens.help import HelpScreen
@@ -58,10 +60,10 @@ class ConsoleApp(Guarded, RuntimeApp):
         self.sub_title = visible(f"{where} · {runtime.settings.db}")
 
     def on_mount(self) -> None:
+        self.live = LiveData(self, context_of(self).changes)
+        self.live.start()
         if self.runtime.notices:
-            self.notify(
-                "\n".join(self.runtime.notices), title="Demo accounts (shown once)", timeout=120
-            )
+            self.push_screen(DemoAccountsModal(list(self.runtime.notices)))
 
     def notify(
         self,

@@ -281,6 +281,7 @@ async def update_user(
             raise invalid({"display_name": "Use 1 to 100 characters."})
         fields["display_name"] = name
     async with ctx.store.transaction() as tx:
+        await _keep_an_administrator(tx, user_id, fields)
         if fields and not await user_sql.update_user(tx, user_id, **fields):
             raise not_found("user_not_found", "No such user.")
         if is_active is False:
@@ -290,6 +291,28 @@ async def update_user(
     if row is None:
         raise not_found("user_not_found", "No such user.")
     return User.from_row(row)
+
+
+def last_administrator(user: User) -> ServiceError:
+    return ServiceError(
+        "last_administrator",
+        f"{user.email} is the last active administrator: promote or reactivate another "
+        "administrator first.",
+        409,
+    )
+
+
+async def _keep_an_administrator(tx: Tx, user_id: int, fields: dict[str, Any]) -> None:
+    """Refuse to demote or deactivate the last active administrator. Checked inside the
+    write transaction (one writer at a time), so two concurrent demotions of the last
+    two administrators cannot both pass."""
+    row = await user_sql.by_id(tx, user_id)
+    if row is None or row["role"] != "administrator" or not row["is_active"]:
+        return
+    demoted = fields.get("role", "administrator") != "administrator"
+    deactivated = fields.get("is_active", 1) == 0
+    if (demoted or deactivated) and not await user_sql.active_admins_except(tx, user_id):
+        raise last_administrator(User.from_row(row))
 
 
 def format_app_password(raw: str) -> str:

@@ -17,6 +17,7 @@ from service.accounts.api_keys import AccessTracker
 from service.accounts.jwt import JwtCodec
 from service.accounts.oauth1 import NonceRegistry
 from service.accounts.users import UserCache
+from service.common.changes import Changes
 from service.common.clock import Clock
 from service.common.config import Settings
 from service.common.stats import RequestStats
@@ -46,6 +47,8 @@ class Context:
     # Coroutines run at shutdown before the store closes (e.g. flushing usage counters).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     registry: RouteRegistry | None = None
+    # One signal that stored data changed (this process's commits, others' by polling).
+    changes: Changes = field(default_factory=Changes)
     users: UserCache = field(default_factory=UserCache)
     token_cache: TokenCache = field(default_factory=TokenCache)
     token_failures: FailureThrottle = field(default_factory=FailureThrottle)
@@ -76,6 +79,9 @@ class Context:
             stats=RequestStats(),
             cart_secret=cart_secret,
         )
+        ctx.changes = Changes(store.data_version)
+        store.on_commit.append(ctx.changes.bump)
+        await ctx.changes.poll()  # the starting point: later writes elsewhere are changes
         ctx.guesses = GuessThrottle(GuessLimits.from_settings(settings))
         ctx.usage = UsageTracker(ctx)
         ctx.closers.append(ctx.usage.close)

@@ -16,6 +16,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web import BaseRequest, StreamResponse
 
 from service.common import logs
+from service.http.keys import STATS
 
 FLUSH_INTERVAL_S = 0.5
 
@@ -53,8 +54,14 @@ BUFFER = AccessLogBuffer()
 
 
 class BufferedAccessLogger(AbstractAccessLogger):
+    """Also where the Dashboard's statistics are recorded: aiohttp calls ``log`` once the
+    answer is written, with the time since it took the request (see stats_middleware)."""
+
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         BUFFER.add(request.remote, request.method, request.path, response.status, time * 1000)
+        stats = request.get(STATS)
+        if stats is not None:
+            stats.record(request.method, request.path, response.status, time * 1000)
 
     @property
     def enabled(self) -> bool:

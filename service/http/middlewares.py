@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from service.common.errors import ServiceError
 from service.common.logs import loggable
-from service.http.keys import CTX, REST_USER, WP_REST
+from service.http.keys import CTX, REST_USER, STATS, WP_REST
 from service.http.responses import (
     error_response,
     http_status_error,
@@ -42,19 +41,12 @@ WP_ALLOW_METHODS = "OPTIONS, GET, POST, PUT, PATCH, DELETE"
 
 @web.middleware
 async def stats_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
-    finally:
-        request.app[CTX].stats.record(
-            request.method, request.path, status, (time.perf_counter() - started) * 1000
-        )
+    """Marks the request for the Dashboard. It is recorded when its answer has been
+    written (``accesslog.BufferedAccessLogger``), with the access log's own time: the
+    whole request, waiting for the handler and writing the body included, not only
+    the handler's share (0.1 ms where the client waited 180 ms under load)."""
+    request[STATS] = request.app[CTX].stats
+    return await handler(request)
 
 
 @web.middleware

@@ -36,6 +36,7 @@ from store.db import Store, Tx, existing
 from store.orders import OrderQuery
 
 if TYPE_CHECKING:
+    from service.accounts.users import User
     from service.app.context import Context
 
 ORDER_ORDERBY = ("date", "id", "include", "title", "slug", "modified")
@@ -280,17 +281,26 @@ def _target_status(values: dict[str, Any], current: str) -> str:
     return status
 
 
-async def update_order(ctx: Context, order_id: int, data: Any) -> dict[str, Any]:
+async def update_order(
+    ctx: Context, order_id: int, data: Any, actor: User | None = None
+) -> dict[str, Any]:
     """A partial update. Items (``line_items``, the whole new list), ``coupon_lines``
     and ``shipping_lines`` change only while the order is pending or on hold; the status
-    follows TRANSITIONS. All of it, or nothing."""
+    follows TRANSITIONS. All of it, or nothing. A status change is recorded as
+    ``actor``'s (the console passes its own), else as the system's."""
     async with ctx.store.transaction() as tx:
-        await update_order_in(ctx, tx, order_id, data)
+        await update_order_in(ctx, tx, order_id, data, actor=actor)
     return await get_order(ctx, order_id)
 
 
 async def update_order_in(
-    ctx: Context, tx: Tx, order_id: int, data: Any, *, at: str | None = None
+    ctx: Context,
+    tx: Tx,
+    order_id: int,
+    data: Any,
+    *,
+    at: str | None = None,
+    actor: User | None = None,
 ) -> None:
     """``update_order`` inside the caller's transaction; ``at`` (ISO UTC) dates the
     change instead of the clock (a payment confirmed later, the demo's history)."""
@@ -308,7 +318,8 @@ async def update_order_in(
     await _apply_edits(ctx, tx, row, values, when)
     if target != row["status"]:
         fresh = await order_sql.by_id(tx, row["id"])
-        await enter_status(tx, fresh, await order_sql.items_of(tx, [row["id"]]), target, when)
+        items = await order_sql.items_of(tx, [row["id"]])
+        await enter_status(tx, fresh, items, target, when, actor=actor)
 
 
 async def _apply_edits(ctx: Context, tx: Tx, row: Any, values: dict[str, Any], when: str) -> None:

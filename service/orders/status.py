@@ -27,6 +27,7 @@ from store import coupons as coupon_sql
 from store import orders as order_sql
 
 if TYPE_CHECKING:
+    from service.accounts.users import User
     from store.db import Tx
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -58,17 +59,34 @@ def check_transition(order_id: int, old: str, new: str) -> None:
         )  # fmt: skip
 
 
-async def add_system_note(tx: Tx, order_id: int, text: str, when: str) -> None:
+async def add_system_note(
+    tx: Tx, order_id: int, text: str, when: str, actor: User | None = None
+) -> None:
+    """A private note by ``actor`` (who made the change), else by the system."""
     await order_sql.insert_note(
-        tx, order_id, text, customer_note=False, author=SYSTEM, added_by=None, when=when
+        tx,
+        order_id,
+        text,
+        customer_note=False,
+        author=(actor.display_name or actor.email) if actor is not None else SYSTEM,
+        added_by=actor.id if actor is not None else None,
+        when=when,
     )
 
 
 async def enter_status(
-    tx: Tx, order: Any, items: list[Any], new: str, when: str, *, created: bool = False
+    tx: Tx,
+    order: Any,
+    items: list[Any],
+    new: str,
+    when: str,
+    *,
+    created: bool = False,
+    actor: User | None = None,
 ) -> None:
     """Move ``order`` (its row as it is now, status included) to ``new``, or, with
-    ``created``, apply what a new order in status ``new`` entails."""
+    ``created``, apply what a new order in status ``new`` entails. The status note names
+    ``actor`` when a person (or the console) made the change, else the system."""
     old = None if created else order["status"]
     lines = [i for i in items if i["item_type"] == "line_item"]
     updates: dict[str, Any] = {"status": new, "date_modified": when}
@@ -94,6 +112,7 @@ async def enter_status(
             order["id"],
             f"Order status changed from {STATUS_LABELS[old]} to {STATUS_LABELS[new]}.",
             when,
+            actor,
         )
     paid_at = updates.get("date_paid") or order["date_paid"]
     await order_hooks.order_status_changed(

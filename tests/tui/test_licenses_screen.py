@@ -212,6 +212,7 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         form.query_one("#customer", Input).value = "buyer@example.com"
         form.query_one("#limit", Input).value = "unlimited"
         await pilot.click("#submit")
+        await wait_until(pilot, lambda: not isinstance(app.screen, IssueLicenseModal))
         await wait_until(pilot, lambda: rows(app.screen, "#license-table"))
         key, _, customer, status, sites, expires, source = rows(app.screen, "#license-table")[0]
         assert (customer, status, sites, source) == (
@@ -235,6 +236,7 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         extend = await wait_for(pilot, ExtendLicenseModal)
         extend.query_one("#days", Input).value = "10"
         await pilot.click("#submit")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExtendLicenseModal))
         await wait_until(
             pilot, lambda: rows(app.screen, "#license-table")[0][5] == "2026-04-10 09:00"
         )

@@ -10,6 +10,7 @@ from service.orders import crud as orders
 from service.orders import notes as order_notes
 from service.settings import shop_settings as store_settings
 from tui.app import ConsoleApp
+from tui.modals.confirm import ConfirmModal
 from tui.screens.store.analytics import bar_chart
 from tui.screens.store.orders import NoteModal, OrderModal, StatusModal, show
 
@@ -72,12 +73,32 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         choices = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert choices == ["processing", "on-hold", "completed", "cancelled", "failed"]
         options.highlighted = choices.index("cancelled")
+        await pilot.press("enter")  # picking is not applying: a confirmation names it
+        await settled(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        question = str(app.screen.query_one("#question", Static).render())
+        assert f"Change order #{target['number']} from Pending payment to Cancelled?" in question
+        assert "This is final" in question
+        await pilot.press("enter")  # the focused button is No
+        await settled(pilot)
+        assert isinstance(app.screen, OrderModal)
+        assert (await orders.get_order(ctx, target["id"]))["status"] == "pending"
+        before = await order_notes.list_notes(ctx, target["id"])
+
+        await pilot.press("s")
+        await settled(pilot)
+        app.screen.query_one(OptionList).highlighted = choices.index("cancelled")
         await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("y")
         await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         assert (await orders.get_order(ctx, target["id"]))["status"] == "cancelled"
         notes = rows(app.screen, "#order-notes")
         assert any("Pending payment to Cancelled" in str(n[3]) for n in notes)
+        changed = [n for n in await order_notes.list_notes(ctx, target["id"]) if n not in before]
+        status_note = next(n for n in changed if "to Cancelled" in n["note"])
+        assert status_note["author"] == "Console"  # the console's operator, not "system"
 
         await pilot.press("n")
         await settled(pilot)
@@ -114,3 +135,23 @@ async def test_analytics_tab_draws_revenue_and_lists_top_products(demo_runtime):
         tab.query_one(Select).value = "7d"
         await settled(pilot)
         assert len(tab.query_one(Sparkline).data) == 7
+
+
+async def test_orders_page_through_all_demo_orders(demo_runtime):
+    _, total = await orders.list_orders(demo_runtime.ctx, orders.OrderFilters(per_page=1))
+    assert total > 100
+    app = ConsoleApp(demo_runtime)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tab = await open_tab(app, pilot, "orders")
+        table = tab.query_one(".tab-table", DataTable)
+        assert table.row_count == 100
+        count = str(tab.query_one(".tab-count", Static).render())
+        assert f"100 of {total} orders" in count
+        await pilot.press("ctrl+end")  # onto the last row loaded: the next page follows
+        await settled(pilot)
+        assert table.row_count == total
+        assert len({r[0] for r in rows(tab, ".tab-table")}) == total
+        assert str(tab.query_one(".tab-count", Static).render()) == f"{total} orders"
+        await pilot.press("ctrl+end")
+        await settled(pilot)
+        assert table.cursor_row == total - 1

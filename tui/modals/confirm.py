@@ -15,7 +15,10 @@ from tui.widgets.dialog import Dialog
 
 class ConfirmModal(Guarded, Dialog[bool]):
     """``question``: Content built with ``tui.text.markup`` (data as text), or a str
-    shown as plain text."""
+    shown as plain text. It names the object and what cannot be undone; ``y`` or the
+    yes button confirms, ``n``, Escape or Enter on the focused No button do nothing."""
+
+    AUTO_FOCUS = "#no"
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

@@ -55,12 +55,13 @@ async def toggle_enabled(app: App, lic: dict[str, Any]) -> bool:
     blocked = lic["status"] in ("disabled", "revoked")
     if blocked:
         question = markup(
-            "Re-enable [b]$key[/b]?\nIts sites work again at once.", key=lic["license_key"]
+            "Re-enable license [b]$key[/b]?\nIts sites work again at once.",
+            key=lic["license_key"],
         )
         yes, danger = "Re-enable", False
     else:
         question = markup(
-            "Disable [b]$key[/b]?\nValidation and activation fail until it "
+            "Disable license [b]$key[/b]?\nValidation and activation fail until it "
             "is re-enabled; its activations are kept.",
             key=lic["license_key"],
         )

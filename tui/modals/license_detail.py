@@ -19,6 +19,7 @@ from service.licensing import admin as licenses
 from service.licensing.rules import effective_status
 from tui.failures import Guarded
 from tui.host import UsesContext
+from tui.messages import DataChanged
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.text import Cell, cell, markup
@@ -112,6 +113,15 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
         self.license = await licenses.get_license(self.ctx, self.license["id"])
         self.show()
 
+    async def on_data_changed(self, _: DataChanged) -> None:
+        """Another change (the API, another console): show the license as it is now."""
+        self.license = await licenses.get_license(self.ctx, self.license["id"])
+        table = self.query_one("#activation-table", DataTable)
+        row = table.cursor_row
+        self.show()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
     def selected_activation(self) -> dict[str, Any] | None:
         table = self.query_one("#activation-table", DataTable)
         if not table.row_count:
@@ -131,10 +141,13 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
             self.notify("Choose an active site.", severity="warning")
             return
         question = markup(
-            "Deactivate [b]$domain[/b]?\nThe site stops validating and its slot is freed.",
+            "Deactivate site [b]$domain[/b] on license $key?"
+            "\nThe site stops validating and its slot is freed.",
             domain=activation["domain"],
+            key=self.license["license_key"],
         )
-        if not await self.app.push_screen_wait(ConfirmModal(question, yes="Deactivate")):
+        confirm = ConfirmModal(question, yes="Deactivate", danger=True)
+        if not await self.app.push_screen_wait(confirm):
             return
         try:
             await license_activation.deactivate_activation(

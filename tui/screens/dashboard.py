@@ -57,20 +57,45 @@ class DashboardScreen(ConsoleScreen):
         return self.ctx.stats
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.stats.subscribe(lambda: self.post_message(StatsChanged()))
         self.set_interval(1.0, self._tick)
         url = self.runtime.url
-        self.query_one("#api", Static).update(
-            markup("API\n[b]$url[/b]", url=url) if url else "API\n[b]not served here[/b] (--no-api)"
-        )
+        if url is None:
+            self._blind()
+            return
+        self._unsubscribe = self.stats.subscribe(lambda: self.post_message(StatsChanged()))
+        self.query_one("#api", Static).update(markup("API\n[b]$url[/b]", url=url))
         self.refresh_stats(force=True)
+
+    @property
+    def serves_api(self) -> bool:
+        return self.runtime.url is not None
+
+    def _blind(self) -> None:
+        """``console --no-api``: the API (if any) runs in another process, whose requests
+        this one cannot count; say so rather than show an idle shop's zeros."""
+        self.query_one("#api", Static).update("API\n[b]not served here[/b] (--no-api)")
+        self.query_one("#total", Static).update("Requests\n[b]not visible here[/b]")
+        self.query_one("#rate", Static).update("Last second\n[b]not visible here[/b]")
+        self.query_one("#dash-spark-box").display = False
+        self.query_one("#requests").display = False
+        self.mount(
+            Static(
+                "This console was started with --no-api: the API, if it runs, is another "
+                "process (python run.py serve), and its requests are not visible here: "
+                "that process's log file lists them.",
+                id="no-traffic",
+            ),
+            after="#dash-cards",
+        )
+        self._tick()
 
     def on_unmount(self) -> None:
         if self._unsubscribe:
             self._unsubscribe()
 
     def on_screen_resume(self) -> None:
-        self.refresh_stats()
+        if self.serves_api:
+            self.refresh_stats()
 
     def on_stats_changed(self, _: StatsChanged) -> None:
         self.refresh_stats()
@@ -80,7 +105,8 @@ class DashboardScreen(ConsoleScreen):
             self.query_one("#uptime", Static).update(
                 f"Uptime\n[b]{format_uptime(self.stats.uptime())}[/b]"
             )
-            self.query_one("#rps", Sparkline).data = self.stats.per_second()
+            if self.serves_api:
+                self.query_one("#rps", Sparkline).data = self.stats.per_second()
 
     def refresh_stats(self, force: bool = False) -> None:
         stats = self.stats

@@ -27,6 +27,7 @@ from service.licensing import oauth as license_oauth
 from service.licensing.rules import LIST_STATUSES, effective_status
 from tui.failures import Guarded
 from tui.host import UsesContext
+from tui.messages import DataChanged
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_detail import LicenseDetailModal, sites_text
@@ -37,7 +38,6 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.format import short_date
 from tui.widgets.nav import NavBar
 
-REFRESH_S = 3.0
 PAGE = 100
 
 
@@ -70,6 +70,8 @@ class LicenseList(Guarded, UsesContext, Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: dict[str, dict[str, Any]] = {}
+        self.pages = 1  # pages of PAGE rows loaded
+        self.total = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="license-bar"):
@@ -94,6 +96,7 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.pages = 1
         self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -102,17 +105,33 @@ class LicenseList(Guarded, UsesContext, Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        self.pages = 1
         self.reload()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        last = event.cursor_row >= event.data_table.row_count - 1
+        if last and self.total > len(self.rows) and len(self.rows) >= self.pages * PAGE:
+            self.pages += 1
+            self.reload()
 
     @work(exclusive=True, group="licenses-reload")
     async def reload(self) -> None:
         status = self.query_one("#license-status", Select).value
-        filters = licenses.LicenseFilters(
-            search=self.query_one("#license-search", Input).value.strip(),
-            status=status if isinstance(status, str) else "",
-            per_page=PAGE,
-        )
-        items, total = await licenses.list_licenses(self.ctx, filters)
+        items: list[dict[str, Any]] = []
+        total = 0
+        for page in range(1, self.pages + 1):  # the cursor on the last row asks for one more
+            filters = licenses.LicenseFilters(
+                search=self.query_one("#license-search", Input).value.strip(),
+                status=status if isinstance(status, str) else "",
+                page=page,
+                per_page=PAGE,
+            )
+            chunk, total = await licenses.list_licenses(self.ctx, filters)
+            items.extend(chunk)
+            if len(chunk) < PAGE:
+                break
+        items = list({lic["id"]: lic for lic in items}.values())
         table = self.query_one("#license-table", DataTable)
         selected = _selected_key(table)
         now = self.ctx.clock.now()
@@ -133,7 +152,8 @@ class LicenseList(Guarded, UsesContext, Vertical):
             )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.total = total
+        shown = f"{len(items)} of {total} (↓ for more)" if total > len(items) else str(total)
         self.query_one("#license-count", Static).update(
             f"{shown} license{'' if total == 1 else 's'}"
         )
@@ -360,15 +380,13 @@ class LicensesScreen(ConsoleScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_interval(REFRESH_S, self._refresh_if_current)
         self.set_interval(1.0, self._tick_if_current)
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
-    def _refresh_if_current(self) -> None:
-        if self.is_current:
-            self.action_reload()
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.action_reload()
 
     def _tick_if_current(self) -> None:
         if self.is_current:

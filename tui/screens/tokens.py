@@ -16,6 +16,7 @@ from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
+from tui.messages import DataChanged
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
@@ -26,7 +27,6 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.format import ago
 from tui.widgets.nav import NavBar
 
-REFRESH_S = 3.0
 PAGE = 100
 
 
@@ -51,6 +51,8 @@ class TokensScreen(ConsoleScreen):
         super().__init__(id="tokens")
         self.show_revoked = False
         self.rows: dict[str, tokens.TokenInfo] = {}
+        self.pages = 1  # pages of PAGE rows loaded
+        self.total = 0
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -63,18 +65,17 @@ class TokensScreen(ConsoleScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_interval(REFRESH_S, self._refresh_if_current)
         self.reload()
         self.set_focus(self.query_one("#token-table", DataTable))
 
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def _refresh_if_current(self) -> None:
-        if self.is_current:
-            self.reload()
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
 
     def on_input_changed(self, _: Input.Changed) -> None:
+        self.pages = 1
         self.reload()
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
@@ -82,15 +83,24 @@ class TokensScreen(ConsoleScreen):
 
     @work(exclusive=True, group="tokens-reload")
     async def reload(self) -> None:
+        """Pages 1..``self.pages`` (the cursor on the last row asks for one more)."""
         search = self.query_one("#token-filter", Input).value.strip() or None
-        page = await tokens.list_tokens(
-            self.ctx,
-            CONSOLE_ACTOR,
-            tokens.TokenFilters(search=search, include_revoked=self.show_revoked),
-            page=1,
-            page_size=PAGE,
-        )
-        self.show(page.items, page.count)
+        filters = tokens.TokenFilters(search=search, include_revoked=self.show_revoked)
+        items: list[tokens.TokenInfo] = []
+        for number in range(1, self.pages + 1):
+            page = await tokens.list_tokens(
+                self.ctx, CONSOLE_ACTOR, filters, page=number, page_size=PAGE
+            )
+            items.extend(page.items)
+            if len(page.items) < PAGE:
+                break
+        self.show(list({info.id: info for info in items}.values()), page.count)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        last = event.cursor_row >= event.data_table.row_count - 1
+        if last and self.total > len(self.rows) and len(self.rows) >= self.pages * PAGE:
+            self.pages += 1
+            self.reload()
 
     def show(self, items: list[tokens.TokenInfo], total: int) -> None:
         table = self.query_one("#token-table", DataTable)
@@ -112,7 +122,8 @@ class TokensScreen(ConsoleScreen):
             )
         if selected in self.rows:
             table.move_cursor(row=table.get_row_index(selected))
-        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.total = total
+        shown = f"{len(items)} of {total} (↓ for more)" if total > len(items) else str(total)
         self.query_one("#token-count", Static).update(f"{shown} token{'' if total == 1 else 's'}")
 
     def selected_id(self) -> str | None:
@@ -162,7 +173,7 @@ class TokensScreen(ConsoleScreen):
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
         question = markup(
-            "Regenerate [b]$name[/b]?\nThe current secret ($preview) "
+            'Regenerate token [b]"$name"[/b]?\nThe current secret ($preview) '
             "stops working at once; the WordPress plugin needs the new one.",
             name=info.name,
             preview=info.token_preview,
@@ -183,7 +194,7 @@ class TokensScreen(ConsoleScreen):
             self.notify("Choose a token that is not revoked.", severity="warning")
             return
         question = markup(
-            "Revoke [b]$name[/b] ($preview)?\nIt stops working at once and for good.",
+            'Revoke token [b]"$name"[/b] ($preview)?\nIt stops working at once and for good.',
             name=info.name,
             preview=info.token_preview,
         )

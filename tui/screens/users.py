@@ -13,7 +13,9 @@ from textual.widgets import DataTable
 from service.accounts import users as accounts
 from service.common import throttle
 from service.common.errors import ServiceError
+from tui.messages import DataChanged
 from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
+from tui.modals.app_password_form import AppPasswordModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_form import GenerateTokenModal
@@ -67,6 +69,9 @@ class UsersScreen(ConsoleScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
+
     @work(exclusive=True, group="users-reload")
     async def reload(self) -> None:
         table = self.query_one("#user-table", DataTable)
@@ -110,7 +115,16 @@ class UsersScreen(ConsoleScreen):
         if user is None:
             return
         role = await self.app.push_screen_wait(RoleModal(user))
-        if role and role != user.role:
+        if not role or role == user.role:
+            return
+        question = markup(
+            "Change the role of user [b]$email[/b] from $old to [b]$new[/b]?",
+            email=user.email,
+            old=user.role,
+            new=role,
+        ) + ("\nThey lose the administrator's rights at once." if user.is_admin else "")
+        confirm = ConfirmModal(question, yes="Change role", danger=user.is_admin)
+        if await self.app.push_screen_wait(confirm):
             await self._update(user, role=role)
 
     @work
@@ -119,7 +133,7 @@ class UsersScreen(ConsoleScreen):
         if user is None:
             return
         verb = "Deactivate" if user.is_active else "Reactivate"
-        question = markup(f"{verb} [b]$email[/b]?", email=user.email) + (
+        question = markup(f"{verb} user [b]$email[/b]?", email=user.email) + (
             "\nTheir sessions end and their integration tokens stop working."
             if user.is_active
             else ""
@@ -179,10 +193,8 @@ class UsersScreen(ConsoleScreen):
         user = self.selected()
         if user is None:
             return
-        try:
-            _, password = await accounts.create_app_password(self.ctx, user.id, "console")
-        except ServiceError as err:
-            self.notify(err.message, severity="error")
+        password = await self.app.push_screen_wait(AppPasswordModal(user))
+        if password is None:
             return
         await self.app.push_screen_wait(
             RevealSecretModal(

@@ -24,8 +24,9 @@ class CartsTab(TableTab):
     NOUN = "open carts"
     BINDINGS = [Binding("enter", "details", "Items", id="store.cart")]
 
-    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
-        return await cart_support.list_open_carts(self.ctx, search, PAGE)
+    async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
+        carts, total = await cart_support.list_open_carts(self.ctx, search, PAGE * page)
+        return carts[PAGE * (page - 1) :], total
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
         who = item["customer"]

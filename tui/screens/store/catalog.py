@@ -38,8 +38,8 @@ class ProductsTab(TableTab):
     NOUN = "products"
     BINDINGS = [Binding("enter", "details", "Details", id="store.product")]
 
-    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
-        filters = catalog_products.ProductFilters(search=search, per_page=PAGE)
+    async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
+        filters = catalog_products.ProductFilters(search=search, page=page, per_page=PAGE)
         return await catalog_products.list_products(self.ctx, filters)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
@@ -70,8 +70,8 @@ class CategoriesTab(TableTab):
     PLACEHOLDER = "search categories"
     NOUN = "categories"
 
-    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
-        filters = catalog_terms.TermFilters(search=search, per_page=PAGE)
+    async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
+        filters = catalog_terms.TermFilters(search=search, page=page, per_page=PAGE)
         return await catalog_terms.list_categories(self.ctx, filters)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
@@ -89,8 +89,8 @@ class CustomersTab(TableTab):
     PLACEHOLDER = "search customers by name or email"
     NOUN = "customers"
 
-    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
-        filters = customers.CustomerFilters(search=search, per_page=PAGE)
+    async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
+        filters = customers.CustomerFilters(search=search, page=page, per_page=PAGE)
         return await customers.list_customers(self.ctx, filters)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:

@@ -24,12 +24,21 @@ from service.pricing import DEFAULT_STORE, StoreMoney, display_price, parse_amou
 from service.settings import shop_settings as store_settings
 from tui.failures import Guarded
 from tui.host import UsesContext
+from tui.messages import DataChanged
+from tui.modals.confirm import ConfirmModal
 from tui.modals.form import FormModal
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
 
 STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
+FINAL = frozenset(s for s, allowed in TRANSITIONS.items() if not allowed)  # no way back
+STATUS_CONSEQUENCES = {
+    "refunded": "\nThis is final: stock is given back and the order's licenses are disabled.",
+    "cancelled": "\nThis is final: stock is given back, coupon uses are released and the "
+    "order's licenses are disabled.",
+    "failed": "\nCoupon uses are released.",
+}
 
 
 def show(amount: str, money: StoreMoney) -> str:
@@ -70,15 +79,15 @@ class OrdersTab(TableTab):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self.reload()
+        self.from_first_page()
 
     money: StoreMoney = DEFAULT_STORE
 
-    async def fetch(self, search: str) -> tuple[list[dict[str, Any]], int]:
+    async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
         self.money = await store_settings.store_money(self.ctx)
         status = self.query_one("#order-status", Select).value
         statuses = (status,) if isinstance(status, str) else ()
-        filters = orders.OrderFilters(search=search, statuses=statuses, per_page=PAGE)
+        filters = orders.OrderFilters(search=search, statuses=statuses, page=page, per_page=PAGE)
         return await orders.list_orders(self.ctx, filters)
 
     def row(self, item: dict[str, Any]) -> tuple[Any, ...]:
@@ -149,6 +158,9 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         await self.refresh_order()
         if self.then:
             await self.run_action(self.then)
+
+    async def on_data_changed(self, _: DataChanged) -> None:
+        await self.refresh_order()
 
     async def refresh_order(self) -> None:
         order = self.order = await orders.get_order(self.ctx, self.order_id)
@@ -222,15 +234,26 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         if not allowed:
             self.notify("This order's status is final.", severity="warning")
             return
-        chosen = await self.app.push_screen_wait(StatusModal(self.order["status"], allowed))
+        current = self.order["status"]
+        chosen = await self.app.push_screen_wait(StatusModal(current, allowed))
         if not chosen:
             return
+        number = self.order.get("number", self.order_id)
+        question = markup(
+            "Change order [b]#$number[/b] from $old to [b]$new[/b]?",
+            number=number,
+            old=STATUS_LABELS[current],
+            new=STATUS_LABELS[chosen],
+        ) + STATUS_CONSEQUENCES.get(chosen, "")
+        confirm = ConfirmModal(question, yes=STATUS_LABELS[chosen], danger=chosen in FINAL)
+        if not await self.app.push_screen_wait(confirm):
+            return
         try:
-            await orders.update_order(self.ctx, self.order_id, {"status": chosen})
+            await orders.update_order(self.ctx, self.order_id, {"status": chosen}, CONSOLE_ACTOR)
         except ServiceError as err:
             self.notify(err.message, title="Status not changed", severity="error")
             return
-        self.notify(f"Order #{self.order.get('number', self.order_id)} is {STATUS_LABELS[chosen]}.")
+        self.notify(f"Order #{number} is {STATUS_LABELS[chosen]}.")
         await self.refresh_order()
 
     @work(exclusive=True)

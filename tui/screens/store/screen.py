@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 
+from tui.messages import DataChanged
 from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.screens.store.analytics import AnalyticsTab
 from tui.screens.store.base import TableTab
@@ -75,5 +76,18 @@ class StoreScreen(ConsoleScreen):
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Reload the tab on view; the others load when they are next shown."""
+        self.action_reload()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_table)
+
     def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
         self.action_reload()  # a tab loads when shown: a first visit loads one tab, not six
+        self.call_after_refresh(self._focus_table)
+
+    def _focus_table(self) -> None:
+        tab = self._active_tab()
+        if tab is not None:
+            tab.query_one(".tab-table").focus()
