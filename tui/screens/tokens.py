@@ -16,16 +16,19 @@ from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
+from tui.format import ago
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
 from tui.modals.token_detail import TokenDetailModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
-from tui.widgets.format import ago
 
 REFRESH_S = 3.0
 PAGE = 100
+# The name stays put when the table scrolls sideways; what an admin decides on (status,
+# owner) comes before the details.
+COLUMNS = ("name", "status", "owner", "type", "usage", "last used", "preview")
 
 
 class TokensScreen(ConsoleScreen):
@@ -47,10 +50,14 @@ class TokensScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="tokens-bar", classes="bar"):
-            yield Input(placeholder="filter by name, preview or owner (/)", id="token-filter")
+            yield Input(
+                placeholder="filter by name, preview or owner (/)", id="token-filter", compact=True
+            )
             yield Static("", id="token-count", classes="bar-info")
-        table: DataTable[Cell] = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("name", "type", "preview", "status", "usage", "last used", "owner")
+        table: DataTable[Cell] = DataTable(
+            id="token-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
+        table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
@@ -93,13 +100,13 @@ class TokensScreen(ConsoleScreen):
         for info in items:
             self.rows[info.id] = info
             table.add_row(
-                cell(info.name),
-                cell(info.integration_type),
-                cell(info.token_preview),
+                cell(info.name, 24),
                 cell(info.status),
+                cell(info.user_email, 28),
+                cell(info.integration_type),
                 str(info.usage_count),
                 ago(info.last_used_at, now),
-                cell(info.user_email),
+                cell(info.token_preview),
                 key=info.id,
             )
         if selected in self.rows:

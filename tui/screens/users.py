@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header
 from service.accounts import users as accounts
 from service.common import throttle
 from service.common.errors import ServiceError
+from tui.format import moment
 from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
@@ -20,12 +21,15 @@ from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
-from tui.widgets.format import short_date
 
 APP_PASSWORD_STEPS = (
     "Use it with HTTP Basic auth on /wp-json/: the user's email (or display name)\n"
     "and this password. Spaces are optional."
 )
+
+
+# The email names the account and stays put when the table scrolls sideways.
+COLUMNS = ("email", "role", "status", "name", "created", "id")
 
 
 class UsersScreen(ConsoleScreen):
@@ -46,8 +50,10 @@ class UsersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[Cell] = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("id", "email", "name", "role", "status", "created")
+        table: DataTable[Cell] = DataTable(
+            id="user-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
+        table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
@@ -70,12 +76,12 @@ class UsersScreen(ConsoleScreen):
             lock = throttle.describe(throttle.lock_of(locks, u.email, u.display_name))
             status = "active" if u.is_active else "inactive"
             table.add_row(
-                str(u.id),
-                cell(u.email),
-                cell(u.display_name),
+                cell(u.email, 30),
                 cell(u.role),
                 f"{status} · {lock}" if lock else status,  # our words only, no data
-                short_date(u.created_at),
+                cell(u.display_name, 24),
+                moment(u.created_at),
+                str(u.id),
                 key=str(u.id),
             )
         if selected and selected.id in self.users:

@@ -18,9 +18,11 @@ PAGE = 100
 
 class TableTab(Guarded, UsesContext, Vertical):
     """A search box, a table and a count. Subclasses define COLUMNS, ``fetch`` and ``row``
-    (data cells through ``tui.text.cell``)."""
+    (data cells through ``tui.text.cell``). The first FIXED_COLUMNS (the id, the name)
+    stay in view when the table scrolls sideways."""
 
     COLUMNS: tuple[str, ...] = ()
+    FIXED_COLUMNS = 1
     PLACEHOLDER = "search"
     NOUN = "items"
 
@@ -32,11 +34,17 @@ class TableTab(Guarded, UsesContext, Vertical):
         with Horizontal(classes="bar"):
             yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
             yield Static("", classes="bar-info tab-count")
+        yield self.make_table()
+
+    def make_table(self) -> DataTable[Cell]:
         table: DataTable[Cell] = DataTable(
-            cursor_type="row", zebra_stripes=True, classes="tab-table"
+            cursor_type="row",
+            zebra_stripes=True,
+            classes="tab-table",
+            fixed_columns=self.FIXED_COLUMNS,
         )
         table.add_columns(*self.COLUMNS)
-        yield table
+        return table
 
     def on_mount(self) -> None:
         self.reload()
