@@ -32,6 +32,9 @@ class ConsoleApp(Guarded, RuntimeApp):
     TITLE = "Shopkeep"
     CSS_PATH = "app.tcss"
     MODES = {spec.id: spec.factory for spec in SCREENS}
+    # Classes on every screen for its size (app.tcss): dialogs take the whole of a small one.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     DEFAULT_MODE = SCREENS[0].id
     NAV = [(spec.key, spec.title, spec.id) for spec in SCREENS]
     COMMANDS = RuntimeApp.COMMANDS | {ScreenActions}

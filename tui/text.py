@@ -5,11 +5,17 @@ are shown as text: never parsed as Rich or Textual markup, and with every contro
 character, escape-sequence introducer and bidi override replaced by a visible symbol,
 so no value can style the console, crash its markup parser or write an escape
 sequence (OSC 52, CSI, ...) to the admin's terminal.
+
+A value with right-to-left letters (Persian, Arabic, Hebrew) is wrapped in a first-strong
+isolate (FSI ... PDI) in cells and markup values, so a bidi-capable terminal lays it out
+on its own and the columns around it keep their order. The marks are ours: the same
+characters in data are shown as symbols (⟨FSI⟩), so data cannot open or close an isolate.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rich.console import JustifyMethod
 from rich.text import Text
@@ -20,6 +26,8 @@ Cell = Text | str
 CELL_WIDTH = 60  # table cells: longer values end in an ellipsis
 BLOCK_LIMIT = 2000  # detail views and notifications show more, but not everything
 ELLIPSIS = "…"
+FSI = "\u2068"  # FIRST STRONG ISOLATE
+PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
 
 _BIDI_NAMES = {
     0x202A: "LRE",
@@ -51,6 +59,22 @@ _ONE_LINE = str.maketrans(_table(multiline=False))
 _MULTILINE = str.maketrans(_table(multiline=True))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ASCII_NUMBER = re.compile(r"[0-9]+", re.ASCII)
+# The blocks that hold right-to-left letters (and RLM); each match is confirmed by its
+# bidi class, so Arabic-script digits and marks alone do not count.
+_RTL_BLOCKS = re.compile(
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a strong right-to-left character."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in _RTL_BLOCKS.findall(text))
+
+
+def isolate(text: str) -> str:
+    """``text`` between FSI and PDI when it holds right-to-left letters, else as it is.
+    Give it text that went through ``visible`` (no bidi controls of its own)."""
+    return f"{FSI}{text}{PDI}" if has_rtl(text) else text
 
 
 def visible(value: object, *, multiline: bool = False, limit: int | None = None) -> str:
@@ -65,10 +89,13 @@ def visible(value: object, *, multiline: bool = False, limit: int | None = None)
 
 
 def cell(value: object, width: int = CELL_WIDTH, *, justify: JustifyMethod | None = None) -> Text:
-    """One table cell (or option label): one line, at most ``width`` cells wide."""
+    """One table cell (or option label): one line, at most ``width`` cells wide,
+    isolated when it holds right-to-left text."""
     text = Text(visible(value, limit=width * 2), no_wrap=True, end="", justify=justify)
     if text.cell_len > width:
         text.truncate(width, overflow="ellipsis")
+    if has_rtl(text.plain):
+        text = Text(isolate(text.plain), no_wrap=True, end="", justify=justify)
     return text
 
 
@@ -81,8 +108,9 @@ def markup(template: str, **values: object) -> Content:
     """Our own markup ``template`` with ``$name`` placeholders filled by data, shown as
     text: ``markup("Revoke [b]$name[/b]?", name=token.name)``. Only the template is
     parsed; values are substituted after parsing, so ``[/]`` in a value is literal.
-    Each value stays on its line (a newline in it shows as ⏎)."""
-    shown = {name: visible(value, limit=BLOCK_LIMIT) for name, value in values.items()}
+    Each value stays on its line (a newline in it shows as ⏎) and is isolated when it
+    holds right-to-left text."""
+    shown = {name: isolate(visible(value, limit=BLOCK_LIMIT)) for name, value in values.items()}
     return Content.from_markup(template, **shown)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from table_support import records
 from textual.widgets import DataTable, Static
 from wait_support import settled, until
 
@@ -19,8 +20,12 @@ async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_c
                 assert resp.status == 404
         table = app.screen.query_one("#requests", DataTable)
         await until(lambda: table.row_count, pilot, what="the request is listed")
-        row = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
-        assert row[1:4] == ["GET", "/wp-json/definitely/missing", "404"]
+        row = records(table)[-1]
+        assert (row["method"], row["path"], row["status"]) == (
+            "GET",
+            "/wp-json/definitely/missing",
+            "404",
+        )
         total = app.screen.query_one("#total", Static)
         assert "1" in str(total.render())
 

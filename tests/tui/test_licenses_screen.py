@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from license_support import issue, licensed_product
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from table_support import records
+from textual.widgets import Input, Static, TabbedContent
 from wait_support import settled, until
 
 from service.accounts import users as accounts
@@ -32,9 +33,8 @@ async def ctx(runtime):
     return runtime.ctx
 
 
-def rows(screen, table_id: str) -> list[list]:
-    table = screen.query_one(table_id, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+def rows(screen, table_id: str) -> list[dict[str, str]]:
+    return records(screen, table_id)
 
 
 def errors_shown(form) -> str:
@@ -63,7 +63,7 @@ async def test_activate_on_a_domain_and_copy_the_token(runtime, ctx):
     app = ConsoleApp(runtime)
     async with app.run_test(size=(150, 45), notifications=True) as pilot:
         await open_licenses(pilot)
-        assert rows(app.screen, "#license-table")[0][0] == lic["license_key"]
+        assert rows(app.screen, "#license-table")[0]["key"] == lic["license_key"]
         await pilot.press("a")
         modal = await wait_for(pilot, ActivateDomainModal)
         modal.query_one("#domain", Input).value = "https://www.Customer-Shop.ir/"
@@ -76,8 +76,8 @@ async def test_activate_on_a_domain_and_copy_the_token(runtime, ctx):
         assert app.clipboard == token
         await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, RevealSecretModal))
-        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][4] == "1/2")
-        assert all(token not in str(c) for r in rows(app.screen, "#license-table") for c in r)
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0]["sites"] == "1/2")
+        assert all(token not in c for r in rows(app.screen, "#license-table") for c in r.values())
     verdict = await license_activation.validate(
         ctx, lic["license_key"], activation_token=token, domain="customer-shop.ir"
     )
@@ -121,13 +121,15 @@ async def test_approve_a_pending_oauth_request_and_see_it_vanish(runtime, ctx):
         await settled(pilot)
         table_rows = rows(app.screen, "#pending-table")
         assert len(table_rows) == 1
-        domain, product_name, masked, customer, _, expires_in = table_rows[0]
+        row = table_rows[0]
+        domain, product_name, customer = row["domain"], row["product"], row["customer"]
+        masked, expires_in = row["license"], row["expires in"]
         assert (domain, product_name, customer) == ("shop.ir", "Pro Plugin", "owner@example.com")
         assert lic["license_key"] not in masked and masked.endswith(lic["license_key"][-4:])
         assert expires_in == "15:00"
         ctx.clock.advance(seconds=75)
         app.screen.query_one("#pending-list").tick()
-        assert rows(app.screen, "#pending-table")[0][5] == "13:45"
+        assert rows(app.screen, "#pending-table")[0]["expires in"] == "13:45"
         app.screen.query_one("#pending-table").focus()
         await pilot.press("a")
         await wait_for(pilot, ConfirmModal)
@@ -179,7 +181,7 @@ async def test_deactivate_a_site_with_confirmation(runtime, ctx):
         await open_licenses(pilot)
         await pilot.press("enter")
         detail = await wait_for(pilot, LicenseDetailModal)
-        assert [r[0] for r in rows(detail, "#activation-table")] == ["b.ir", "a.ir"]
+        assert [r["domain"] for r in rows(detail, "#activation-table")] == ["b.ir", "a.ir"]
         await pilot.press("x")
         await wait_for(pilot, ConfirmModal)
         await pilot.press("n")  # changed my mind
@@ -187,10 +189,13 @@ async def test_deactivate_a_site_with_confirmation(runtime, ctx):
         await pilot.press("x")
         await wait_for(pilot, ConfirmModal)
         await pilot.press("y")
-        await wait_until(pilot, lambda: rows(detail, "#activation-table")[-1][1] == "deactivated")
-        assert [r[1] for r in rows(detail, "#activation-table")] == ["active", "deactivated"]
+        await wait_until(
+            pilot, lambda: rows(detail, "#activation-table")[-1]["status"] == "deactivated"
+        )
+        statuses = [r["status"] for r in rows(detail, "#activation-table")]
+        assert statuses == ["active", "deactivated"]
         await pilot.press("escape")
-        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][4] == "1/3")
+        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0]["sites"] == "1/3")
     verdict = await license_activation.validate(ctx, lic["license_key"], domain="b.ir")
     assert verdict.code == "site_inactive"
 
@@ -214,23 +219,28 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         await pilot.click("#submit")
         await wait_until(pilot, lambda: not isinstance(app.screen, IssueLicenseModal))
         await wait_until(pilot, lambda: rows(app.screen, "#license-table"))
-        key, _, customer, status, sites, expires, source = rows(app.screen, "#license-table")[0]
-        assert (customer, status, sites, source) == (
+        row = rows(app.screen, "#license-table")[0]
+        key, expires = row["key"], row["expires"]
+        assert (row["customer"], row["status"], row["sites"], row["source"]) == (
             "buyer@example.com",
             "inactive",
             "0/∞",
             "manual",
         )
-        assert expires == "2026-03-31 09:00"
+        assert expires == "2026-03-31 09:00 UTC"
 
         await pilot.press("d")
         await wait_for(pilot, ConfirmModal)
         await pilot.press("y")
-        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][3] == "disabled")
+        await wait_until(
+            pilot, lambda: rows(app.screen, "#license-table")[0]["status"] == "disabled"
+        )
         await pilot.press("d")
         await wait_for(pilot, ConfirmModal)
         await pilot.press("y")
-        await wait_until(pilot, lambda: rows(app.screen, "#license-table")[0][3] == "inactive")
+        await wait_until(
+            pilot, lambda: rows(app.screen, "#license-table")[0]["status"] == "inactive"
+        )
 
         await pilot.press("t")
         extend = await wait_for(pilot, ExtendLicenseModal)
@@ -238,7 +248,8 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         await pilot.click("#submit")
         await wait_until(pilot, lambda: not isinstance(app.screen, ExtendLicenseModal))
         await wait_until(
-            pilot, lambda: rows(app.screen, "#license-table")[0][5] == "2026-04-10 09:00"
+            pilot,
+            lambda: rows(app.screen, "#license-table")[0]["expires"] == "2026-04-10 09:00 UTC",
         )
         await pilot.press("c")
         assert app.clipboard == key
@@ -257,10 +268,10 @@ async def test_search_and_status_filter(runtime, ctx):
         await pilot.press("slash")
         await pilot.press(*first["license_key"][:9])
         await wait_until(pilot, lambda: len(rows(app.screen, "#license-table")) == 1)
-        assert rows(app.screen, "#license-table")[0][0] == first["license_key"]
+        assert rows(app.screen, "#license-table")[0]["key"] == first["license_key"]
         app.screen.query_one("#license-search", Input).value = ""
         app.screen.query_one("#license-status").value = "revoked"
         await wait_until(
             pilot,
-            lambda: [r[3] for r in rows(app.screen, "#license-table")] == ["revoked"],
+            lambda: [r["status"] for r in rows(app.screen, "#license-table")] == ["revoked"],
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select
+from table_support import records
+from textual.widgets import Input, Select
 from wait_support import until
 
 from service.http.registry import READABLE, Endpoint
@@ -15,8 +16,7 @@ async def noop(req):
 
 
 def rows(screen, table_id):
-    table = screen.query_one(table_id, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return records(screen, table_id)
 
 
 async def wait_for_check(pilot):
@@ -40,26 +40,26 @@ async def test_routes_in_dispatch_order_with_findings_and_try_it(runtime):
         title = await wait_for_check(pilot)
         assert "1 errors" in title
         table_rows = rows(app.screen, "#route-table")
-        positions = [int(r[0]) for r in table_rows]
+        positions = [int(r["#"]) for r in table_rows]
         assert positions == sorted(positions)
         assert len(table_rows) == len(registry.all_routes())
-        patterns = [r[2] for r in table_rows]
+        patterns = [r["route"] for r in table_rows]
         assert patterns.index("/woonoow/v1/products/(?P<id>[\\d]+)") < patterns.index(
             "/woonoow/v1/products/search"
         )
-        marked = {r[2]: r[6] for r in table_rows}
+        marked = {r["route"]: r["findings"] for r in table_rows}
         assert marked[late.pattern] == "E1 W1"  # shadowed, and under Products' root
-        assert {f[1] for f in rows(app.screen, "#finding-table")} >= {
+        assert {f["rule"] for f in rows(app.screen, "#finding-table")} >= {
             "shadowed-route",
             "owner-conflict",
         }
         finding_rows = rows(app.screen, "#finding-table")
-        assert finding_rows[0][:2] == ["error", "shadowed-route"]
+        assert (finding_rows[0]["severity"], finding_rows[0]["rule"]) == ("error", "shadowed-route")
 
         # Filter by owner, then open the route and try its witness.
         app.screen.query_one("#route-owner", Select).value = "LateController"
         await pilot.pause()
-        assert [r[2] for r in rows(app.screen, "#route-table")] == [late.pattern]
+        assert [r["route"] for r in rows(app.screen, "#route-table")] == [late.pattern]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RouteDetailModal)
@@ -67,7 +67,7 @@ async def test_routes_in_dispatch_order_with_findings_and_try_it(runtime):
         await pilot.pause()
         tried = rows(app.screen, "#route-try")
         assert tried, "try it produced nothing"
-        method, path, answered, owner = tried[0]
+        method, path, answered, owner = tried[0].values()
         assert method == "GET" and path.startswith("/woonoow/v1/products/")
         assert "/woonoow/v1/products/(?P<id>[\\d]+)" in answered
         assert "(this route)" not in answered and owner == "ProductsController"
@@ -80,12 +80,12 @@ async def test_routes_filters_by_text_method_and_severity(runtime):
         await wait_for_check(pilot)
         app.screen.query_one("#route-filter", Input).value = "customers"
         await pilot.pause()
-        shown = [r[2] for r in rows(app.screen, "#route-table")]
+        shown = [r["route"] for r in rows(app.screen, "#route-table")]
         assert shown and all("customers" in p for p in shown)
         app.screen.query_one("#route-filter", Input).value = ""
         app.screen.query_one("#route-method", Select).value = "DELETE"
         await pilot.pause()
-        assert all("DELETE" in r[3] for r in rows(app.screen, "#route-table"))
+        assert all("DELETE" in r["methods"] for r in rows(app.screen, "#route-table"))
         app.screen.query_one("#route-method", Select).clear()
         app.screen.query_one("#route-severity", Select).value = "error"
         await pilot.pause()

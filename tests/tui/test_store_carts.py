@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from table_support import records
 from textual.widgets import DataTable, Input, TabbedContent
 from wait_support import settled
 
@@ -10,11 +11,6 @@ from service.demo import seed as demo
 from service.storefront.cart_support import age_text
 from tui.app import ConsoleApp
 from tui.screens.store.carts import CartModal
-
-
-def rows(widget, selector="DataTable"):
-    table = widget.query_one(selector, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_open_carts_and_their_items(demo_runtime):
@@ -26,23 +22,23 @@ async def test_open_carts_and_their_items(demo_runtime):
         app.screen.query_one("#store-tabs", TabbedContent).active = "tab-carts"
         await settled(pilot)
         tab = app.screen.query_one("#store-carts")
-        listed = rows(tab, ".tab-table")
+        listed = records(tab, ".tab-table")
         assert len(listed) == 2
-        who = sorted(r[1] for r in listed)
+        who = sorted(r["customer"] for r in listed)
         assert who[0] == "anonymous" and "customer@shopkeep.test" in who[1]
-        assert all(r[5].endswith(("s", "m")) for r in listed)  # seeded moments ago
+        assert all(r["age"].endswith(("s", "m")) for r in listed)  # seeded moments ago
 
         tab.query_one(".tab-search", Input).value = "customer@shopkeep"
         await settled(pilot)
-        found = rows(tab, ".tab-table")
-        assert len(found) == 1 and found[0][2] == "2"
+        found = records(tab, ".tab-table")
+        assert len(found) == 1 and found[0]["lines"] == "2"
         tab.query_one(".tab-table", DataTable).focus()
         await pilot.press("enter")
         await settled(pilot)
         assert isinstance(app.screen, CartModal)
-        items = rows(app.screen, "#cart-items")
+        items = records(app.screen, "#cart-items")
         assert len(items) == 2
-        assert any("Navy" in r[1] for r in items)  # the hoodie's chosen color
+        assert any("Navy" in r["variation"] for r in items)  # the hoodie's chosen color
         assert "total" in str(app.screen.query_one("#cart-totals").render())
         await pilot.press("escape")
         await settled(pilot)

@@ -3,6 +3,7 @@ open one, change its status, add a note; revenue chart and top products."""
 
 from __future__ import annotations
 
+from table_support import records
 from textual.widgets import DataTable, Input, OptionList, Select, Sparkline, Static, TabbedContent
 from wait_support import settled
 
@@ -10,14 +11,15 @@ from service.orders import crud as orders
 from service.orders import notes as order_notes
 from service.settings import shop_settings as store_settings
 from tui.app import ConsoleApp
+from tui.format import money
 from tui.modals.confirm import ConfirmModal
+from tui.modals.text_view import TextModal
 from tui.screens.store.analytics import bar_chart
-from tui.screens.store.orders import NoteModal, OrderModal, StatusModal, show
+from tui.screens.store.orders import NoteModal, OrderModal, StatusModal
 
 
 def rows(widget, selector="DataTable"):
-    table = widget.query_one(selector, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return records(widget, selector)
 
 
 async def open_tab(app, pilot, tab):
@@ -44,17 +46,18 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         tab = await open_tab(app, pilot, "orders")
         listed = rows(tab, ".tab-table")
         assert len(listed) == 100  # one page of the 150+ demo orders
-        assert {r[2] for r in listed} >= {"Completed", "Processing"}
+        assert {r["status"] for r in listed} >= {"Completed", "Processing"}
 
         tab.query_one("#order-status", Select).value = "pending"
         await settled(pilot)
         filtered = rows(tab, ".tab-table")
-        assert len(filtered) == total and {r[2] for r in filtered} == {"Pending payment"}
+        assert len(filtered) == total
+        assert {r["status"] for r in filtered} == {"Pending payment"}
 
         target = pending[0]
         tab.query_one(".tab-search", Input).value = f"#{target['id']}"
         await settled(pilot)
-        assert [r[0] for r in rows(tab, ".tab-table")] == [f"#{target['id']}"]
+        assert [r["order"] for r in rows(tab, ".tab-table")] == [f"#{target['id']}"]
         tab.query_one(".tab-table", DataTable).focus()
         await pilot.press("enter")
         await settled(pilot)
@@ -64,7 +67,7 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         facts = str(app.screen.query_one("#order-facts", Static).render())
         assert f"Order #{target['id']}" in facts and "Pending payment" in facts
         totals = str(app.screen.query_one("#order-totals", Static).render())
-        assert show(target["total"], await store_settings.store_money(ctx)) in totals
+        assert money(target["total"], await store_settings.store_money(ctx)) in totals
 
         await pilot.press("s")
         await settled(pilot)
@@ -99,6 +102,13 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         changed = [n for n in await order_notes.list_notes(ctx, target["id"]) if n not in before]
         status_note = next(n for n in changed if "to Cancelled" in n["note"])
         assert status_note["author"] == "Console"  # the console's operator, not "system"
+        await pilot.press("v")  # the newest note, in full
+        await settled(pilot)
+        assert isinstance(app.screen, TextModal)
+        full = str(app.screen.query_one("#text-content", Static).render())
+        assert full == "Order status changed from Pending payment to Cancelled."
+        await pilot.press("escape")
+        await settled(pilot)
 
         await pilot.press("n")
         await settled(pilot)
@@ -109,7 +119,7 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         assert isinstance(app.screen, OrderModal)
         saved = await order_notes.list_notes(ctx, target["id"])
         assert saved[0]["note"] == "با مشتری تماس گرفته شد" and saved[0]["author"] == "Console"
-        assert "با مشتری تماس گرفته شد" in str(rows(app.screen, "#order-notes")[0][3])
+        assert rows(app.screen, "#order-notes")[0]["note"] == "با مشتری تماس گرفته شد"
 
         await pilot.press("s")  # cancelled is final
         await settled(pilot)
@@ -129,7 +139,7 @@ async def test_analytics_tab_draws_revenue_and_lists_top_products(demo_runtime):
         assert len(tab.query_one(Sparkline).data) == 30
         top = rows(tab, ".tab-table")
         assert 1 <= len(top) <= 10
-        units = [int(r[1]) for r in top]
+        units = [int(r["units"]) for r in top]
         assert units == sorted(units, reverse=True)
 
         tab.query_one(Select).value = "7d"

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from table_support import column, records
 from textual.widgets import DataTable, Input, TabbedContent
 from wait_support import settled
 
 from tui.app import ConsoleApp
 from tui.screens.store.catalog import ProductModal
-
-
-def rows(widget, selector="DataTable"):
-    table = widget.query_one(selector, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_browse_products_variations_categories_and_customers(demo_runtime):
@@ -20,36 +16,36 @@ async def test_browse_products_variations_categories_and_customers(demo_runtime)
         await pilot.press("5")
         await settled(pilot)
         products = app.screen.query_one("#store-products")
-        listed = rows(products, ".tab-table")
+        listed = records(products, ".tab-table")
         assert len(listed) >= 60
-        assert any(r[3] == "variable" for r in listed)
-        assert any("was" in r[5] for r in listed), "no product on sale is listed"
+        assert any(r["type"] == "variable" for r in listed)
+        assert any(r["price"].endswith(" sale") for r in listed), "no product on sale is listed"
 
         # Search narrows the list, then a variable product shows its variations.
         products.query_one(".tab-search", Input).value = "HOD-001"
         await settled(pilot)
-        found = rows(products, ".tab-table")
-        assert [r[2] for r in found] == ["HOD-001"]
+        assert column(products, "sku", ".tab-table") == ["HOD-001"]
         products.query_one(".tab-table", DataTable).focus()
         await pilot.press("enter")
         await settled(pilot)
         assert isinstance(app.screen, ProductModal)
-        variations = rows(app.screen, "#product-variations")
-        assert len(variations) >= 2 and all(v[1] for v in variations)
+        variations = records(app.screen, "#product-variations")
+        assert len(variations) >= 2 and all(v["attributes"] for v in variations)
+        assert all(v["price"].endswith("تومان") for v in variations)  # the shop's currency
         await pilot.press("escape")
         await settled(pilot)
 
         app.screen.query_one("#store-tabs", TabbedContent).active = "tab-categories"
         await settled(pilot)
-        names = [r[1] for r in rows(app.screen.query_one("#store-categories"), ".tab-table")]
+        names = column(app.screen.query_one("#store-categories"), "name", ".tab-table")
         assert any(any("\u0600" <= ch <= "\u06ff" for ch in n) for n in names)  # Persian
         assert any(n.isascii() for n in names)
 
         app.screen.query_one("#store-tabs", TabbedContent).active = "tab-customers"
         await settled(pilot)
-        customers = rows(app.screen.query_one("#store-customers"), ".tab-table")
+        customers = records(app.screen.query_one("#store-customers"), ".tab-table")
         assert len(customers) >= 25
-        assert all("@" in r[2] for r in customers)
+        assert all("@" in r["email"] for r in customers)
 
 
 async def test_brackets_switch_tabs_and_focus_the_table(runtime):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from table_support import column, records, shown
 from textual.widgets import DataTable, Input, Static
 from wait_support import settled, until
 
@@ -22,11 +23,6 @@ async def open_tokens(pilot):
     await pilot.press("2")
     await pilot.pause()
     assert pilot.app.current_mode == "tokens"
-
-
-def table_rows(screen, table_id: str) -> list[list]:
-    table = screen.query_one(table_id, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def generate(pilot, name: str) -> str:
@@ -56,11 +52,12 @@ async def test_generate_reveal_copy_and_close(runtime):
         await pilot.press("enter")
         await settled(pilot)
         assert not isinstance(app.screen, RevealSecretModal)
-        rows = table_rows(app.screen, "#token-table")
-        assert [r[0] for r in rows] == ["فروشگاه اصلی"]
-        assert rows[0][2] == f"{secret[:5]}...{secret[-6:]}" and rows[0][3] == "active"
+        rows = records(app.screen, "#token-table")
+        assert [r["name"] for r in rows] == ["فروشگاه اصلی"]
+        assert rows[0]["preview"] == f"{secret[:5]}...{secret[-6:]}"
+        assert rows[0]["status"] == "active"
         # The secret is nowhere on screen any more, and it authenticates.
-        assert all(secret not in str(cell) for row in rows for cell in row)
+        assert all(secret not in cell for row in rows for cell in row.values())
         auth = await tokens.authenticate(runtime.ctx, secret, "127.0.0.1")
         assert auth.name == "فروشگاه اصلی"
 
@@ -81,7 +78,7 @@ async def test_form_errors_keep_the_form_open(runtime):
         assert "name" in errors and "allowed_ips" in errors
         await pilot.press("escape")
         await pilot.pause()
-        assert table_rows(app.screen, "#token-table") == []
+        assert records(app.screen, "#token-table") == []
 
 
 async def test_regenerate_then_revoke(runtime):
@@ -115,10 +112,10 @@ async def test_regenerate_then_revoke(runtime):
         await pilot.pause()
         await pilot.press("y")
         await settled(pilot)
-        assert table_rows(app.screen, "#token-table") == []
+        assert records(app.screen, "#token-table") == []
         await pilot.press("a")
         await settled(pilot)
-        assert [r[3] for r in table_rows(app.screen, "#token-table")] == ["revoked"]
+        assert column(app.screen, "status", "#token-table") == ["revoked"]
         try:
             await tokens.authenticate(runtime.ctx, second, "127.0.0.1")
             raise AssertionError("a revoked token still works")
@@ -139,8 +136,8 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
         screen.query_one("#password", Input).value = "long enough password"
         await pilot.click("#create")
         await settled(pilot)
-        rows = table_rows(app.screen, "#user-table")
-        assert [r[1:3] for r in rows] == [["shop@example.com", "سارا"]]
+        rows = records(app.screen, "#user-table")
+        assert [(r["email"], r["name"]) for r in rows] == [("shop@example.com", "سارا")]
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, GenerateTokenModal)
@@ -156,7 +153,7 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
         await pilot.pause()
         await pilot.press("y")
         await settled(pilot)
-        assert table_rows(app.screen, "#user-table")[0][4] == "inactive"
+        assert column(app.screen, "status", "#user-table") == ["inactive"]
         user = await accounts.find_user(runtime.ctx, "shop@example.com")
         assert user is not None and not user.is_active
         try:
@@ -191,13 +188,14 @@ async def test_details_show_the_tokens_recent_webhook_events(runtime):
         await until(
             lambda: (
                 isinstance(app.screen, TokenDetailModal)
-                and table_rows(app.screen, "#token-events")[0][1] != "no events yet"
+                and records(app.screen, "#token-events")[0]["event"] != "no events yet"
             ),
             pilot,
         )
         assert isinstance(app.screen, TokenDetailModal)
-        [event] = table_rows(app.screen, "#token-events")
-        assert event[1:5] == ["product.created", "41", "processed", "evt-1"]
+        [event] = records(app.screen, "#token-events")
+        assert event["event"] == "product.created" and event["product"] == "41"
+        assert event["status"] == "processed" and event["event id"] == "evt-1"
 
 
 async def test_persian_names_keep_the_table_aligned(runtime):
@@ -214,7 +212,7 @@ async def test_persian_names_keep_the_table_aligned(runtime):
         await open_tokens(pilot)
         await settled(pilot)
         table = app.screen.query_one("#token-table", DataTable)
-        shown = sorted(str(table.get_row_at(i)[0]) for i in range(table.row_count))
-        assert shown == sorted(names)  # round-trips intact (ZWNJ included)
+        cells = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert sorted(shown(c) for c in cells) == sorted(names)  # intact (ZWNJ included)
         name_column = next(iter(table.columns.values()))
         assert name_column.content_width == max(cell_len(n) for n in [*names, "name"])

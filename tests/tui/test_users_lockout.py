@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from table_support import column
+from textual.widgets import Static
 
 from service.accounts import users as accounts
 from service.common.config import Settings
@@ -37,8 +38,7 @@ async def wrong_logins(ctx, ip: str, times: int) -> None:
 
 
 def status_cells(app) -> list[str]:
-    table = app.screen.query_one("#user-table", DataTable)
-    return [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+    return column(app.screen, "status", "#user-table")
 
 
 async def wait_for(pilot, condition) -> None:

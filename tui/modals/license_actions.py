@@ -10,6 +10,7 @@ from textual.app import App
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
+from tui.format import moment
 from tui.host import context_of
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_activate import (
@@ -85,5 +86,5 @@ async def extend(app: App, lic: dict[str, Any]) -> bool:
     extended = await app.push_screen_wait(ExtendLicenseModal(lic))
     if extended is None:
         return False
-    app.notify(f"{lic['license_key']} now expires {extended['expires_at']}.")
+    app.notify(f"{lic['license_key']} now expires {moment(extended['expires_at'])}.")
     return True

@@ -18,13 +18,13 @@ from service.licensing import activation as license_activation
 from service.licensing import admin as licenses
 from service.licensing.rules import effective_status
 from tui.failures import Guarded
+from tui.format import ago, moment
 from tui.host import UsesContext
 from tui.messages import DataChanged
 from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
-from tui.widgets.format import ago, short_date
 
 
 def sites_text(lic: dict[str, Any]) -> str:
@@ -53,20 +53,18 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box", id="license-detail"):
+        with Vertical(classes="modal-box modal-wide", id="license-detail"):
             yield Static("", id="license-facts")
             yield Static("[b]Activations[/b]")
             table: DataTable[Cell] = DataTable(
-                id="activation-table", cursor_type="row", zebra_stripes=True
+                id="activation-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
             )
             table.add_columns(
-                "domain", "status", "env", "local", "method", "activated", "last seen", "label"
+                "domain", "status", "last seen", "env", "local", "method", "activated", "label"
             )
             yield table
 
     def on_mount(self) -> None:
-        box = self.query_one("#license-detail").styles
-        box.width, box.height = "90%", "80%"  # inline: wider than the shared .modal-box
         self.show()
         self.query_one("#activation-table", DataTable).focus()
 
@@ -88,8 +86,8 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
                 customer=lic["customer_email"] or "—",
                 order=f"  order #{lic['order_id']}" if lic["order_id"] else "",
                 sites=sites_text(lic),
-                expires=short_date(lic["expires_at"]) if lic["expires_at"] else "never",
-                issued=short_date(lic["created_at"]),
+                expires=moment(lic["expires_at"], empty="never"),
+                issued=moment(lic["created_at"]),
                 source=lic["source"],
             )
         )
@@ -97,14 +95,14 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
         table.clear()
         for a in lic["activations"]:
             table.add_row(
-                cell(a["domain"]),
+                cell(a["domain"], 36),
                 cell(a["status"]),
+                ago(a["last_seen_at"], now),
                 cell(a["environment"]),
                 "yes" if a["is_local"] else "",
                 cell(a["method"]),
-                short_date(a["activated_at"]),
-                ago(a["last_seen_at"], now),
-                cell(a["label"]),
+                moment(a["activated_at"]),
+                cell(a["label"], 30),
                 key=str(a["id"]),
             )
 

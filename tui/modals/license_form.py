@@ -12,6 +12,7 @@ from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
+from tui.format import moment
 from tui.modals.form import FormModal
 from tui.text import cell, markup, parse_count
 
@@ -119,7 +120,7 @@ class ExtendLicenseModal(FormModal[dict[str, Any]]):
         with Vertical(classes="modal-box", id="license-extend"):
             yield Static(markup("[b]Extend $key[/b]", key=lic["license_key"]))
             yield Static(
-                markup("expires $expires", expires=lic["expires_at"] or "never")
+                markup("expires $expires", expires=moment(lic["expires_at"], empty="never"))
                 + ("  (expired: the extension counts from now)" if lic["expired"] else "")
             )
             yield Label("Add days")

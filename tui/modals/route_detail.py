@@ -47,7 +47,7 @@ class RouteDetailModal(Guarded, UsesContext, Dialog[None]):
 
     def compose(self) -> ComposeResult:
         route = self.route
-        with VerticalScroll(classes="modal-box", id="route-detail"):
+        with VerticalScroll(classes="modal-box modal-wide", id="route-detail"):
             yield Static(
                 markup(
                     "[b]#$position $pattern[/b]\nnamespace $namespace · owner $owner · $surface",

@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Static
 from service.accounts.users import CONSOLE_ACTOR
 from service.integrations import sync, tokens
 from tui.failures import Guarded
+from tui.format import ago, moment
 from tui.host import UsesContext
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
-from tui.widgets.format import ago, short_date
 
 RECENT = 15
 
@@ -54,8 +54,8 @@ class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
                     owner=info.user_email,
                     usage=info.usage_count,
                     last=ago(info.last_used_at, now),
-                    created=short_date(info.created_at),
-                    expires=short_date(info.expires_at) if info.expires_at else "never",
+                    created=moment(info.created_at),
+                    expires=moment(info.expires_at, empty="never"),
                     ips=ips,
                     id=info.id,
                 ),
@@ -63,7 +63,7 @@ class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
             )
             yield Static("[b]Recent webhook events[/b]")
             table: DataTable[Cell] = DataTable(id="token-events", cursor_type="row")
-            table.add_columns("received", "event", "product", "status", "event id")
+            table.add_columns("received", "event", "status", "product", "event id")
             yield table
 
     def on_mount(self) -> None:
@@ -75,10 +75,10 @@ class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
         table = self.query_one("#token-events", DataTable)
         for event in events:
             table.add_row(
-                short_date(event.created_at),
+                moment(event.created_at),
                 cell(event.event_type),
-                str(event.woo_product_id),
                 cell(event.status),
+                str(event.woo_product_id),
                 cell(event.event_id),
             )
         if not events:

@@ -4,7 +4,6 @@ when told something changed, and only while it is the screen on view."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual.app import ComposeResult
@@ -12,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
 from service.common.stats import HISTORY, RequestStats
+from tui.format import clock_time
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
 from tui.text import Cell, cell, markup
@@ -48,7 +48,7 @@ class DashboardScreen(ConsoleScreen):
             yield Static("Requests per second, last 60 s", classes="caption")
             yield Sparkline([0] * 60, id="rps", summary_function=max)
         table: DataTable[Cell] = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
-        table.add_columns("time", "method", "path", "status", "ms")
+        table.add_columns("time (UTC)", "method", "status", "ms", "path")
         yield table
         yield KeyFooter()
 
@@ -127,11 +127,11 @@ class DashboardScreen(ConsoleScreen):
             if record.seq <= self._last_row_seq:
                 continue
             table.add_row(
-                time.strftime("%H:%M:%S", time.localtime(record.at)),
+                clock_time(record.at),
                 cell(record.method, 10),
-                cell(record.path, 80),
                 str(record.status),
                 f"{record.ms:.1f}",
+                cell(record.path, 80),
                 key=str(record.seq),
             )
             self._row_keys.append(str(record.seq))

@@ -10,7 +10,6 @@ once), n denies; rows count down and vanish when consumed or expired.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from textual import work
@@ -20,12 +19,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from service.accounts.users import CONSOLE_ACTOR
-from service.common.clock import parse_iso
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from service.licensing import oauth as license_oauth
 from service.licensing.rules import LIST_STATUSES, effective_status
 from tui.failures import Guarded
+from tui.format import countdown, moment
 from tui.host import UsesContext
 from tui.messages import DataChanged
 from tui.modals import license_actions
@@ -35,16 +34,15 @@ from tui.modals.license_form import IssueLicenseModal
 from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
-from tui.widgets.format import short_date
 from tui.widgets.nav import NavBar
 
 PAGE = 100
 
 
-def countdown(expires_at: str, now: datetime) -> str:
-    moment = parse_iso(expires_at)
-    left = max(0, int((moment - now).total_seconds())) if moment else 0
-    return f"{left // 60:02d}:{left % 60:02d}"
+# The key (or the domain) stays put when a table scrolls sideways; what decides (status,
+# expiry, sites; the time left) comes before the wide names.
+LICENSE_COLUMNS = ("key", "status", "expires", "sites", "product", "customer", "source")
+PENDING_COLUMNS = ("domain", "expires in", "product", "license", "customer", "requested")
 
 
 def _selected_key(table: DataTable) -> str | None:
@@ -86,9 +84,9 @@ class LicenseList(Guarded, UsesContext, Vertical):
             )
             yield Static("", id="license-count")
         table: DataTable[Cell] = DataTable(
-            id="license-table", cursor_type="row", zebra_stripes=True
+            id="license-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
-        table.add_columns("key", "product", "customer", "status", "sites", "expires", "source")
+        table.add_columns(*LICENSE_COLUMNS)
         yield table
 
     def on_mount(self) -> None:
@@ -142,11 +140,11 @@ class LicenseList(Guarded, UsesContext, Vertical):
             self.rows[key] = lic
             table.add_row(
                 cell(lic["license_key"]),
-                cell(lic["product_name"]),
-                cell(lic["customer_email"] or "—"),
                 effective_status(lic, now),
+                moment(lic["expires_at"], empty="never"),
                 sites_text(lic),
-                short_date(lic["expires_at"]) if lic["expires_at"] else "never",
+                cell(lic["product_name"], 22),
+                cell(lic["customer_email"] or "—", 26),
                 cell(lic["source"]),
                 key=key,
             )
@@ -220,7 +218,6 @@ class PendingRequests(Guarded, UsesContext, Vertical):
         Binding("a", "approve", "Approve for owner", id="licenses.approve"),
         Binding("n", "deny", "Deny", id="licenses.deny"),
     ]
-    COUNTDOWN = 5  # column index of "expires in"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -229,9 +226,10 @@ class PendingRequests(Guarded, UsesContext, Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="pending-count", classes="bar-info")
         table: DataTable[Cell] = DataTable(
-            id="pending-table", cursor_type="row", zebra_stripes=True
+            id="pending-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
-        table.add_columns("domain", "product", "license", "customer", "requested", "expires in")
+        for label in PENDING_COLUMNS:
+            table.add_column(label, key=label)
         yield table
 
     def on_mount(self) -> None:
@@ -249,12 +247,12 @@ class PendingRequests(Guarded, UsesContext, Vertical):
             key = str(request["id"])
             self.rows[key] = request
             table.add_row(
-                cell(request["domain"] + (" (local)" if request["is_local"] else "")),
-                cell(request["product_name"]),
-                cell(request["license_key_masked"]),
-                cell(request["customer_email"] or "—"),
-                short_date(request["requested_at"]),
+                cell(request["domain"] + (" (local)" if request["is_local"] else ""), 36),
                 countdown(request["expires_at"], now),
+                cell(request["product_name"], 24),
+                cell(request["license_key_masked"]),
+                cell(request["customer_email"] or "—", 30),
+                moment(request["requested_at"]),
                 key=key,
             )
         if selected in self.rows:
@@ -277,7 +275,7 @@ class PendingRequests(Guarded, UsesContext, Vertical):
                 table.remove_row(key)
                 del self.rows[key]
             else:
-                table.update_cell(key, table.ordered_columns[self.COUNTDOWN].key, left)
+                table.update_cell(key, "expires in", left)
         self.show_count()
 
     def selected(self) -> dict[str, Any] | None:

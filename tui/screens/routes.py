@@ -22,6 +22,10 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
 
 ALL = "all"
+# The position and the pattern stay put when the table scrolls sideways; the findings
+# and methods come before the wide details (the pattern is whole in the detail view).
+COLUMNS = ("#", "route", "findings", "methods", "auth", "owner", "namespace")
+ROUTE_WIDTH = 48
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "i"}
 
 
@@ -73,12 +77,14 @@ class RoutesScreen(ConsoleScreen):
                 id="route-severity",
                 compact=True,
             )
-        table: DataTable[Cell] = DataTable(id="route-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "namespace", "route", "methods", "owner", "auth", "findings")
+        table: DataTable[Cell] = DataTable(
+            id="route-table", cursor_type="row", zebra_stripes=True, fixed_columns=2
+        )
+        table.add_columns(*COLUMNS)
         yield table
         yield Static("Findings", id="findings-title", classes="caption")
         findings: DataTable[Cell] = DataTable(id="finding-table", cursor_type="row")
-        findings.add_columns("severity", "rule", "routes", "explanation")
+        findings.add_columns("severity", "routes", "rule", "explanation")
         yield findings
         yield KeyFooter()
 
@@ -143,12 +149,12 @@ class RoutesScreen(ConsoleScreen):
             auth = ", ".join(dict.fromkeys(ep.permission.label for ep in route.endpoints))
             table.add_row(
                 str(route.position),
-                cell(route.namespace),
-                cell(route.pattern, 80),
-                cell(" ".join(dict.fromkeys(route.methods))),
-                cell(route.owner),
-                cell(auth),
+                cell(route.pattern, ROUTE_WIDTH),
                 marks(self.by_position.get(route.position, [])),
+                cell(" ".join(dict.fromkeys(route.methods))),
+                cell(auth),
+                cell(route.owner),
+                cell(route.namespace),
                 key=str(route.position),
             )
         positions = {r.position for r in routes}
@@ -164,8 +170,8 @@ class RoutesScreen(ConsoleScreen):
         for f in findings:
             ftable.add_row(
                 cell(f.severity),
+                cell(" ".join(f"#{r.position}" for r in f.routes), 16),
                 cell(f.rule),
-                cell(" ".join(f"#{r.position}" for r in f.routes)),
                 cell(f.message, 120),
             )
         errors = sum(f.severity == "error" for f in self.findings)

@@ -16,6 +16,7 @@ from service.accounts import users as accounts
 from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
+from tui.format import ago
 from tui.messages import DataChanged
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
@@ -24,10 +25,12 @@ from tui.modals.token_form import GenerateTokenModal
 from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
-from tui.widgets.format import ago
 from tui.widgets.nav import NavBar
 
 PAGE = 100
+# The name stays put when the table scrolls sideways; what an admin decides on (status,
+# owner) comes before the details.
+COLUMNS = ("name", "status", "owner", "type", "usage", "last used", "preview")
 
 
 class TokensScreen(ConsoleScreen):
@@ -57,10 +60,14 @@ class TokensScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield NavBar()
         with Horizontal(id="tokens-bar", classes="bar"):
-            yield Input(placeholder="filter by name, preview or owner (/)", id="token-filter")
+            yield Input(
+                placeholder="filter by name, preview or owner (/)", id="token-filter", compact=True
+            )
             yield Static("", id="token-count", classes="bar-info")
-        table: DataTable[Cell] = DataTable(id="token-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("name", "type", "preview", "status", "usage", "last used", "owner")
+        table: DataTable[Cell] = DataTable(
+            id="token-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
+        table.add_columns(*COLUMNS)
         yield table
         yield KeyFooter()
 
@@ -111,13 +118,13 @@ class TokensScreen(ConsoleScreen):
         for info in items:
             self.rows[info.id] = info
             table.add_row(
-                cell(info.name),
-                cell(info.integration_type),
-                cell(info.token_preview),
+                cell(info.name, 24),
                 cell(info.status),
+                cell(info.user_email, 28),
+                cell(info.integration_type),
                 str(info.usage_count),
                 ago(info.last_used_at, now),
-                cell(info.user_email),
+                cell(info.token_preview),
                 key=info.id,
             )
         if selected in self.rows:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from service.accounts import users as accounts
 from service.common import throttle
 from service.common.errors import ServiceError
+from tui.format import moment
 from tui.messages import DataChanged
 from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
 from tui.modals.app_password_form import AppPasswordModal
@@ -23,13 +24,16 @@ from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
-from tui.widgets.format import short_date
 from tui.widgets.nav import NavBar
 
 APP_PASSWORD_STEPS = (
     "Use it with HTTP Basic auth on /wp-json/: the user's email (or display name)\n"
     "and this password. Spaces are optional."
 )
+
+
+# The email names the account and stays put when the table scrolls sideways.
+COLUMNS = ("email", "role", "status", "name", "created", "id")
 
 
 class UsersScreen(ConsoleScreen):
@@ -57,8 +61,10 @@ class UsersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar()
-        table: DataTable[Cell] = DataTable(id="user-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("id", "email", "name", "role", "status", "created")
+        table: DataTable[Cell] = DataTable(
+            id="user-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
+        table.add_columns(*COLUMNS)
         yield table
         yield KeyFooter()
 
@@ -84,12 +90,12 @@ class UsersScreen(ConsoleScreen):
             lock = throttle.describe(throttle.lock_of(locks, u.email, u.display_name))
             status = "active" if u.is_active else "inactive"
             table.add_row(
-                str(u.id),
-                cell(u.email),
-                cell(u.display_name),
+                cell(u.email, 30),
                 cell(u.role),
                 f"{status} · {lock}" if lock else status,  # our words only, no data
-                short_date(u.created_at),
+                cell(u.display_name, 24),
+                moment(u.created_at),
+                str(u.id),
                 key=str(u.id),
             )
         if selected and selected.id in self.users:

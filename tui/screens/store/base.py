@@ -18,13 +18,15 @@ PAGE = 100
 
 class TableTab(Guarded, UsesContext, Vertical):
     """A search box, a table and a count. Subclasses define COLUMNS, ``fetch`` and ``row``
-    (data cells through ``tui.text.cell``).
+    (data cells through ``tui.text.cell``). The first FIXED_COLUMNS (the id, the name)
+    stay in view when the table scrolls sideways.
 
     Rows come a page (PAGE) at a time: moving the cursor onto the last row loads the
     next page, so every row can be reached; a reload (search, a change in the data)
     keeps the pages loaded and the row under the cursor."""
 
     COLUMNS: tuple[str, ...] = ()
+    FIXED_COLUMNS = 1
     PLACEHOLDER = "search"
     NOUN = "items"
 
@@ -38,11 +40,17 @@ class TableTab(Guarded, UsesContext, Vertical):
         with Horizontal(classes="bar"):
             yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
             yield Static("", classes="bar-info tab-count")
+        yield self.make_table()
+
+    def make_table(self) -> DataTable[Cell]:
         table: DataTable[Cell] = DataTable(
-            cursor_type="row", zebra_stripes=True, classes="tab-table"
+            cursor_type="row",
+            zebra_stripes=True,
+            classes="tab-table",
+            fixed_columns=self.FIXED_COLUMNS,
         )
         table.add_columns(*self.COLUMNS)
-        yield table
+        return table
 
     def on_mount(self) -> None:
         # Loaded when its tab is shown (StoreScreen); scrolling to the end loads more.

@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from service.pricing.money import format_amount
+from service.settings import shop_settings as store_settings
 from service.storefront import cart_support
 from tui.failures import Guarded
+from tui.format import minor_money
 from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
@@ -19,7 +20,8 @@ from tui.widgets.dialog import Dialog
 
 
 class CartsTab(TableTab):
-    COLUMNS = ("id", "customer", "lines", "units", "coupons", "age")
+    COLUMNS = ("id", "customer", "age", "lines", "units", "coupons")
+    FIXED_COLUMNS = 2
     PLACEHOLDER = "search carts by customer email, name or cart id"
     NOUN = "open carts"
     BINDINGS = [Binding("enter", "details", "Items", id="store.cart")]
@@ -34,11 +36,11 @@ class CartsTab(TableTab):
             who = f"{item['customer_name']} <{who}>"
         return (
             str(item["id"]),
-            cell(who),
+            cell(who, 40),
+            cell(item["age"]),
             str(item["lines"]),
             str(item["quantity"]),
             cell(item["coupons"] or "—"),
-            cell(item["age"]),
         )
 
     def action_details(self) -> None:
@@ -49,10 +51,6 @@ class CartsTab(TableTab):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_details()
-
-
-def _money(minor: str | None, decimals: int) -> str:
-    return "—" if minor is None else format_amount(int(minor), decimals)
 
 
 class CartModal(Guarded, UsesContext, Dialog[None]):
@@ -67,8 +65,8 @@ class CartModal(Guarded, UsesContext, Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box", id="cart-detail"):
             yield Static("loading...", id="cart-facts")
-            table: DataTable[Cell] = DataTable(id="cart-items", cursor_type="row")
-            table.add_columns("product", "variation", "qty", "price", "line total")
+            table: DataTable[Cell] = DataTable(id="cart-items", cursor_type="row", fixed_columns=1)
+            table.add_columns("product", "qty", "line total", "price", "variation")
             yield table
             yield Static("", id="cart-totals")
 
@@ -77,7 +75,11 @@ class CartModal(Guarded, UsesContext, Dialog[None]):
         detail = await cart_support.cart_detail(ctx, self.cart_id)
         cart = detail["cart"]
         totals = cart["totals"]
-        dp = totals["currency_minor_unit"]
+        store = await store_settings.store_money(ctx)
+
+        def money(minor: str | None) -> str:
+            return minor_money(minor, store)
+
         owner = f"customer #{detail['customer_id']}" if detail["customer_id"] else "anonymous"
         address = cart["shipping_address"] or {}
         where = ", ".join(v for v in (address.get("city"), address.get("country")) if v) or "—"
@@ -96,19 +98,20 @@ class CartModal(Guarded, UsesContext, Dialog[None]):
         for item in cart["items"]:
             chosen = ", ".join(f"{v['attribute']}: {v['value']}" for v in item["variation"])
             table.add_row(
-                cell(item["name"]),
-                cell(chosen or "—"),
+                cell(item["name"], 32),
                 str(item["quantity"]),
-                _money(item["prices"]["price"], dp),
-                _money(item["totals"]["line_total"], dp),
+                cell(money(item["totals"]["line_total"])),
+                cell(money(item["prices"]["price"])),
+                cell(chosen or "—"),
             )
         summary = markup(
-            f"items       {_money(totals['total_items'], dp)}\n"
-            f"discount    {_money(totals['total_discount'], dp)}\n"
-            f"shipping    {_money(totals['total_shipping'], dp)}\n"
-            f"tax         {_money(totals['total_tax'], dp)}\n"
-            f"[b]total       {_money(totals['total_price'], dp)} $currency[/b]",
-            currency=totals["currency_code"],
+            "items       $items\ndiscount    $discount\nshipping    $shipping\n"
+            "tax         $tax\n[b]total       $total[/b]",
+            items=money(totals["total_items"]),
+            discount=money(totals["total_discount"]),
+            shipping=money(totals["total_shipping"]),
+            tax=money(totals["total_tax"]),
+            total=money(totals["total_price"]),
         )
         for problem in cart["errors"]:
             summary += markup("\n! $message", message=problem["message"])

@@ -20,13 +20,15 @@ from service.orders import crud as orders
 from service.orders import notes as order_notes
 from service.orders.status import TRANSITIONS
 from service.orders.view import STATUS_LABELS
-from service.pricing import DEFAULT_STORE, StoreMoney, display_price, parse_amount
+from service.pricing import DEFAULT_STORE, StoreMoney
 from service.settings import shop_settings as store_settings
 from tui.failures import Guarded
+from tui.format import moment, money
 from tui.host import UsesContext
 from tui.messages import DataChanged
 from tui.modals.confirm import ConfirmModal
 from tui.modals.form import FormModal
+from tui.modals.text_view import TextModal
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
@@ -41,15 +43,6 @@ STATUS_CONSEQUENCES = {
 }
 
 
-def show(amount: str, money: StoreMoney) -> str:
-    """A REST money string ("1250.00") as the shop prints prices."""
-    return display_price(parse_amount(amount, money.decimals), money)
-
-
-def when(stamp: str | None) -> str:
-    return (stamp or "").replace("T", " ")[:16]
-
-
 def customer_text(order: dict[str, Any]) -> str:
     billing = order["billing"]
     name = f"{billing['first_name']} {billing['last_name']}".strip()
@@ -58,12 +51,14 @@ def customer_text(order: dict[str, Any]) -> str:
 
 
 class OrdersTab(TableTab):
-    COLUMNS = ("order", "date", "status", "customer", "items", "total")
+    # The number stays put when the table scrolls sideways; status and total come first.
+    COLUMNS = ("order", "status", "total", "customer", "date", "items")
+    FIXED_COLUMNS = 1
     PLACEHOLDER = "search orders: #number, name, email, phone or product"
     NOUN = "orders"
     BINDINGS = [Binding("enter", "details", "Details", id="store.order")]
     DEFAULT_CSS = """
-    OrdersTab #order-status { width: 24; }
+    OrdersTab #order-status { width: 20; }
     """
 
     def compose(self) -> ComposeResult:
@@ -71,20 +66,16 @@ class OrdersTab(TableTab):
             yield Input(placeholder=self.PLACEHOLDER, classes="tab-search", compact=True)
             yield Select(STATUS_CHOICES, prompt="any status", id="order-status", compact=True)
             yield Static("", classes="bar-info tab-count")
-        table: DataTable[Cell] = DataTable(
-            cursor_type="row", zebra_stripes=True, classes="tab-table"
-        )
-        table.add_columns(*self.COLUMNS)
-        yield table
+        yield self.make_table()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.from_first_page()
 
-    money: StoreMoney = DEFAULT_STORE
+    shop_money: StoreMoney = DEFAULT_STORE
 
     async def fetch(self, search: str, page: int) -> tuple[list[dict[str, Any]], int]:
-        self.money = await store_settings.store_money(self.ctx)
+        self.shop_money = await store_settings.store_money(self.ctx)
         status = self.query_one("#order-status", Select).value
         statuses = (status,) if isinstance(status, str) else ()
         filters = orders.OrderFilters(search=search, statuses=statuses, page=page, per_page=PAGE)
@@ -94,11 +85,11 @@ class OrdersTab(TableTab):
         units = sum(line["quantity"] for line in item["line_items"])
         return (
             cell(f"#{item['number']}"),
-            cell(when(item["date_created"])),
             cell(STATUS_LABELS.get(item["status"], item["status"])),
-            cell(customer_text(item)),
+            cell(money(item["total"], self.shop_money), justify="right"),
+            cell(customer_text(item), 24),
+            moment(item["date_created"]),
             str(units),
-            cell(show(item["total"], self.money), justify="right"),
         )
 
     def action_details(self) -> None:
@@ -129,9 +120,9 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         Binding("escape,q", "close", "Close", id="order.close"),
         Binding("s", "status", "Change status", id="order.status"),
         Binding("n", "note", "Add note", id="order.note"),
+        Binding("v", "read_note", "Read note", id="order.read_note"),
     ]
     DEFAULT_CSS = """
-    #order-detail { width: 90%; height: 85%; }
     #order-lines, #order-notes { height: auto; max-height: 14; }
     #order-totals { margin: 1 0; }
     """
@@ -141,17 +132,20 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         self.order_id = order_id
         self.order: dict[str, Any] = {}
         self.then = then  # an action to run once the order is shown ("status")
+        self.notes: dict[str, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="modal-box", id="order-detail"):
+        with VerticalScroll(classes="modal-box modal-wide", id="order-detail"):
             yield Static("loading...", id="order-facts")
-            lines: DataTable[Cell] = DataTable(id="order-lines", cursor_type="row")
-            lines.add_columns("product", "sku", "qty", "subtotal", "total", "tax")
+            lines: DataTable[Cell] = DataTable(id="order-lines", cursor_type="row", fixed_columns=1)
+            lines.add_columns("product", "qty", "total", "subtotal", "tax", "sku")
             yield lines
             yield Static("", id="order-totals")
-            yield Static("[b]Notes[/b]  (n: add a note, s: change the status)")
+            yield Static(
+                "[b]Notes[/b]  (v: read a note in full, n: add a note, s: change the status)"
+            )
             notes: DataTable[Cell] = DataTable(id="order-notes", cursor_type="row")
-            notes.add_columns("date", "by", "to customer", "note")
+            notes.add_columns("note", "by", "to customer", "date")
             yield notes
 
     async def on_mount(self) -> None:
@@ -164,12 +158,12 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
 
     async def refresh_order(self) -> None:
         order = self.order = await orders.get_order(self.ctx, self.order_id)
-        money = await store_settings.store_money(self.ctx)
+        store = await store_settings.store_money(self.ctx)
         billing = order["billing"]
         address = ", ".join(
             v for v in (billing["address_1"], billing["city"], billing["country"]) if v
         )
-        paid = when(order["date_paid"]) or "not paid"
+        paid = moment(order["date_paid"], empty="not paid")
         template = (
             "[b]Order #$number[/b] · $status · created $created · paid $paid\n"
             "customer    $customer $email\nbilling     $address\npayment     $payment"
@@ -179,7 +173,7 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
                 template + ("\nnote        $note" if order["customer_note"] else ""),
                 number=order["number"],
                 status=STATUS_LABELS.get(order["status"], order["status"]),
-                created=when(order["date_created"]),
+                created=moment(order["date_created"]),
                 paid=paid,
                 customer=customer_text(order),
                 email=billing["email"],
@@ -192,28 +186,32 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         table.clear()
         for line in order["line_items"]:
             table.add_row(
-                cell(line["name"]),
-                cell(line["sku"] or "—"),
+                cell(line["name"], 32),
                 str(line["quantity"]),
-                cell(show(line["subtotal"], money)),
-                cell(show(line["total"], money)),
-                cell(show(line["total_tax"], money)),
+                cell(money(line["total"], store)),
+                cell(money(line["subtotal"], store)),
+                cell(money(line["total_tax"], store)),
+                cell(line["sku"] or "—"),
             )
-        self.query_one("#order-totals", Static).update(self._totals(order, money))
+        self.query_one("#order-totals", Static).update(self._totals(order, store))
         notes = self.query_one("#order-notes", DataTable)
         notes.clear()
+        self.notes = {}
         for note in await order_notes.list_notes(self.ctx, self.order_id):
+            key = str(note["id"])
+            self.notes[key] = note
             notes.add_row(
-                when(note["date_created"]),
-                cell(note["author"]),
+                cell(note["note"], 40),
+                cell(note["author"], 16),
                 "yes" if note["customer_note"] else "",
-                cell(note["note"], 100),
+                moment(note["date_created"]),
+                key=key,
             )
 
     @staticmethod
-    def _totals(order: dict[str, Any], money: StoreMoney) -> Content:
+    def _totals(order: dict[str, Any], store: StoreMoney) -> Content:
         coupons = ", ".join(
-            f"{c['code']} −{show(c['discount'], money)}" for c in order["coupon_lines"]
+            f"{c['code']} −{money(c['discount'], store)}" for c in order["coupon_lines"]
         )
         shipping = ", ".join(s["method_title"] for s in order["shipping_lines"]) or "—"
         return markup(
@@ -221,11 +219,11 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
             "shipping    $shipping_total  ($shipping)\ntax         $tax\n"
             "[b]total       $total[/b]",
             coupons=coupons or "—",
-            discount=show(order["discount_total"], money),
-            shipping_total=show(order["shipping_total"], money),
+            discount=money(order["discount_total"], store),
+            shipping_total=money(order["shipping_total"], store),
             shipping=shipping,
-            tax=show(order["total_tax"], money),
-            total=show(order["total"], money),
+            tax=money(order["total_tax"], store),
+            total=money(order["total"], store),
         )
 
     @work(exclusive=True)
@@ -255,6 +253,29 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
             return
         self.notify(f"Order #{number} is {STATUS_LABELS[chosen]}.")
         await self.refresh_order()
+
+    def action_read_note(self) -> None:
+        table = self.query_one("#order-notes", DataTable)
+        if not table.row_count:
+            self.notify("This order has no notes yet.", severity="warning")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        note = self.notes.get(key or "")
+        if note is not None:
+            author = f"{note['author']}, " if note["author"] else ""
+            where = "to the customer" if note["customer_note"] else "private"
+            self.app.push_screen(
+                TextModal(
+                    f"Note on order #{self.order.get('number', self.order_id)}",
+                    note["note"],
+                    about=f"{author}{moment(note['date_created'])} · {where}",
+                )
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "order-notes":
+            event.stop()
+            self.action_read_note()
 
     @work(exclusive=True)
     async def action_note(self) -> None:
