@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from license_support import issue, licensed_product
 from support import make_account
+from table_support import cell_text
 from textual.widgets import DataTable, Input, Select, Static
 from wait_support import settled, until
 
@@ -92,7 +93,7 @@ async def test_role_changes_confirm_and_the_last_admin_stays(runtime):
 
 def shown_roles(table: DataTable) -> set[tuple[int, str]]:
     return {
-        (int(str(table.get_row_at(i)[0])), str(table.get_row_at(i)[3]))
+        (int(cell_text(table, i, "id")), cell_text(table, i, "role"))
         for i in range(table.row_count)
     }
 
