@@ -6,8 +6,8 @@ After an intended change, look at the new pictures and regenerate them:
 ``python3 -m pytest tests/tui/test_snapshots.py -n 0 --snapshot-update``.
 A failed comparison leaves the new picture in the folder printed by the assertion.
 
-The tests run in one xdist group: they share one seeded demo database per worker, and one
-worker holding every snapshot keeps syrupy's unused-snapshot bookkeeping whole."""
+No xdist group: each worker seeds its own copy of the demo once (under a second), and
+syrupy merges the workers' reports (checked: ``-n 2 --snapshot-update`` keeps every file)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,6 @@ from textual.widgets import Button, Input, TabbedContent
 from wait_support import settled, until
 
 from tui.screens.licenses import LicenseList
-
-pytestmark = pytest.mark.xdist_group("tui-snapshots")
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 FAILED_DIR = "snapshot-failures"  # under the rootdir: the pictures that did not match
