@@ -24,7 +24,7 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, TabbedContent
+from textual.widgets import Button, Input, TabbedContent, TextArea
 from wait_support import settled, until
 
 from tui.screens.licenses import LicenseList
@@ -52,11 +52,22 @@ class SVGImageExtension(SingleFileSnapshotExtension):
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 
+def _steady_cursors(app: App[Any]) -> None:
+    """A text cursor blinks on a timer: show it steadily, or the picture depends on when
+    it was taken."""
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
 def take_screenshot(app: App[Any], size: tuple[int, int], run_before: RunBefore) -> str:
     """Run ``app`` headless at ``size``, drive it with ``run_before``, export the screen."""
 
     async def auto_pilot(pilot: Pilot[Any]) -> None:
         await run_before(pilot)
+        _steady_cursors(pilot.app)
         await settled(pilot)
         await pilot.wait_for_scheduled_animations()
         pilot.app.exit(pilot.app.export_screenshot())
