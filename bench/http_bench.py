@@ -239,11 +239,55 @@ def _webhook(sk: Shopkeep, workdir: Path):
     return "/api/integrations/woocommerce/webhook/", {}, str(script)
 
 
+def _first_variable_product(sk: Shopkeep) -> int:
+    """The demo's first variable product on the shop's first page (a page with variations)."""
+    if "variable" not in sk.extras:
+        items = http_json(f"{sk.url}/wp-json/woonoow/v1/shop/products?per_page=50")
+        sk.extras["variable"] = next(i["id"] for i in items if i["type"] == "variable")
+    return sk.extras["variable"]
+
+
+def _shop_products(sk: Shopkeep, _: Path):
+    return "/wp-json/woonoow/v1/shop/products?per_page=10", {}, None
+
+
+def _shop_product(sk: Shopkeep, _: Path):
+    return f"/wp-json/woonoow/v1/shop/products/{_first_variable_product(sk)}", {}, None
+
+
+def _admin_products(sk: Shopkeep, _: Path):
+    path = "/wp-json/woonoow/v1/products?per_page=10"
+    return path, {"Authorization": f"Bearer {sk.access}"}, None
+
+
+def _admin_product(sk: Shopkeep, _: Path):
+    path = f"/wp-json/woonoow/v1/products/{_first_variable_product(sk)}"
+    return path, {"Authorization": f"Bearer {sk.access}"}, None
+
+
 CASES: list[Case] = [
     Case("namespace-index", "GET /wp-json/woonoow/v1 (namespace index)", "-", 32, _namespace_index),
     Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.5", 32, _me),
     Case("health", "token-authenticated GET woocommerce/health/", "0.5", 32, _health),
     Case("webhook", "POST woocommerce/webhook/ product updates, 32 clients", "0.1", 32, _webhook),
+    Case(
+        "shop-products", "GET shop/products, 10 a page (with variations)", "0.1", 32, _shop_products
+    ),
+    Case(
+        "shop-product",
+        "GET shop/products/{id}, a variable product's page",
+        "0.1",
+        32,
+        _shop_product,
+    ),
+    Case("admin-products", "JWT GET woonoow/v1/products, 10 a page", "0.1", 32, _admin_products),
+    Case(
+        "admin-product",
+        "JWT GET woonoow/v1/products/{id}, a variable product",
+        "0.1",
+        32,
+        _admin_product,
+    ),
 ]
 
 

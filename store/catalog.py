@@ -139,7 +139,7 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int]:
+def _listing(q: ProductQuery) -> tuple[str, str, dict[str, Any]]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
     direction = "ASC" if q.order == "asc" else "DESC"
@@ -148,7 +148,18 @@ async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int
         order = f"CASE p.id {whens} END"
     else:
         order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
+    return where, order, params
+
+
+async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int]:
+    where, order, params = _listing(q)
     return await product_page(db, where, order, params, q.limit, q.offset)
+
+
+async def list_refs(db: Store | Tx, q: ProductQuery) -> Refs:
+    """The page of ``list_products`` as ids and render versions."""
+    where, order, params = _listing(q)
+    return await page_refs(db, where, order, params, q.limit, q.offset)
 
 
 async def product_page(
@@ -163,6 +174,59 @@ async def product_page(
         {**params, "limit": limit, "offset": offset},
     )
     return rows, int(total or 0)
+
+
+# -- render versions (migration 0011): what the render cache checks per request ----
+SETTINGS_VERSION_SQL = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'settings_version')"
+
+
+@dataclass(frozen=True)
+class Refs:
+    """A page of products as (id, render version) pairs, how many match in all, and the
+    shop settings' version, read in one query."""
+
+    items: list[tuple[int, int]]
+    total: int
+    settings_version: int
+
+
+async def page_refs(
+    db: Store | Tx, where: str, order: str, params: dict[str, Any], limit: int, offset: int
+) -> Refs:
+    """``product_page`` as ids and versions: one query (two past the last page)."""
+    price = f", ({PRICE_SQL}) AS price" if "price" in order else ""
+    rows = await db.fetchall(
+        f"SELECT p.id, p.version, COUNT(*) OVER () AS total, {SETTINGS_VERSION_SQL} AS sv"
+        f"{price} FROM products p WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    if rows:
+        return Refs([(r[0], r[1]) for r in rows], rows[0][2], int(rows[0][3] or 0))
+    if not offset:
+        return Refs([], 0, 0)
+    total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
+    return Refs([], int(total or 0), 0)
+
+
+async def ref_by_id(db: Store | Tx, product_id: int) -> Row | None:
+    """A product's id, parent, status and render version, and the settings' version."""
+    rows = await db.fetchall(
+        f"SELECT id, parent_id, status, version, {SETTINGS_VERSION_SQL} AS settings_version"
+        " FROM products WHERE id = ?",
+        (product_id,),
+    )
+    return rows[0] if rows else None
+
+
+async def with_variations(db: Store | Tx, product_ids: Iterable[int]) -> list[Row]:
+    """The rows of ``product_ids`` then those of their variations (in their order)."""
+    params: dict[str, Any] = {}
+    ids = in_list("id", list(product_ids), params)
+    return await db.fetchall(
+        f"SELECT * FROM products WHERE id IN ({ids}) OR parent_id IN ({ids})"
+        " ORDER BY parent_id IS NOT NULL, parent_id, menu_order, id",
+        params,
+    )
 
 
 async def by_id(db: Store | Tx, product_id: int) -> Row | None:

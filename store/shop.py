@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.catalog import ON_SALE_SQL, in_list, like, product_page
+from store.catalog import ON_SALE_SQL, Refs, in_list, like, page_refs, product_page
 from store.db import Row, Store, Tx
 
 # WooCommerce's storefront sorts; "rating" sorts by average rating, which is 0 for every
@@ -53,25 +53,37 @@ def _where(q: ShopQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Row], int]:
+def _listing(q: ShopQuery) -> tuple[str, str, dict[str, Any]]:
     params: dict[str, Any] = {"now": q.now}
     where = _where(q, params)
     direction = "ASC" if q.order == "asc" else "DESC"
     order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
     if q.search:  # names that match come first, as WordPress ranks title matches
         order = f"(p.name LIKE :q ESCAPE '\\') DESC, {order}"
+    return where, order, params
+
+
+async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Row], int]:
+    where, order, params = _listing(q)
     return await product_page(db, where, order, params, q.limit, q.offset)
+
+
+async def list_refs(db: Store | Tx, q: ShopQuery) -> Refs:
+    """The page of ``list_products`` as ids and render versions."""
+    where, order, params = _listing(q)
+    return await page_refs(db, where, order, params, q.limit, q.offset)
 
 
 async def related(
     db: Store | Tx, product_id: int, visibilities: tuple[str, ...], limit: int
 ) -> list[Row]:
     """Published, listed products sharing a category or tag with ``product_id``, the
-    ones sharing the most terms first, then the best sellers."""
+    ones sharing the most terms first, then the best sellers (with their render
+    version in ``version``)."""
     params: dict[str, Any] = {"id": product_id, "limit": limit}
     shown = in_list("vis", visibilities, params)
     return await db.fetchall(
-        "SELECT p.*, COUNT(*) AS shared FROM product_terms mine"
+        "SELECT p.id, p.version, COUNT(*) AS shared FROM product_terms mine"
         " JOIN product_terms theirs ON theirs.term_id = mine.term_id"
         " AND theirs.product_id <> mine.product_id"
         " JOIN products p ON p.id = theirs.product_id"

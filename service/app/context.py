@@ -17,6 +17,7 @@ from service.accounts.api_keys import AccessTracker
 from service.accounts.jwt import JwtCodec
 from service.accounts.oauth1 import NonceRegistry
 from service.accounts.users import UserCache
+from service.catalog.cache import RenderCache
 from service.common.changes import Changes
 from service.common.clock import Clock
 from service.common.config import Settings
@@ -55,6 +56,8 @@ class Context:
     license_limits: LicenseRateLimits = field(default_factory=LicenseRateLimits)
     hook_extensions: list[Extension] = field(default_factory=list)
     api_key_nonces: NonceRegistry = field(default_factory=NonceRegistry)
+    # Rendered products until they change (the catalog read path).
+    catalog_cache: RenderCache = field(default_factory=RenderCache)
     api_key_box: SecretBox = field(init=False)
     api_key_access: AccessTracker = field(init=False)
     guesses: GuessLimiter = field(init=False)

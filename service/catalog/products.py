@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.catalog import write as catalog_write
+from service.catalog.cache import rendered
 from service.catalog.rules import PRODUCT_STATUSES, PRODUCT_TYPES, STOCK_STATUSES
 from service.catalog.view import View, render_products
 from service.common.clock import iso
@@ -70,13 +71,13 @@ async def list_products(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of products and the total that match."""
     f = filters or ProductFilters()
-    view = await view_for(ctx)
-    query = await _query(ctx, f, view)
-    rows, total = await catalog_sql.list_products(ctx.store, query)
-    return await render_products(ctx.store, rows, view), total
+    query = await _query(ctx, f, iso(ctx.clock.now()))
+    refs = await catalog_sql.list_refs(ctx.store, query)
+    page = await rendered(ctx, refs.items, refs.settings_version)
+    return [r.product for r in page.items], refs.total
 
 
-async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
+async def _query(ctx: Context, f: ProductFilters, now: str) -> ProductQuery:
     problems: dict[str, str] = {}
     prices: dict[str, int | None] = {}
     for key in ("min_price", "max_price"):
@@ -84,7 +85,7 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
         prices[key] = None
         if value not in (None, ""):
             try:
-                prices[key] = db_int(parse_amount(value, view.decimals))
+                prices[key] = db_int(parse_amount(value, await store_settings.decimals(ctx)))
             except PricingError as exc:
                 problems[key] = f"{key}: {exc.message}"
             except ArithmeticError:  # beyond Decimal's precision: no price is that high
@@ -108,7 +109,7 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
             term_groups.append(await terms_sql.with_descendants(ctx.store, ids) or (0,))
     limit, offset = wc_window(f.page, f.per_page, f.offset)
     return ProductQuery(
-        now=view.now,
+        now=now,
         limit=limit,
         offset=offset,
         search=f.search.strip(),
@@ -131,11 +132,13 @@ async def _query(ctx: Context, f: ProductFilters, view: View) -> ProductQuery:
 async def get_product(ctx: Context, product_id: int) -> dict[str, Any]:
     """A product with its variations; 404 ``woocommerce_rest_product_invalid_id`` for an
     unknown id or a variation's id."""
-    row = await catalog_sql.by_id(ctx.store, product_id)
-    if row is None or row["parent_id"] is not None:
+    ref = await catalog_sql.ref_by_id(ctx.store, product_id)
+    if ref is None or ref["parent_id"] is not None:
         raise invalid_id("woocommerce_rest_product_invalid_id", "Invalid ID.")
-    view = await view_for(ctx)
-    return (await render_products(ctx.store, [row], view))[0]
+    page = await rendered(ctx, [(ref["id"], ref["version"])], ref["settings_version"])
+    if not page.items:  # deleted since
+        raise invalid_id("woocommerce_rest_product_invalid_id", "Invalid ID.")
+    return page.items[0].product
 
 
 async def create_product(ctx: Context, data: Any) -> dict[str, Any]:

@@ -28,10 +28,19 @@ class View:
 
 async def render_products(db: Store | Tx, rows: list[Any], view: View) -> list[dict[str, Any]]:
     """Full product dicts for ``rows``, loading their variations, terms and images at once."""
-    ids = [row["id"] for row in rows]
     variable = [row["id"] for row in rows if row["type"] == "variable"]
+    variation_rows = await catalog_sql.variations_of(db, variable) if variable else []
+    return await render_with_variations(db, rows, variation_rows, view)
+
+
+async def render_with_variations(
+    db: Store | Tx, rows: list[Any], variation_rows: list[Any], view: View
+) -> list[dict[str, Any]]:
+    """``render_products`` with the variations already read (in their order); loads the
+    terms and images of all of them at once."""
+    ids = [row["id"] for row in rows]
     variations: dict[int, list[Any]] = defaultdict(list)
-    for vrow in await catalog_sql.variations_of(db, variable) if variable else []:
+    for vrow in variation_rows:
         variations[vrow["parent_id"]].append(vrow)
     terms: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(
         lambda: {"product_cat": [], "product_tag": []}

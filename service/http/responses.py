@@ -5,15 +5,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from service.common.errors import ServiceError
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+# orjson writes what _encoder writes (UTF-8, keys in order, compact; dates and dataclasses
+# through ``default=str`` too), several times faster. What it refuses (an integer past
+# 64 bits, a lone surrogate, nesting past 255, a key that is not a str, int, float, bool
+# or None) goes to _encoder, so every answer is what it was before.
+# Known differences, all valid JSON: floats in orjson's shortest form (1e16 for 1e+16,
+# 0.00001 for 1e-05), NaN/Infinity as null (the json module wrote NaN, which is not
+# JSON), a plain Enum member as its value (no answer holds one).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 def dumps(data: Any) -> str:
-    return _encoder.encode(data)
+    try:
+        return orjson.dumps(data, default=str, option=_ORJSON_OPTIONS).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return _encoder.encode(data)
 
 
 def json_response(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.common.clock import iso
@@ -45,6 +46,36 @@ async def load(db: Store | Tx) -> dict[str, dict[str, Any]]:
     for name in GROUPS:
         groups[name].update(stored.get(name, {}))
     return groups
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The settings as stored at one ``settings_version`` (migration 0011). Shared
+    between requests: read it, never change it."""
+
+    version: int
+    groups: dict[str, dict[str, Any]]
+    money: StoreMoney
+
+    @property
+    def decimals(self) -> int:
+        return self.money.decimals
+
+
+class SettingsCache:
+    """The settings loaded once per change: the caller passes the version it read from
+    the database (with its own query), and only a different one reloads them. The
+    version is read before the settings, so a snapshot is never older than its number."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+
+    async def at(self, db: Store, version: int) -> Snapshot:
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.version != version:
+            groups = await load(db)
+            snapshot = self._snapshot = Snapshot(version, groups, money_of(groups))
+        return snapshot
 
 
 def _public(groups: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -8,18 +8,24 @@ search results only, ``hidden`` in neither (a hidden product's own page still op
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from service.catalog.products import view_for
+from service.catalog.cache import Page, rendered
 from service.catalog.terms import TermFilters, list_categories
-from service.catalog.view import render_products
+from service.common.clock import iso
 from service.common.paging import wc_page_problems, wc_window
 from service.common.validation import db_int, invalid_params
 from service.common.wc_errors import invalid_id
 from service.settings import shop_settings as store_settings
-from service.storefront.shop_view import Display, search_hit, shop_product, shop_product_detail
+from service.storefront.shop_view import (
+    Display,
+    search_hit,
+    shop_product,
+    shop_product_detail_base,
+)
 from store import catalog as catalog_sql
 from store import catalog_terms as terms_sql
 from store import shop as shop_sql
@@ -50,9 +56,25 @@ class ShopFilters:
 
 
 async def display_of(ctx: Context) -> Display:
-    groups = await store_settings.load(ctx.store)
+    return _display(await store_settings.load(ctx.store))
+
+
+def _display(groups: dict[str, dict[str, Any]]) -> Display:
     incl = groups["tax"]["prices_include_tax"]
     return Display(store_settings.money_of(groups), "incl" if incl else "excl")
+
+
+def _shop_items(page: Page, key: str, build: Callable[[dict[str, Any], Display], Any]) -> list[Any]:
+    """``build(product, display)`` for each render of ``page``, kept with the render."""
+    display: Display | None = None
+    out = []
+    for item in page.items:
+        built = item.derived.get(key)
+        if built is None:
+            display = display or _display(page.settings.groups)
+            built = item.derived[key] = build(item.product, display)
+        out.append(built)
+    return out
 
 
 async def _category_ids(ctx: Context, text: str) -> tuple[int, ...]:
@@ -81,10 +103,9 @@ async def list_shop_products(
     if problems := wc_page_problems(f.page, f.per_page):
         raise invalid_params(problems)
     limit, offset = wc_window(f.page, f.per_page)
-    view = await view_for(ctx)
     search = f.search.strip()
     query = ShopQuery(
-        now=view.now,
+        now=iso(ctx.clock.now()),
         visibilities=SEARCHED if search else LISTED,
         limit=limit,
         offset=offset,
@@ -95,10 +116,9 @@ async def list_shop_products(
         orderby=f.orderby,
         order=f.order or DEFAULT_ORDER.get(f.orderby, "asc"),
     )
-    rows, total = await shop_sql.list_products(ctx.store, query)
-    display = await display_of(ctx)
-    products = await render_products(ctx.store, rows, view)
-    return [shop_product(p, display) for p in products], total
+    refs = await shop_sql.list_refs(ctx.store, query)
+    page = await rendered(ctx, refs.items, refs.settings_version)
+    return _shop_items(page, "shop", shop_product), refs.total
 
 
 def _not_found() -> Exception:
@@ -107,17 +127,18 @@ def _not_found() -> Exception:
 
 async def get_shop_product(ctx: Context, product_id: int) -> dict[str, Any]:
     """A published product's page; anything else (a variation's id too) is 404."""
-    row = await catalog_sql.by_id(ctx.store, db_int(product_id))
-    if row is None or row["parent_id"] is not None or row["status"] != "publish":
+    ref = await catalog_sql.ref_by_id(ctx.store, db_int(product_id))
+    if ref is None or ref["parent_id"] is not None or ref["status"] != "publish":
         raise _not_found()
-    view = await view_for(ctx)
-    display = await display_of(ctx)
-    product = (await render_products(ctx.store, [row], view))[0]
-    related_rows = await shop_sql.related(ctx.store, row["id"], LISTED, RELATED_LIMIT)
-    related = [
-        shop_product(p, display) for p in await render_products(ctx.store, related_rows, view)
-    ]
-    return shop_product_detail(product, display, related)
+    related_rows = await shop_sql.related(ctx.store, ref["id"], LISTED, RELATED_LIMIT)
+    refs = [(ref["id"], ref["version"]), *((r["id"], r["version"]) for r in related_rows)]
+    page = await rendered(ctx, refs, ref["settings_version"])
+    if not page.items or page.items[0].product["id"] != ref["id"]:  # deleted since
+        raise _not_found()
+    main, *related = page.items
+    detail = _shop_items(Page([main], page.settings, page.now), "detail", shop_product_detail_base)
+    shop = _shop_items(Page(related, page.settings, page.now), "shop", shop_product)
+    return {**detail[0], "related": shop}
 
 
 async def search_shop(ctx: Context, text: str) -> list[dict[str, Any]]:
@@ -125,13 +146,16 @@ async def search_shop(ctx: Context, text: str) -> list[dict[str, Any]]:
     text = (text or "").strip()
     if not text:
         return []
-    view = await view_for(ctx)
     query = ShopQuery(
-        now=view.now, visibilities=SEARCHED, limit=SEARCH_LIMIT, search=text, orderby="popularity"
+        now=iso(ctx.clock.now()),
+        visibilities=SEARCHED,
+        limit=SEARCH_LIMIT,
+        search=text,
+        orderby="popularity",
     )
-    rows, _ = await shop_sql.list_products(ctx.store, query)
-    display = await display_of(ctx)
-    return [search_hit(p, display) for p in await render_products(ctx.store, rows, view)]
+    refs = await shop_sql.list_refs(ctx.store, query)
+    page = await rendered(ctx, refs.items, refs.settings_version)
+    return _shop_items(page, "search", search_hit)
 
 
 async def list_shop_categories(

@@ -153,6 +153,11 @@ def shop_product_detail(
     product: dict[str, Any], display: Display, related: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """A product page: description, gallery, enabled variations and related products."""
+    return {**shop_product_detail_base(product, display), "related": related}
+
+
+def shop_product_detail_base(product: dict[str, Any], display: Display) -> dict[str, Any]:
+    """A product page without its related products (they change on their own)."""
     return {
         **shop_product(product, display),
         "description": product["description"],
@@ -162,7 +167,6 @@ def shop_product_detail(
         "variations": [
             shop_variation(v, display) for v in product["variations"] if v["status"] == "publish"
         ],
-        "related": related,
     }
 
 
