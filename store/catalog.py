@@ -293,9 +293,12 @@ async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Row]:
                 " OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
                 " AND v.sku LIKE :q ESCAPE '\\'))"
             )
+    # Names that match first; with no text every name matches, so the newest first
+    # (read in index order, not sorted).
+    rank = "(p.name LIKE :q ESCAPE '\\') DESC, " if text else ""
     return await db.fetchall(
         f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
-        "ORDER BY (p.name LIKE :q ESCAPE '\\') DESC, p.created_at DESC, p.id DESC LIMIT :limit",
+        f"ORDER BY {rank}p.created_at DESC, p.id DESC LIMIT :limit",
         params,
     )
 
