@@ -17,8 +17,9 @@ orders on every run.
 Every case runs through the real HTTP app in-process (aiohttp's test server, an admin
 JWT), on a copy of the cached file (license activation writes), sequentially: a few
 warm-up requests, then ``--reps`` timed ones; we print p50 and p95 per size and the
-growth from the smallest to the largest size. Goals: every list and search under 20 ms
-p50 at the largest size, the analytics overview under 100 ms, growth at most 2x.
+growth from the smallest to the largest size (of the wall p50, and of the CPU p50,
+which a busy host moves far less). Goals: every list and search under 20 ms p50 at the
+largest size, the analytics overview under 100 ms, growth at most 2x.
 Benchmarks are not tests: nothing here asserts on timing.
 """
 
@@ -753,7 +754,11 @@ def results(sizes: list[Size], reps: int, keep: bool = False) -> list[dict[str, 
                 row[s.label].update(min_ms=min(figures), runs=len(figures))
         first, last = row[sizes[0].label]["p50_ms"], row[sizes[-1].label]["p50_ms"]
         row["growth"] = last / first if first else 0.0
-        row["met"] = last <= GOAL_MS[case.kind] and (len(sizes) < 2 or row["growth"] <= 2.0)
+        cpu_first, cpu_last = (row[s.label]["cpu_p50_ms"] for s in (sizes[0], sizes[-1]))
+        row["cpu_growth"] = cpu_last / cpu_first if cpu_first else 0.0
+        # Judged on the wall p50 at the largest size and on the CPU growth, which a busy
+        # host moves far less than the wall-clock growth (both are printed).
+        row["met"] = last <= GOAL_MS[case.kind] and (len(sizes) < 2 or row["cpu_growth"] <= 2.0)
         rows.append(row)
     return rows
 
@@ -761,7 +766,7 @@ def results(sizes: list[Size], reps: int, keep: bool = False) -> list[dict[str, 
 def print_table(sizes: list[Size], rows: list[dict[str, Any]]) -> None:
     print("wall p50/p95 and CPU p50 per request, ms (sequential, in-process HTTP)")
     head = f"{'case':<28}" + "".join(f"{s.label + ' p50/p95/cpu':>24}" for s in sizes)
-    print(head + f"{'growth':>8}{'goal':>7}  met")
+    print(head + f"{'growth':>8}{'cpu':>7}{'goal':>6}  met")
     for row in rows:
         cells = "".join(
             f"{row[s.label]['p50_ms']:>9.2f}/{row[s.label]['p95_ms']:.2f}/"
@@ -769,7 +774,8 @@ def print_table(sizes: list[Size], rows: list[dict[str, Any]]) -> None:
             for s in sizes
         )
         print(
-            f"{row['case']:<28}{cells}{row['growth']:>7.2f}x{row['goal_p50_ms']:>6.0f}  "
+            f"{row['case']:<28}{cells}{row['growth']:>7.2f}x{row['cpu_growth']:>6.2f}x"
+            f"{row['goal_p50_ms']:>5.0f}  "
             f"{'yes' if row['met'] else 'NO'}"
         )
 
@@ -789,8 +795,9 @@ def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
     ):
         params: dict[str, Any] = {"limit": 10, "offset": 0}
         where = orders._where(query, params)
+        source = "orders o INDEXED BY orders_created" if "fts" in params else "orders o"
         out[f"{label}: page"] = (
-            f"SELECT o.* FROM orders o WHERE {where}"
+            f"SELECT o.* FROM {source} WHERE {where}"
             " ORDER BY o.date_created DESC, o.id DESC LIMIT :limit OFFSET :offset",
             params,
         )
@@ -883,9 +890,13 @@ def collect(quick: bool) -> list[Any]:
                 last["runs"],
                 f"< {row['goal_p50_ms']:.0f} ms",
                 row["met"],
-                note=f"growth from {sizes[0].label}: {row['growth']:.2f}x (target <= 2x);"
-                f" CPU p50 {last['cpu_p50_ms']:.2f} ms",
-                detail={"growth": row["growth"], "cpu_p50_ms": last["cpu_p50_ms"]},
+                note=f"growth from {sizes[0].label}: wall {row['growth']:.2f}x, CPU"
+                f" {row['cpu_growth']:.2f}x (target <= 2x); CPU p50 {last['cpu_p50_ms']:.2f} ms",
+                detail={
+                    "growth": row["growth"],
+                    "cpu_growth": row["cpu_growth"],
+                    "cpu_p50_ms": last["cpu_p50_ms"],
+                },
             )
         )
     return figures
