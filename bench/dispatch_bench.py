@@ -91,3 +91,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def collect(quick: bool) -> list:
+    """bench/run.py's case: dispatch to the last route, 5,000 routes vs 10, as a ratio."""
+    from figures import summarise
+
+    specs = generate(5000, 7)
+    small, large = build(specs[:12]), build(specs)
+    ratios = []
+    for _ in range(1 if quick else 3):
+        per = [per_call_us(r, *last_answering(r)) for r in (small, large)]
+        ratios.append(per[1] / per[0])
+    return [summarise("routes: dispatch 5,000 vs 10 routes", "x", ratios, "<= 2", at_most=2.0)]

@@ -403,3 +403,53 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def collect(quick: bool) -> list:
+    """bench/run.py's cases: each HTTP case's ratio to the bare handler, over alternating
+    runs (bare, then Shopkeep, per run) against one Shopkeep --demo."""
+    from figures import summarise
+
+    if not shutil.which("wrk"):
+        return []
+    runs, seconds = (1, 2) if quick else (3, 5)
+    figures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        bare_port = free_port()
+        bare = subprocess.Popen(
+            [sys.executable, str(REPO / "bench" / "bare_app.py"), "--port", str(bare_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        bare_url = f"http://127.0.0.1:{bare_port}"
+        sk = start_shopkeep(workdir, "--demo")
+        try:
+            wait_http(bare_url + "/")
+            for case in CASES:
+                path, headers, script = case.prepare(sk, workdir)
+                ratios, rps = [], []
+                for _ in range(runs):
+                    load = {"connections": case.connections, "seconds": seconds}
+                    b = run_wrk(bare_url + path, script=script, headers=headers, **load)
+                    s = run_wrk(sk.url + path, script=script, headers=headers, **load)
+                    ratios.append(s.rps / b.rps)
+                    rps.append(s.rps)
+                notes = [check(s) for check in sk.extras.get("checks", [])]
+                sk.extras["checks"] = []
+                target = None if case.target == "-" else float(case.target)
+                figure = summarise(
+                    f"http: {case.name}",
+                    "x bare",
+                    ratios,
+                    case.target,
+                    at_least=target,
+                    note="; ".join(notes),
+                )
+                figure.detail = {"shopkeep_rps_median": sorted(rps)[len(rps) // 2]}
+                figures.append(figure)
+        finally:
+            sk.stop()
+            bare.terminate()
+            bare.wait()
+    return figures

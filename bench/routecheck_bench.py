@@ -141,3 +141,18 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def collect(quick: bool) -> list:
+    """bench/run.py's case: check_routes on 5,000 generated routes, from cold caches."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from figures import summarise
+
+    routes = generate(5000, 7)
+    times = []
+    for _ in range(1 if quick else 3):
+        _cold()
+        start = time.perf_counter()
+        check_routes(routes)
+        times.append(time.perf_counter() - start)
+    return [summarise("routes: check 5,000 routes", "s", times, "< 2 s", at_most=2.0)]

@@ -142,7 +142,7 @@ async def overview(ctx: Context, window: Window) -> dict[str, Any]:
     dp = money.decimals
     paid = await sql.order_totals(ctx.store, after, before, PAID)
     refunded = await sql.order_totals(ctx.store, after, before, ("refunded",))
-    new, _ = await sql.new_and_returning(ctx.store, after, before, PAID)
+    new = await sql.new_customers(ctx.store, after, before, PAID)
     average = round_half_up(Fraction(paid["revenue"], paid["orders"])) if paid["orders"] else 0
     return {
         **window.describe(),

@@ -8,6 +8,7 @@ billing email for a guest.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from store.catalog import in_list
@@ -22,6 +23,9 @@ CUSTOMER = (
     "CASE WHEN o.customer_id IS NOT NULL THEN 'u' || o.customer_id ELSE 'e' || o.billing_email END"
 )
 _WINDOW = "o.date_created >= :after AND o.date_created <= :before"
+# The paid statuses the ``customer_first_paid`` table (migration 0010) is kept for.
+FIRST_PAID_STATUSES = ("completed", "processing")
+_FIRST, _LAST = "T00:00:00Z", "T23:59:59Z"  # a day's range of ISO UTC seconds
 
 
 def _params(after: str, before: str, statuses: Sequence[str]) -> tuple[dict[str, Any], str]:
@@ -29,13 +33,49 @@ def _params(after: str, before: str, statuses: Sequence[str]) -> tuple[dict[str,
     return params, in_list("st", list(statuses), params)
 
 
+def _whole_days(after: str, before: str) -> tuple[str, str] | None:
+    """The first and last day that lie wholly inside [after, before], if any."""
+    first = date.fromisoformat(after[:10])
+    if after > after[:10] + _FIRST:
+        first += timedelta(days=1)
+    last = date.fromisoformat(before[:10])
+    if before < before[:10] + _LAST:
+        last -= timedelta(days=1)
+    return (first.isoformat(), last.isoformat()) if first <= last else None
+
+
+def _facts(after: str, before: str, params: dict[str, Any]) -> str:
+    """A CTE ``facts (day, status, orders, revenue, tax, shipping, items)`` of the window:
+    whole days from ``order_days``, the partial days at its edges from the orders."""
+    units = (
+        "(SELECT COALESCE(SUM(i.quantity), 0) FROM order_items i"
+        " WHERE i.order_id = o.id AND i.item_type = 'line_item')"
+    )
+    edge_rows = (
+        "SELECT substr(o.date_created, 1, 10), o.status, 1, o.total, o.total_tax,"
+        f" o.shipping_total, {units} FROM orders o WHERE "
+    )
+    head = "WITH facts (day, status, orders, revenue, tax, shipping, items) AS ("
+    days = _whole_days(after, before)
+    if days is None:
+        return f"{head}{edge_rows}{_WINDOW})"
+    params["day1"], params["day2"] = days
+    params["edge1"], params["edge2"] = days[0] + _FIRST, days[1] + _LAST
+    return (
+        f"{head}SELECT day, status, orders, revenue, tax, shipping, items FROM order_days"
+        " WHERE day >= :day1 AND day <= :day2"
+        f" UNION ALL {edge_rows}o.date_created >= :after AND o.date_created < :edge1"
+        f" UNION ALL {edge_rows}o.date_created > :edge2 AND o.date_created <= :before)"
+    )
+
+
 async def order_totals(db: Store | Tx, after: str, before: str, statuses: Sequence[str]) -> Row:
     """count, revenue (order totals), tax, shipping."""
     params, st = _params(after, before, statuses)
     return await db.fetchrow(
-        "SELECT COUNT(*) AS orders, COALESCE(SUM(o.total), 0) AS revenue,"
-        " COALESCE(SUM(o.total_tax), 0) AS tax, COALESCE(SUM(o.shipping_total), 0) AS shipping"
-        f" FROM orders o WHERE o.status IN ({st}) AND {_WINDOW}",
+        f"{_facts(after, before, params)} SELECT COALESCE(SUM(orders), 0) AS orders,"
+        " COALESCE(SUM(revenue), 0) AS revenue, COALESCE(SUM(tax), 0) AS tax,"
+        f" COALESCE(SUM(shipping), 0) AS shipping FROM facts WHERE status IN ({st})",
         params,
     )
 
@@ -43,10 +83,17 @@ async def order_totals(db: Store | Tx, after: str, before: str, statuses: Sequen
 async def items_sold(db: Store | Tx, after: str, before: str, statuses: Sequence[str]) -> int:
     params, st = _params(after, before, statuses)
     return await db.fetchval(
-        "SELECT COALESCE(SUM(i.quantity), 0) FROM order_items i JOIN orders o ON o.id = i.order_id"
-        f" WHERE i.item_type = 'line_item' AND o.status IN ({st}) AND {_WINDOW}",
+        f"{_facts(after, before, params)} SELECT COALESCE(SUM(items), 0) FROM facts"
+        f" WHERE status IN ({st})",
         params,
     )
+
+
+FACT_BUCKETS = {
+    "day": "day",
+    "week": "date(day, '-6 days', 'weekday 1')",
+    "month": "substr(day, 1, 7) || '-01'",
+}
 
 
 async def series(
@@ -55,19 +102,33 @@ async def series(
     """Per bucket: orders (outside the trash), paid orders and their revenue."""
     params, st = _params(after, before, paid)
     return await db.fetchall(
-        f"SELECT {BUCKETS[interval]} AS bucket, COUNT(*) AS orders,"
-        f" COUNT(CASE WHEN o.status IN ({st}) THEN 1 END) AS paid_orders,"
-        f" COALESCE(SUM(CASE WHEN o.status IN ({st}) THEN o.total END), 0) AS revenue"
-        f" FROM orders o WHERE o.status <> 'trash' AND {_WINDOW} GROUP BY bucket",
+        f"{_facts(after, before, params)} SELECT {FACT_BUCKETS[interval]} AS bucket,"
+        " SUM(orders) AS orders,"
+        f" SUM(CASE WHEN status IN ({st}) THEN orders ELSE 0 END) AS paid_orders,"
+        f" COALESCE(SUM(CASE WHEN status IN ({st}) THEN revenue END), 0) AS revenue"
+        " FROM facts WHERE status <> 'trash' GROUP BY bucket HAVING SUM(orders) > 0",
         params,
     )
 
 
 async def status_counts(db: Store | Tx, after: str, before: str) -> list[Row]:
+    params: dict[str, Any] = {"after": after, "before": before}
     return await db.fetchall(
-        "SELECT o.status, COUNT(*) AS orders, COALESCE(SUM(o.total), 0) AS total FROM orders o"
-        f" WHERE o.status <> 'trash' AND {_WINDOW} GROUP BY o.status",
-        {"after": after, "before": before},
+        f"{_facts(after, before, params)} SELECT status, SUM(orders) AS orders,"
+        " COALESCE(SUM(revenue), 0) AS total FROM facts WHERE status <> 'trash'"
+        " GROUP BY status HAVING SUM(orders) > 0",
+        params,
+    )
+
+
+async def new_customers(db: Store | Tx, after: str, before: str, paid: Sequence[str]) -> int:
+    """Customers whose first paid order ever is in the window (the ``new`` of
+    ``new_and_returning``), from ``customer_first_paid`` when ``paid`` is what it keeps."""
+    if tuple(sorted(paid)) != FIRST_PAID_STATUSES:
+        return (await new_and_returning(db, after, before, paid))[0]
+    return await db.fetchval(
+        "SELECT COUNT(*) FROM customer_first_paid WHERE first_paid >= ? AND first_paid <= ?",
+        (after, before),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -89,6 +90,52 @@ def like(text: str) -> str:
     return f"%{escaped}%"
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def trigram_match(text: str, columns: Sequence[str]) -> str | None:
+    """An FTS5 query for the rows of a trigram index (migration 0010) where ``text`` is
+    a substring of one of ``columns``: exactly the rows where ``column LIKE '%text%'``
+    holds for one of them (the index holds each column lower-cased as LIKE folds it:
+    ASCII only). None when ``text`` is too short to hold a trigram."""
+    if len(text) < 3 or "\x00" in text:
+        return None
+    phrase = text.translate(_ASCII_LOWER).replace('"', '""')
+    return "{" + " ".join(columns) + '} : "' + phrase + '"'
+
+
+# The products whose name or SKU holds :fts_names, whose short or long description
+# holds :fts_text (when given), or with a variation whose SKU holds :fts_sku.
+NAMES_MATCH = "p.id IN (SELECT rowid FROM products_search WHERE products_search MATCH :fts_names)"
+TEXT_MATCH = (
+    "p.id IN (SELECT rowid FROM products_text_search WHERE products_text_search MATCH :fts_text)"
+)
+VARIATION_MATCH = (
+    "p.id IN (SELECT v.parent_id FROM products v WHERE v.id IN"
+    " (SELECT rowid FROM products_search WHERE products_search MATCH :fts_sku))"
+)
+
+
+def indexed_search(
+    text: str, params: dict[str, Any], *, descriptions: bool, variations: bool
+) -> str | None:
+    """The condition (and its parameters) of a product search through the trigram
+    indexes: ``text`` in the name or SKU, the descriptions, a variation's SKU. None when
+    ``text`` cannot use them."""
+    names = trigram_match(text, ("name", "sku"))
+    if names is None:
+        return None
+    params["fts_names"] = names
+    found = [NAMES_MATCH]
+    if descriptions:
+        params["fts_text"] = trigram_match(text, ("short_description", "description"))
+        found.append(TEXT_MATCH)
+    if variations:
+        params["fts_sku"] = trigram_match(text, ("sku",))
+        found.append(VARIATION_MATCH)
+    return "(" + " OR ".join(found) + ")"
+
+
 def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     keys = []
     for i, value in enumerate(values):
@@ -111,7 +158,9 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
     for n, group in enumerate(q.term_ids):
         ids = in_list(f"t{n}_", group, params)
         clauses.append(f"p.id IN (SELECT product_id FROM product_terms WHERE term_id IN ({ids}))")
-    if q.search:
+    if found := indexed_search(q.search, params, descriptions=True, variations=True):
+        clauses.append(found)
+    elif q.search:
         params["q"] = like(q.search)
         fields = ("p.name", "p.sku", "p.short_description", "p.description")
         matches = " OR ".join(f"{f} LIKE :q ESCAPE '\\'" for f in fields)
@@ -300,14 +349,20 @@ async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Row]:
     where = "p.parent_id IS NULL AND p.status <> 'trash'"
     if text:
         params["id"] = int(text) if text.isascii() and text.isdigit() and len(text) < 16 else -1
-        where += (
-            " AND (p.id = :id OR p.name LIKE :q ESCAPE '\\' OR p.sku LIKE :q ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
-            " AND v.sku LIKE :q ESCAPE '\\'))"
-        )
+        if found := indexed_search(text, params, descriptions=False, variations=True):
+            where += f" AND (p.id = :id OR {found})"
+        else:
+            where += (
+                " AND (p.id = :id OR p.name LIKE :q ESCAPE '\\' OR p.sku LIKE :q ESCAPE '\\'"
+                " OR EXISTS (SELECT 1 FROM products v WHERE v.parent_id = p.id"
+                " AND v.sku LIKE :q ESCAPE '\\'))"
+            )
+    # Names that match first; with no text every name matches, so the newest first
+    # (read in index order, not sorted).
+    rank = "(p.name LIKE :q ESCAPE '\\') DESC, " if text else ""
     return await db.fetchall(
         f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where} "
-        "ORDER BY (p.name LIKE :q ESCAPE '\\') DESC, p.created_at DESC, p.id DESC LIMIT :limit",
+        f"ORDER BY {rank}p.created_at DESC, p.id DESC LIMIT :limit",
         params,
     )
 

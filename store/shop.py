@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.catalog import ON_SALE_SQL, Refs, in_list, like, page_refs, product_page
+from store.catalog import ON_SALE_SQL, Refs, in_list, indexed_search, like, page_refs, product_page
 from store.db import Row, Store, Tx
 
 # WooCommerce's storefront sorts; "rating" sorts by average rating, which is 0 for every
@@ -43,7 +43,10 @@ def _where(q: ShopQuery, params: dict[str, Any]) -> str:
         ids = in_list("cat", q.category_ids, params)
         clauses.append(f"p.id IN (SELECT product_id FROM product_terms WHERE term_id IN ({ids}))")
     if q.search:
-        params["q"] = like(q.search)
+        params["q"] = like(q.search)  # also ranks the names that match first
+    if found := indexed_search(q.search, params, descriptions=True, variations=False):
+        clauses.append(found)
+    elif q.search:
         fields = ("p.name", "p.sku", "p.short_description", "p.description")
         clauses.append("(" + " OR ".join(f"{f} LIKE :q ESCAPE '\\'" for f in fields) + ")")
     if q.on_sale is not None:

@@ -239,8 +239,11 @@ def _username_exists() -> ServiceError:
     )
 
 
-async def create_customer(ctx: Context, data: Any) -> dict[str, Any]:
-    """A customer who can log in; without a password they get a random one."""
+async def create_customer(
+    ctx: Context, data: Any, *, password_hash: str | None = None
+) -> dict[str, Any]:
+    """A customer who can log in; without a password they get a random one.
+    ``password_hash``: the given password already hashed (see ``users.new_user``)."""
     if isinstance(data, dict) and data.get("id"):
         raise ServiceError("woocommerce_rest_customer_exists", "Cannot create existing resource.")
     values = _read(data, creating=True)
@@ -253,7 +256,9 @@ async def create_customer(ctx: Context, data: Any) -> dict[str, Any]:
     first, last = values.get("first_name", ""), values.get("last_name", "")
     password = values.get("password") or secrets.token_urlsafe(18)
     display = _display_name(first, last, wanted or default_username(email))
-    new = await accounts.new_user(ctx, email, password, "customer", display)
+    new = await accounts.new_user(
+        ctx, email, password, "customer", display, password_hash=password_hash
+    )
     async with ctx.store.transaction() as tx:  # the account and its profile, or neither
         if wanted and await customer_sql.username_owner(tx, wanted) is not None:
             raise _username_exists()

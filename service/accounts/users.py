@@ -106,17 +106,26 @@ class NewUser:
 
 
 async def new_user(
-    ctx: Context, email: str, password: str, role: str, display_name: str | None = None
+    ctx: Context,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    *,
+    password_hash: str | None = None,
 ) -> NewUser:
     """Check a new account and hash its password (slow, off the event loop): do this
-    before the transaction that inserts it, so no write waits for the hash."""
+    before the transaction that inserts it, so no write waits for the hash.
+    ``password_hash``: ``password`` already hashed (the demo hashes many in parallel)."""
     email = check_email(email)
     check_password(password)
     check_role(role)
     name = (display_name or email.split("@")[0]).strip()[:100]
-    hashed = await asyncio.to_thread(
-        passwords.hash_password, password, ctx.settings.password_hash_cost
-    )
+    hashed = password_hash
+    if hashed is None:
+        hashed = await asyncio.to_thread(
+            passwords.hash_password, password, ctx.settings.password_hash_cost
+        )
     return NewUser(email, name, role, hashed)
 
 
