@@ -19,6 +19,9 @@ from tui.screens.help import HelpScreen
 from tui.text import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from service.accounts.users import User
     from service.app.runtime import Runtime
 
 
@@ -42,17 +45,31 @@ class ConsoleApp(Guarded, RuntimeApp):
         ),
     ]
 
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime)
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        user: User | None = None,
+        driver_class: type[Driver] | None = None,
+    ) -> None:
+        super().__init__(runtime, driver_class)
         self.fatal_error: BaseException | None = None
+        # who signed in over SSH (tui/ssh.py); None on the local terminal
+        self.user = user
         where = runtime.url or "API not served here (--no-api)"
-        self.sub_title = visible(f"{where} · {runtime.settings.db}")
+        self.sub_title = visible(
+            f"signed in as {user.email} · {where}" if user else f"{where} · {runtime.settings.db}"
+        )
 
     def on_mount(self) -> None:
+        if self.user is not None:
+            return
         if self.runtime.notices:
             self.notify(
                 "\n".join(self.runtime.notices), title="Demo accounts (shown once)", timeout=120
             )
+        if self.runtime.ssh_notice:
+            self.notify(self.runtime.ssh_notice, title="Console over SSH", timeout=60)
 
     def notify(
         self,

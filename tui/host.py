@@ -13,6 +13,8 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from service.app.context import Context
     from service.app.runtime import Runtime
 
@@ -20,8 +22,8 @@ if TYPE_CHECKING:
 class RuntimeApp(App[None]):
     """An app over a Runtime (the console is one)."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__()
+    def __init__(self, runtime: Runtime, driver_class: type[Driver] | None = None) -> None:
+        super().__init__(driver_class=driver_class)
         self.runtime = runtime
 
 
