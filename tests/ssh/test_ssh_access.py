@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncssh
 import pytest
 from ssh_support import address, connect, new_key
+from wait_support import DEADLINE_S
 
 from service.accounts import ssh_keys
 from service.common import throttle
@@ -141,8 +144,12 @@ async def test_a_sign_in_records_when_the_key_was_last_used(ssh_runtime, admin_k
     assert (await ssh_keys.list_for_user(ctx, admin_key.user.id))[0].last_used_at is None
     async with await connect(ssh_runtime, "admin@example.com", admin_key.key):
         pass
-    (key,) = await ssh_keys.list_for_user(ctx, admin_key.user.id)
-    assert key.last_used_at is not None
+    # the server records it just after the sign-in succeeds: poll, within a deadline
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE_S
+    while (await ssh_keys.list_for_user(ctx, admin_key.user.id))[0].last_used_at is None:
+        assert loop.time() < deadline, "last_used_at never recorded"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_removed_key_no_longer_opens_the_console(ssh_runtime, admin_key):
