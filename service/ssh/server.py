@@ -90,6 +90,8 @@ class SshService:
 
     def how_to_connect(self, email: str) -> str:
         host, port = self.address or (self.settings.host, self.settings.ssh_port or 22)
+        if host in ("", "0.0.0.0", "::"):  # listening everywhere: no one address to name
+            host = "HOST"
         return f"ssh -p {port} {email}@{host}"
 
     def admit(self, session: ConsoleSession) -> str:

@@ -100,7 +100,7 @@ class ConsoleSession(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         refusal = self._refusal()
         if refusal:
-            log.info("ssh %s from %s refused: %s", self.user.email, self.peer, self.request)
+            log.info("ssh %s from %s refused: %s", self.user.email, self.peer, refusal)
             self._refuse(refusal)
             return
         full = self.service.admit(self)
