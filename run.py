@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = _command_adder(common_flags(top=False))
     serve = command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
     tls_flags(serve)
+    ssh_flags(serve)
     _add_console(sub, command)
     _add_users(sub, command)
     _add_routes(sub, command)
@@ -100,6 +101,7 @@ def _command_adder(common: argparse.ArgumentParser) -> AddCommand:
 def _add_console(sub: Any, command: AddCommand) -> None:
     console = command(sub, "console", "Run the admin console with the API in the same process.")
     tls_flags(console)
+    ssh_flags(console)
     console.add_argument(
         "--no-api",
         action="store_true",
@@ -135,6 +137,7 @@ def _add_users(sub: Any, command: AddCommand) -> None:
     app_pw.add_argument("email")
     app_pw.add_argument("label")
     api_key_commands(users_sub, command)
+    ssh_key_commands(users_sub, command)
 
 
 def _add_routes(sub: Any, command: AddCommand) -> None:
@@ -181,6 +184,48 @@ def tls_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
 
 
+def ssh_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ssh-port",
+        type=int,
+        metavar="PORT",
+        help="serve the console over SSH on this port (off unless given; 0 for a free one)",
+    )
+    parser.add_argument("--ssh-host", metavar="HOST", help="address for SSH (default: --host)")
+    parser.add_argument(
+        "--ssh-max-sessions",
+        type=int,
+        default=Settings.ssh_max_sessions,
+        metavar="N",
+        help="consoles open over SSH at once (default %(default)s)",
+    )
+    parser.add_argument(
+        "--ssh-idle-timeout",
+        type=float,
+        default=Settings.ssh_idle_timeout_s,
+        metavar="SECONDS",
+        help="close an SSH console after this long without a key press, 0 never "
+        "(default %(default)g)",
+    )
+
+
+def ssh_key_commands(users_sub: Any, command: AddCommand) -> None:
+    keys = command(
+        users_sub, "ssh-key", "SSH public keys that open the console over SSH.", flags=False
+    )
+    keys_sub = keys.add_subparsers(
+        dest="ssh_key_command", required=True, parser_class=OneLineParser
+    )
+    add = command(keys_sub, "add", "Register a public key (a .pub file, or - for stdin).")
+    add.add_argument("email")
+    add.add_argument("file", metavar="FILE|-")
+    lst = command(keys_sub, "list", "List a user's SSH keys.")
+    lst.add_argument("email")
+    remove = command(keys_sub, "remove", "Remove a user's SSH key by its SHA256 fingerprint.")
+    remove.add_argument("email")
+    remove.add_argument("fingerprint")
+
+
 def api_key_commands(users_sub: Any, command: AddCommand) -> None:
     key = command(
         users_sub,
@@ -206,6 +251,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.trusted_proxies = tuple(args.trusted_proxies)
     settings.tls_cert = getattr(args, "tls_cert", None)
     settings.tls_key = getattr(args, "tls_key", None)
+    settings.ssh_port = getattr(args, "ssh_port", None)
+    settings.ssh_host = getattr(args, "ssh_host", None)
+    settings.ssh_max_sessions = getattr(args, "ssh_max_sessions", settings.ssh_max_sessions)
+    settings.ssh_idle_timeout_s = getattr(args, "ssh_idle_timeout", settings.ssh_idle_timeout_s)
     return settings
 
 
@@ -223,6 +272,10 @@ async def cmd_serve(settings: Settings) -> int:
         for line in runtime.notices:
             print(line, file=sys.stderr)
         url = await runtime.start_api()
+        if settings.ssh_port is not None:
+            from tui.ssh import console_factory
+
+            print(await runtime.start_ssh(console_factory(runtime)), file=sys.stderr)
         runtime.install_signal_handlers()
         print(f"listening on {url}", file=sys.stderr, flush=True)
         await runtime.wait_for_stop()
@@ -247,6 +300,10 @@ async def cmd_console(settings: Settings, with_api: bool) -> int:
                     f"{exc}; if `run.py serve` holds it, open the console on the same "
                     f"database with `python run.py console --no-api --db {settings.db}`"
                 ) from None
+        if settings.ssh_port is not None:
+            from tui.ssh import console_factory
+
+            await runtime.start_ssh(console_factory(runtime))
         app = ConsoleApp(runtime)
         code = await runtime.run_console(app)
     finally:
@@ -290,6 +347,8 @@ async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
             _, password = await accounts.create_app_password(ctx, found.id, args.label)
             print(f"application password for {found.email} ({args.label}), shown once:")
             print(password)
+        elif args.users_command == "ssh-key":
+            return await cmd_ssh_keys(ctx, args)
         else:
             return await cmd_api_keys(ctx, args)
     finally:
@@ -321,6 +380,46 @@ async def cmd_api_keys(ctx: Context, args: argparse.Namespace) -> int:
     print(f"consumer key:    {new.consumer_key}")
     print(f"consumer secret: {new.consumer_secret}")
     return 0
+
+
+async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace) -> int:
+    from service.accounts import ssh_keys
+    from service.accounts import users as accounts
+    from service.accounts.ssh_keys import MAX_KEY_TEXT
+
+    user = await accounts.find_user(ctx, args.email)
+    if user is None:
+        return fail(f"no user with email {args.email}")
+    if args.ssh_key_command == "add":
+        text = sys.stdin.read(MAX_KEY_TEXT + 1) if args.file == "-" else _read_text(args.file)
+        if text is None:
+            return fail(f"cannot read {args.file}")
+        key = await ssh_keys.add(ctx, user.id, text)
+        print(f"added {key.fingerprint} ({key.key_type}) for {user.email}")
+        if not ssh_keys.may_open_console(user):
+            print(
+                f"note: {user.email} is {user.role}, {'active' if user.is_active else 'inactive'}; "
+                "only active administrators and shop managers may open the console",
+                file=sys.stderr,
+            )
+    elif args.ssh_key_command == "list":
+        for k in await ssh_keys.list_for_user(ctx, user.id):
+            used = k.last_used_at or "never used"
+            print(f"{k.fingerprint}  {k.key_type:<20} {k.created_at}  {used:<20}  {k.comment}")
+    else:
+        await ssh_keys.remove(ctx, user.id, args.fingerprint)
+        print(f"removed {args.fingerprint} from {user.email}")
+    return 0
+
+
+def _read_text(path: str) -> str | None:
+    from service.accounts.ssh_keys import MAX_KEY_TEXT
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.read(MAX_KEY_TEXT + 1)  # more is refused as too long
+    except OSError:
+        return None
 
 
 def cmd_routes(args: argparse.Namespace) -> int:

@@ -25,6 +25,9 @@ from tui.text import BLOCK_LIMIT, visible
 from tui.widgets.keys import KeyRow, place_name, rows_for
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from service.accounts.users import User
     from service.app.runtime import Runtime
 
 
@@ -56,17 +59,31 @@ class ConsoleApp(Guarded, RuntimeApp):
         Binding("enter", "leave_search", show=False, priority=True, id="app.leave_search"),
     ]
 
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime)
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        user: User | None = None,
+        driver_class: type[Driver] | None = None,
+    ) -> None:
+        super().__init__(runtime, driver_class)
         self.fatal_error: BaseException | None = None
+        # who signed in over SSH (tui/ssh.py); None on the local terminal
+        self.user = user
         where = runtime.url or "API not served here (--no-api)"
-        self.sub_title = visible(f"{where} · {runtime.settings.db}")
+        self.sub_title = visible(
+            f"signed in as {user.email} · {where}" if user else f"{where} · {runtime.settings.db}"
+        )
 
     def on_mount(self) -> None:
         self.live = LiveData(self, context_of(self).changes)
         self.live.start()
+        if self.user is not None:
+            return
         if self.runtime.notices:
             self.push_screen(DemoAccountsModal(list(self.runtime.notices)))
+        if self.runtime.ssh_notice:
+            self.notify(self.runtime.ssh_notice, title="Console over SSH", timeout=60)
 
     def notify(
         self,

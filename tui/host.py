@@ -13,6 +13,8 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from service.app.context import Context
     from service.app.runtime import Runtime
 
@@ -23,8 +25,8 @@ class RuntimeApp(App[None]):
     NAV: ClassVar[list[tuple[str, str, str]]] = []
     """(key, title, mode) of every top-level screen, in tab order (the header's strip)."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__()
+    def __init__(self, runtime: Runtime, driver_class: type[Driver] | None = None) -> None:
+        super().__init__(driver_class=driver_class)
         self.runtime = runtime
 
 

@@ -1,9 +1,9 @@
 """Runtime: opens the store, starts and stops the web runner, runs the console.
 
-Order on the way up: store (migrations, secrets) -> demo seed -> web runner ->
-console (or wait for a signal). On the way down, the reverse: console exits ->
-runner cleanup (stop accepting, finish in-flight requests within the shutdown
-timeout) -> flush counters -> close the store.
+Order on the way up: store (migrations, secrets) -> demo seed -> web runner -> SSH
+server (when asked) -> console (or wait for a signal). On the way down, the reverse:
+console exits -> SSH consoles stop -> runner cleanup (stop accepting, finish in-flight
+requests within the shutdown timeout) -> flush counters -> close the store.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ from service.http.accesslog import BufferedAccessLogger
 if TYPE_CHECKING:
     from textual.app import App
 
+    from service.ssh.server import SshService
+    from service.ssh.session import ConsoleFactory
+
 log = logging.getLogger("shopkeep.runtime")
 
 
@@ -44,6 +47,7 @@ class Runtime:
         self.runner: web.AppRunner | None = None
         self.address: tuple[str, int] | None = None
         self.notices: list[str] = []
+        self.ssh: SshService | None = None
         self._stop = asyncio.Event()
 
     @property
@@ -92,6 +96,40 @@ class Runtime:
         log.info("listening on %s", self.url)
         return self.url or ""
 
+    async def start_ssh(self, console: ConsoleFactory) -> str:
+        """The console over SSH on ``--ssh-host``/``--ssh-port``; returns the notice to show
+        (where it listens and the host key's fingerprint)."""
+        from service.ssh.host_key import HostKeyError
+        from service.ssh.server import SshService
+
+        assert self.ctx is not None and self.settings.ssh_port is not None
+        host = self.settings.ssh_host or self.settings.host
+        try:
+            ssh = SshService(self.ctx, console)
+        except HostKeyError as exc:
+            raise StartupError(str(exc)) from None
+        try:
+            await ssh.start(host, self.settings.ssh_port)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise StartupError(
+                    f"SSH port {self.settings.ssh_port} on {host} is already in use"
+                ) from None
+            raise StartupError(f"cannot listen for SSH on {host}: {exc.strerror or exc}") from None
+        self.ssh = ssh
+        return self.ssh_notice or ""
+
+    @property
+    def ssh_notice(self) -> str | None:
+        if self.ssh is None or self.ssh.address is None:
+            return None
+        host, port = self.ssh.address
+        made = " (new)" if self.ssh.key_created else ""
+        return (
+            f"SSH console on {host}:{port} (ssh -p {port} EMAIL@{host}); "
+            f"host key ED25519 {self.ssh.fingerprint}{made}"
+        )
+
     def _tls_context(self) -> ssl.SSLContext | None:
         """HTTPS for local development, from --tls-cert/--tls-key (PEM files)."""
         cert, key = self.settings.tls_cert, self.settings.tls_key
@@ -133,6 +171,9 @@ class Runtime:
         return code
 
     async def close(self) -> None:
+        if self.ssh is not None:
+            await self.ssh.close()
+            self.ssh = None
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None

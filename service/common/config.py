@@ -50,6 +50,13 @@ class Settings:
     # The key sealing API key secrets (URL-safe base64 of 32 bytes); when unset, the
     # file beside the database (``secret_key_file``) holds it.
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SHOPKEEP_SECRET_KEY"))
+    # The console over SSH (service.ssh): off unless a port is given; the host defaults to
+    # the API's. At most ``ssh_max_sessions`` consoles at once; a console without a key
+    # press for ``ssh_idle_timeout_s`` seconds is closed (0: never).
+    ssh_port: int | None = None
+    ssh_host: str | None = None
+    ssh_max_sessions: int = 8
+    ssh_idle_timeout_s: float = 30 * 60.0
 
     @property
     def log_path(self) -> str:
@@ -62,6 +69,12 @@ class Settings:
     def secret_key_file(self) -> str | None:
         """``shopkeep.db.key`` beside the database; none for an in-memory database."""
         return None if self.db == ":memory:" else self.db + ".key"
+
+    @property
+    def ssh_host_key_file(self) -> str | None:
+        """``shopkeep.db.ssh_host_ed25519_key`` beside the database; none for an in-memory
+        database (the host key then lives as long as the process)."""
+        return None if self.db == ":memory:" else self.db + ".ssh_host_ed25519_key"
 
     @property
     def base_url(self) -> str:

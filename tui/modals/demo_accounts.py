@@ -7,14 +7,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.failures import Guarded
 from tui.text import block
+from tui.widgets.dialog import Dialog
 
 
-class DemoAccountsModal(Guarded, ModalScreen[None]):
+class DemoAccountsModal(Guarded, Dialog[None]):
     BINDINGS = [Binding("escape,enter", "close", "Close", id="demo_accounts.close")]
 
     def __init__(self, notices: list[str]) -> None:

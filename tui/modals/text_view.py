@@ -6,16 +6,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.failures import Guarded
 from tui.text import block, markup
+from tui.widgets.dialog import Dialog
 
 FULL_TEXT = 100_000  # characters: far above any note or description the shop accepts
 
 
-class TextModal(Guarded, ModalScreen[None]):
+class TextModal(Guarded, Dialog[None]):
     """``title`` and ``about`` are text (they may name data); ``text`` is shown whole."""
 
     BINDINGS = [Binding("escape,q,enter", "close", "Close", id="text_view.close")]

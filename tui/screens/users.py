@@ -19,6 +19,7 @@ from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
 from tui.modals.app_password_form import AppPasswordModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
+from tui.modals.ssh_keys import SshKeysModal
 from tui.modals.token_form import GenerateTokenModal
 from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.base import ConsoleScreen, ScreenCommand
@@ -53,6 +54,7 @@ class UsersScreen(ConsoleScreen):
         Binding("p", "app_password", "App password", id="users.app_password"),
         Binding("u", "unlock", "Unlock sign-in", id="users.unlock"),
         Binding("k", "api_key", "WooCommerce API key", id="users.api_key"),
+        Binding("s", "ssh_keys", "SSH keys", id="users.ssh_keys"),
     ]
 
     def __init__(self) -> None:
@@ -229,3 +231,8 @@ class UsersScreen(ConsoleScreen):
                 warning_fa=None,
             )
         )
+
+    def action_ssh_keys(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self.app.push_screen(SshKeysModal(user))
