@@ -11,15 +11,17 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HISTORY = 50
 WINDOW_S = 60
 NOTIFY_INTERVAL_S = 0.25
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
+class RequestRecord(NamedTuple):
+    """One request as the Dashboard lists it (a named tuple: built on every request,
+    it costs a fifth of a frozen dataclass)."""
+
     seq: int
     at: float
     method: str
