@@ -3,9 +3,8 @@ reaches it), status and time. Method and path come from the client: they are
 escaped (``logs.loggable``), so a ``%0a`` in a path cannot start a line of its own.
 
 Writing a log record per request halved the API's throughput, so the request
-path only appends the line's fields to a buffer; the lines are formatted and
-written in one batch twice a second and at shutdown, through the log file's own
-handler.
+path only appends a preformatted line to a buffer; the lines are written in one
+batch twice a second and at shutdown, through the log file's own handler.
 """
 
 from __future__ import annotations
@@ -23,37 +22,31 @@ FLUSH_INTERVAL_S = 0.5
 
 class AccessLogBuffer:
     def __init__(self) -> None:
-        # (time, client, method, path, status, ms): formatted when written, in a batch
-        self.entries: list[tuple[float, str | None, str, str, int, float]] = []
+        self.lines: list[str] = []
+        self._second = -1
+        self._stamp = ""
         self._scheduled = False
 
     def add(self, remote: str | None, method: str, path: str, status: int, ms: float) -> None:
-        self.entries.append((time.time(), remote, method, path, status, ms))
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        client, request = logs.loggable(remote), logs.loggable(f"{method} {path}")
+        self.lines.append(
+            f"{self._stamp},{int(now % 1 * 1000):03d} INFO shopkeep.access: "
+            f'{client} "{request}" {status} {ms:.1f}ms'
+        )
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().call_later(FLUSH_INTERVAL_S, self.flush)
 
     def flush(self) -> None:
         self._scheduled = False
-        if self.entries:
-            entries, self.entries = self.entries, []
-            logs.write_lines(format_lines(entries))
-
-
-def format_lines(entries: list[tuple[float, str | None, str, str, int, float]]) -> list[str]:
-    """The log file's lines (``SafeFormatter``'s layout) for buffered entries."""
-    lines = []
-    second, stamp = -1, ""
-    for at, remote, method, path, status, ms in entries:
-        if int(at) != second:
-            second = int(at)
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
-        client, request = logs.loggable(remote), logs.loggable(f"{method} {path}")
-        lines.append(
-            f"{stamp},{int(at % 1 * 1000):03d} INFO shopkeep.access: "
-            f'{client} "{request}" {status} {ms:.1f}ms'
-        )
-    return lines
+        if self.lines:
+            lines, self.lines = self.lines, []
+            logs.write_lines(lines)
 
 
 BUFFER = AccessLogBuffer()
