@@ -2,7 +2,8 @@
 
     python bench/http_bench.py                 # every case, headless serve
     python bench/http_bench.py --case me       # one case
-    python bench/http_bench.py --console       # API throughput with the console open in tmux
+    python bench/http_bench.py --console       # API throughput with the console open in tmux,
+                                               # alternating with headless serve (--rounds 5)
 
 Both servers run in this one run on this machine and are loaded by the same
 generator (wrk, `apt-get install wrk`) with the same connections and duration;
@@ -18,6 +19,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -338,50 +340,167 @@ def run_cases(selected: list[Case], seconds: int) -> None:
             bare.wait()
 
 
-def run_console(seconds: int) -> None:
-    """Headless serve vs. the console on its Dashboard in a real terminal (tmux)."""
+CONSOLE_TARGET = 0.9
+
+
+@dataclass
+class ConsoleSide:
+    """One server of the console case: ``serve`` headless or ``console`` in tmux."""
+
+    url: str
+    access: str
+    pid: int
+    stop: Callable[[], None]
+    screen: Callable[[], str] = lambda: ""
+
+
+def _new_db(workdir: Path, name: str) -> Path:
+    db = workdir / name / "bench.db"
+    db.parent.mkdir()
+    subprocess.run(
+        [
+            *(sys.executable, str(REPO / "run.py"), "users", "create", "bench@example.com"),
+            *("--password", "bench-password", "--role", "administrator", "--db", str(db)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+def _login(url: str) -> str:
+    body = {"email": "bench@example.com", "password": "bench-password"}
+    return http_json(f"{url}/api/v1/auth/login/", body)["access"]
+
+
+def _headless_side(workdir: Path) -> ConsoleSide:
+    db = _new_db(workdir, "headless")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "serve", "--port", str(port), "--db", str(db)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/wp-json/")
+    return ConsoleSide(url, _login(url), proc.pid, stop)
+
+
+def _console_side(workdir: Path) -> ConsoleSide:
+    db = _new_db(workdir, "console")
+    port = free_port()
+    session = f"shopkeep-bench-{port}"
+    command = f"{sys.executable} {REPO / 'run.py'} console --port {port} --db {db}"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45", command],
+        check=True,
+    )
+
+    def screen() -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        ).stdout
+
+    def stop() -> None:
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"])
+        time.sleep(1)
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/wp-json/")
+        time.sleep(1)  # the Dashboard is on view
+        return ConsoleSide(url, _login(url), _pane_python(session), stop, screen)
+    except BaseException:
+        stop()
+        raise
+
+
+def _pane_python(session: str) -> int:
+    """The console's process: the tmux pane's, or the Python its shell started."""
+    pid = int(
+        subprocess.run(
+            ["tmux", "list-panes", "-t", session, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[0]
+    )
+    for _ in range(3):
+        if "python" in Path(f"/proc/{pid}/comm").read_text():
+            return pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        if not children:
+            break
+        pid = int(children[0])
+    return pid
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _spread(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f}, min {min(values):.2f}, max {max(values):.2f}"
+
+
+def run_console(seconds: int, rounds: int) -> None:
+    """Headless serve vs. the console on its Dashboard in a real terminal (tmux), both
+    started once and loaded in turn (headless, console, headless, ...) so a change in
+    the machine's load hits both sides alike; the ratio of each pair, then the median."""
     if not shutil.which("tmux"):
         sys.exit("the console case needs tmux (apt-get install tmux)")
+    path = "/api/v1/auth/me/"
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        sk = start_shopkeep(workdir)
-        path, headers, _ = _me(sk, workdir)
-        headless = run_wrk(sk.url + path, connections=32, seconds=seconds, headers=headers)
-        sk.stop()
-        port = free_port()
-        session = f"shopkeep-bench-{port}"
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                session,
-                "-x",
-                "160",
-                "-y",
-                "45",
-                f"{sys.executable} {REPO / 'run.py'} console --port {port} --db {sk.db}",
-            ],
-            check=True,
-        )
+        headless = _headless_side(workdir)
         try:
-            url = f"http://127.0.0.1:{port}"
-            wait_http(url + "/wp-json/")
-            time.sleep(1)
-            console = run_wrk(url + path, connections=32, seconds=seconds, headers=headers)
-            screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
-            ).stdout
+            console = _console_side(workdir)
+        except BaseException:
+            headless.stop()
+            raise
+        pairs: list[tuple[Result, Result]] = []
+        cpu: list[tuple[float, float]] = []  # server CPU microseconds per request
+        try:
+            for number in range(1, rounds + 1):
+                runs, used = [], []
+                for side in (headless, console):
+                    auth = {"Authorization": f"Bearer {side.access}"}
+                    before = _cpu_seconds(side.pid)
+                    result = run_wrk(side.url + path, connections=32, seconds=seconds, headers=auth)
+                    used.append((_cpu_seconds(side.pid) - before) * 1e6 / max(1, result.requests))
+                    runs.append(result)
+                pairs.append((runs[0], runs[1]))
+                cpu.append((used[0], used[1]))
+                print(
+                    f"round {number}: headless {runs[0].rps:>7.0f} req/s ({used[0]:.1f} us CPU "
+                    f"a request), console {runs[1].rps:>7.0f} req/s ({used[1]:.1f} us), "
+                    f"ratio {runs[1].rps / runs[0].rps:.2f}"
+                )
+            shown = console.screen()
         finally:
-            subprocess.run(["tmux", "send-keys", "-t", session, "q"])
-            time.sleep(1)
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-        shown = re.search(r"Requests\s*[│|]?\s*\n?.*?(\d+)", screen, re.S)
-        print(f"headless serve: {headless.rps:.0f} req/s (p99 {headless.p99_ms:.2f} ms)")
-        print(f"console open:   {console.rps:.0f} req/s (p99 {console.p99_ms:.2f} ms)")
-        print(f"ratio console/headless: {console.rps / headless.rps:.2f} (target 0.8)")
-        print("dashboard was live:", "yes" if shown else "could not read the screen")
+            console.stop()
+            headless.stop()
+    ratios = [c.rps / h.rps for h, c in pairs]
+    print(f"headless req/s: {_spread([h.rps for h, _ in pairs])}")
+    print(f"console  req/s: {_spread([c.rps for _, c in pairs])}")
+    print(f"ratio console/headless: {_spread(ratios)} (target {CONSOLE_TARGET})")
+    cpu_ratios = [h / c for h, c in cpu]
+    print(f"CPU a request, headless/console: {_spread(cpu_ratios)} (less noisy)")
+    print(
+        "noisy: each side is one process sharing this machine's cores with wrk and with "
+        "whatever else runs; compare medians of several rounds, not single runs"
+    )
+    live = re.search(r"Requests\s*[│|]?\s*\n?.*?(\d+)", shown, re.S)
+    print("dashboard was live:", "yes" if live else "could not read the screen")
 
 
 def main() -> None:
@@ -391,11 +510,14 @@ def main() -> None:
     parser.add_argument("--case", action="append", choices=[c.name for c in CASES])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--console", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="alternating headless/console runs (--console)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("the benchmarks need wrk (apt-get install wrk)")
     if args.console:
-        run_console(args.seconds)
+        run_console(args.seconds, args.rounds)
         return
     selected = [c for c in CASES if not args.case or c.name in args.case]
     run_cases(selected, args.seconds)

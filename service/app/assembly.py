@@ -26,7 +26,6 @@ def create_app(ctx: Context) -> web.Application:
     app = web.Application(
         middlewares=[
             middlewares.stats_middleware,
-            middlewares.cors_middleware,
             middlewares.error_middleware,
         ],
         client_max_size=ctx.settings.client_max_size,

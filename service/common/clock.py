@@ -37,6 +37,20 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+_last: tuple[float, str] = (float("nan"), "")  # (whole second, its ISO text)
+
+
+def iso_now(clock: Clock) -> str:
+    """``iso(clock.now())``, formatted once a second rather than on every call: request
+    paths stamp every request, and ``iso`` shows whole seconds."""
+    global _last
+    moment = clock.now()
+    second = moment.timestamp() // 1
+    if _last[0] != second:
+        _last = (second, iso(moment))
+    return _last[1]
+
+
 def parse_iso(text: str | None) -> datetime | None:
     """Parse an ISO-8601 timestamp; naive values are taken as UTC."""
     if text is None or text == "":

@@ -24,8 +24,11 @@ FORM = "application/x-www-form-urlencoded"
 
 def request_ip(request: web.Request, ctx: Context) -> str | None:
     """The client IP: the socket's peer, or X-Forwarded-For behind a trusted proxy."""
+    trusted = ctx.settings.trusted_proxies
+    if not trusted:  # the common case: no header to read
+        return request.remote or None
     forwarded = request.headers.getall("X-Forwarded-For", [])
-    return client_ip.resolve(request.remote, forwarded, ctx.settings.trusted_proxies)
+    return client_ip.resolve(request.remote, forwarded, trusted)
 
 
 def is_https(request: web.Request, ctx: Context) -> bool:

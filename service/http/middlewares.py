@@ -1,4 +1,4 @@
-"""Middlewares, outermost first: request stats, CORS preflight, errors; and the
+"""Middlewares, outermost first: request stats, errors (and the CORS preflight); and the
 headers every answer carries, added as the answer is prepared.
 
 The surface's headers (CORS; on a REST answer also WordPress's discovery and
@@ -51,6 +51,11 @@ async def stats_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A ``ServiceError`` becomes its surface's error shape, anything else a logged 500;
+    also answers the platform's CORS preflight (one middleware layer, not two: each
+    layer costs every request a coroutine)."""
+    if request.method == "OPTIONS" and _is_platform_preflight(request):
+        return web.Response(status=204 if _platform_origin(request) else 403)
     try:
         return await handler(request)
     except ServiceError as err:
@@ -80,16 +85,10 @@ def _platform_origin(request: web.Request) -> str | None:
     return origin if origin and origin in request.app[CTX].settings.cors_origins else None
 
 
-@web.middleware
-async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Answers the platform's CORS preflight; the headers come from add_surface_headers."""
-    if (
-        is_platform(request.path)
-        and request.method == "OPTIONS"
-        and request.headers.get("Access-Control-Request-Method")
-    ):
-        return web.Response(status=204 if _platform_origin(request) else 403)
-    return await handler(request)
+def _is_platform_preflight(request: web.Request) -> bool:
+    """The platform's CORS preflight (answered by error_middleware; its headers come
+    from add_surface_headers)."""
+    return is_platform(request.path) and bool(request.headers.get("Access-Control-Request-Method"))
 
 
 def _wp_origin(origin: str) -> str:

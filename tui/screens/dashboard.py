@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Sparkline, Static
 
-from service.common.stats import HISTORY, RequestStats
+from service.common.stats import RequestRecord, RequestStats
 from tui.format import clock_time
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
@@ -34,7 +35,8 @@ class DashboardScreen(ConsoleScreen):
         super().__init__(id="dashboard")
         self._shown_version = -1
         self._last_row_seq = 0
-        self._row_keys: list[str] = []
+        self._row_seqs: list[int] = []  # the request each row shows, top to bottom
+        self._widths = [0] * 5  # the widest value shown in each column so far
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -103,7 +105,7 @@ class DashboardScreen(ConsoleScreen):
     def _tick(self) -> None:
         if self.is_current:
             self.query_one("#uptime", Static).update(
-                f"Uptime\n[b]{format_uptime(self.stats.uptime())}[/b]"
+                f"Uptime\n[b]{format_uptime(self.stats.uptime())}[/b]", layout=False
             )
             if self.serves_api:
                 self.query_one("#rps", Sparkline).data = self.stats.per_second()
@@ -114,28 +116,54 @@ class DashboardScreen(ConsoleScreen):
             return
         self._shown_version = stats.version
         series = stats.per_second()
-        self.query_one("#total", Static).update(f"Requests\n[b]{stats.total}[/b]")
-        self.query_one("#rate", Static).update(f"Last second\n[b]{series[-1]}/s[/b]")
+        # Fixed-size cards: a new number repaints the card, it does not lay the screen out.
+        self.query_one("#total", Static).update(f"Requests\n[b]{stats.total}[/b]", layout=False)
+        self.query_one("#rate", Static).update(f"Last second\n[b]{series[-1]}/s[/b]", layout=False)
         self.query_one("#rps", Sparkline).data = series
-        self._tick()
-        self._append_new_rows()
+        if force:
+            self._tick()  # the uptime at once; then once a second
+        self._show_recent()
 
-    def _append_new_rows(self) -> None:
-        """Add only the requests not shown yet (newest last) and drop the oldest."""
+    def _show_recent(self) -> None:
+        """The last requests, newest last. Rows are added until the table holds
+        HISTORY of them, then rewritten in place: under load every refresh replaces
+        all of them, and removing and adding rows costs a layout of the screen each."""
         table = self.query_one("#requests", DataTable)
-        for record in self.stats.recent:
-            if record.seq <= self._last_row_seq:
+        records = list(self.stats.recent)
+        if not records or records[-1].seq == self._last_row_seq:
+            return
+        self._last_row_seq = records[-1].seq
+        columns = [column.key for column in table.ordered_columns]
+        shown = table.row_count
+        for index, record in enumerate(records[:shown]):
+            if self._row_seqs[index] == record.seq:
                 continue
-            table.add_row(
-                clock_time(record.at),
-                cell(record.method, 10),
-                str(record.status),
-                f"{record.ms:.1f}",
-                cell(record.path, 80),
-                key=str(record.seq),
-            )
-            self._row_keys.append(str(record.seq))
-            self._last_row_seq = record.seq
-        while len(self._row_keys) > HISTORY:
-            table.remove_row(self._row_keys.pop(0))
+            self._row_seqs[index] = record.seq
+            for position, value in enumerate(self._row(record)):
+                wider = self._widens(position, value)
+                table.update_cell(str(index), columns[position], value, update_width=wider)
+        for index, record in enumerate(records[shown:], start=shown):
+            values = self._row(record)
+            for position, value in enumerate(values):
+                self._widens(position, value)
+            table.add_row(*values, key=str(index))  # keyed by position: rows are reused
+            self._row_seqs.append(record.seq)
         table.scroll_end(animate=False)
+
+    @staticmethod
+    def _row(record: RequestRecord) -> tuple[Cell, ...]:
+        return (
+            clock_time(record.at),
+            cell(record.method, 10),
+            str(record.status),
+            f"{record.ms:.1f}",
+            cell(record.path, 80),
+        )
+
+    def _widens(self, position: int, value: Cell) -> bool:
+        """Whether ``value`` is wider than any shown in its column so far."""
+        width = cell_len(str(value))
+        if width <= self._widths[position]:
+            return False
+        self._widths[position] = width
+        return True

@@ -14,7 +14,7 @@ from service.api.integrations.http import (
     request_ip,
     token_auth,
 )
-from service.common.clock import iso
+from service.common.clock import iso_now
 from service.http.auth import platform_user
 from service.http.headers import header_text
 from service.http.keys import CTX
@@ -37,7 +37,7 @@ async def health(request: web.Request) -> web.Response:
             "message": lang.message("health_ok", language(request)),
             "user": {"id": auth.user_id, "email": auth.user_email},
             "token": auth.to_dict(),
-            "timestamp": iso(ctx.clock.now()),
+            "timestamp": iso_now(ctx.clock),
         }
     )
 
