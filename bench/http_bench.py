@@ -293,16 +293,21 @@ CASES: list[Case] = [
 ]
 
 
+def start_bare() -> tuple[subprocess.Popen[bytes], str]:
+    """The bare aiohttp JSON handler every ratio is measured against, on a free port."""
+    port = free_port()
+    bare = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "bare_app.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return bare, f"http://127.0.0.1:{port}"
+
+
 def run_cases(selected: list[Case], seconds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        bare_port = free_port()
-        bare = subprocess.Popen(
-            [sys.executable, str(REPO / "bench" / "bare_app.py"), "--port", str(bare_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        bare_url = f"http://127.0.0.1:{bare_port}"
+        bare, bare_url = start_bare()
         sk = start_shopkeep(workdir, "--demo")
         try:
             wait_http(bare_url + "/")
@@ -538,13 +543,7 @@ def collect(quick: bool) -> list:
     figures = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        bare_port = free_port()
-        bare = subprocess.Popen(
-            [sys.executable, str(REPO / "bench" / "bare_app.py"), "--port", str(bare_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        bare_url = f"http://127.0.0.1:{bare_port}"
+        bare, bare_url = start_bare()
         sk = start_shopkeep(workdir, "--demo")
         try:
             wait_http(bare_url + "/")
