@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from service.accounts import oauth1
 from service.accounts.api_key_crypto import SealingKeyError, wc_api_hash
 from service.accounts.users import User
-from service.common import throttle
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from store import api_keys as key_sql
@@ -108,14 +107,14 @@ async def _basic(ctx: Context, req: KeyRequest) -> User | None:
         return None
     if not (from_query or key.startswith("ck_")):
         return None  # a user name and application password: not ours
-    attempt = throttle.guesses(ctx).begin(REALM, key, req.ip)
+    attempt = ctx.guesses.begin(REALM, key, req.ip)
     row = await key_sql.by_consumer_key(ctx.store, wc_api_hash(key))
     if row is None:
         raise auth_error("Consumer key is invalid.", basic=True)
     expected = await _secret(ctx, row)
     if expected is None or not _same(expected, secret):
         raise auth_error("Consumer secret is invalid.", basic=True)
-    throttle.guesses(ctx).succeeded(attempt)
+    ctx.guesses.succeeded(attempt)
     return await _as_user(ctx, row, req.method)
 
 
@@ -145,7 +144,7 @@ async def _oauth(ctx: Context, req: KeyRequest) -> User | None:
             f"Missing OAuth parameter{plural} {', '.join(absent)}",
             401,
         )
-    attempt = throttle.guesses(ctx).begin(REALM, params["oauth_consumer_key"], req.ip)
+    attempt = ctx.guesses.begin(REALM, params["oauth_consumer_key"], req.ip)
     row = await key_sql.by_consumer_key(ctx.store, wc_api_hash(params["oauth_consumer_key"]))
     if row is None:
         raise auth_error("Consumer key is invalid.")
@@ -156,7 +155,7 @@ async def _oauth(ctx: Context, req: KeyRequest) -> User | None:
         req.http_method, req.base_uris, params, secret
     ):
         raise auth_error("Invalid signature - provided signature does not match.")
-    throttle.guesses(ctx).succeeded(attempt)
+    ctx.guesses.succeeded(attempt)
     now = ctx.clock.now().timestamp()
     stamp = params["oauth_timestamp"]
     if not oauth1.timestamp_ok(stamp, now) or not ctx.api_key_nonces.above_floor(

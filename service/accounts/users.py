@@ -177,7 +177,7 @@ async def authenticate(ctx: Context, email: str, password: str, ip: str | None =
     """Wrong email, wrong password and inactive user all fail the same way, and are
     throttled alike per account and client IP (429 even for the right password)."""
     email = email if isinstance(email, str) else ""
-    limiter = throttle.guesses(ctx)
+    limiter = ctx.guesses
     attempt = limiter.begin(throttle.PASSWORD, email, ip)
     row = await user_sql.by_email(ctx.store, email)
     encoded = row["password_hash"] if row else passwords.dummy_hash(ctx.settings.password_hash_cost)
@@ -228,21 +228,17 @@ class UserCache:
 def forget_user(ctx: Context, user_id: int) -> None:
     """Drop what is cached about a user (after a write to their row outside this module),
     so a new password, a role change or a deletion counts at once."""
-    _cache(ctx).forget(user_id)
+    ctx.users.forget(user_id)
 
 
 def on_user_change(ctx: Context, listener: Callable[[int], object]) -> None:
     """Call ``listener(user_id)`` whenever a user's cached entry is dropped."""
-    _cache(ctx).on_forget.append(listener)
-
-
-def _cache(ctx: Context) -> UserCache:
-    return ctx.users
+    ctx.users.on_forget.append(listener)
 
 
 async def user_for_token(ctx: Context, token: str, token_type: str = "access") -> User:
     claims = ctx.jwt.decode(token, token_type)
-    cache = _cache(ctx)
+    cache = ctx.users
     found, user = cache.get(claims.user_id)
     if not found:
         row = await user_sql.by_id(ctx.store, claims.user_id)
@@ -268,7 +264,7 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
         if not await user_sql.update_user(tx, user_id, password_hash=hashed):
             raise not_found("user_not_found", "No such user.")
         await user_sql.bump_token_version(tx, user_id)
-    _cache(ctx).forget(user_id)
+    ctx.users.forget(user_id)
 
 
 async def update_user(
@@ -296,7 +292,7 @@ async def update_user(
         if is_active is False:
             await user_sql.bump_token_version(tx, user_id)
         row = await user_sql.by_id(tx, user_id)
-    _cache(ctx).forget(user_id)
+    ctx.users.forget(user_id)
     if row is None:
         raise not_found("user_not_found", "No such user.")
     return User.from_row(row)
@@ -360,7 +356,7 @@ async def authenticate_app_password(
 ) -> User:
     """Throttled per user name given and client IP, like the login password but
     counted apart (it is another secret)."""
-    limiter = throttle.guesses(ctx)
+    limiter = ctx.guesses
     attempt = limiter.begin(throttle.APP_PASSWORD, login or "", ip)
     row = await user_sql.by_login(ctx.store, login or "")
     if row is None:

@@ -35,7 +35,6 @@ from service.licensing import oauth as license_oauth
 from service.licensing.domains import ENVIRONMENTS
 from service.licensing.rules import LIST_STATUSES, METHODS, STATUSES, clean_key
 from service.licensing.seats import Client
-from service.licensing.throttle import rate_limits
 
 OWNER = "LicensesController"
 COLLECTION = "/licenses"
@@ -142,7 +141,7 @@ async def delete_license(req: RestRequest) -> dict[str, Any]:
 # -- public, by key -----------------------------------------------------------------------
 def _admit(req: RestRequest) -> Client:
     ip = request_ip(req.http, req.ctx)
-    rate_limits(req.ctx).admit(ip, clean_key(req.params["license_key"]))
+    req.ctx.license_limits.admit(ip, clean_key(req.params["license_key"]))
     return Client(ip, header_text(req.http, "User-Agent"))
 
 

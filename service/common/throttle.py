@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from service.common.errors import ServiceError
 
 if TYPE_CHECKING:
-    from service.app.context import Context
     from service.common.config import Settings
 
 Monotonic = Callable[[], float]
@@ -134,10 +133,6 @@ class FailureThrottle:
 
     def fail(self, key: str | None) -> None:
         self._window.hit(key or "")
-
-
-def failures(ctx: Context) -> FailureThrottle:
-    return ctx.token_failures
 
 
 # -- password guessing --------------------------------------------------------------------
@@ -285,7 +280,3 @@ def describe(lock: AccountLock | None) -> str:
     if lock.retry_after:
         return f"locked {-(-lock.retry_after // 60)} min"
     return f"{lock.addresses} address{'es' if lock.addresses != 1 else ''} locked"
-
-
-def guesses(ctx: Context) -> GuessLimiter:
-    return ctx.guesses

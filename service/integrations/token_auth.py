@@ -15,8 +15,7 @@ from service.accounts import passwords
 from service.common import client_ip
 from service.common.clock import iso_now
 from service.common.errors import ServiceError
-from service.common.throttle import failures
-from service.integrations import token_cache, usage
+from service.integrations import token_cache
 from service.integrations.token_rules import looks_like_token
 from store import tokens as token_sql
 
@@ -60,13 +59,13 @@ def invalid_token() -> ServiceError:
 async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     """The token for ``secret`` if it may be used from ``ip``; counts the use. A token
     seen in the last seconds costs a digest, a dictionary lookup and the counter."""
-    throttle = failures(ctx)
+    throttle = ctx.token_failures
     throttle.check(ip)
-    tracker = usage.tracker(ctx)
+    tracker = ctx.usage
     entry = None
     if looks_like_token(secret):
         digest = passwords.digest(secret)
-        known = token_cache.cache(ctx)
+        known = ctx.token_cache
         entry = known.get(digest)
         if entry is None:
             version = known.version

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from service.app.context import Context
+    pass
 
 TTL_S = 2.0
 MAX_ENTRIES = 10_000
@@ -116,7 +116,3 @@ class TokenCache:
         hit = self._by_digest.pop(digest, None)
         if hit is not None:
             self._digest_of.pop(hit[1].token_id, None)
-
-
-def cache(ctx: Context) -> TokenCache:
-    return ctx.token_cache

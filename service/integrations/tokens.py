@@ -20,7 +20,6 @@ from service.common.clock import iso
 from service.common.errors import ServiceError, invalid
 from service.common.paging import Page, check_page
 from service.integrations import messages as lang
-from service.integrations import token_cache, usage
 from service.integrations.token_auth import TokenAuth, authenticate, invalid_token, require_type
 from service.integrations.token_rules import (
     DEFAULT_TYPE,
@@ -144,7 +143,7 @@ def _status(row: Any, now: str) -> str:
 
 
 def _info(ctx: Context, row: Any) -> TokenInfo:
-    count, last = usage.tracker(ctx).adjust(row["id"], row["usage_count"], row["last_used_at"])
+    count, last = ctx.usage.adjust(row["id"], row["usage_count"], row["last_used_at"])
     return TokenInfo(
         id=row["id"],
         user_id=row["user_id"],
@@ -170,7 +169,7 @@ def _not_found() -> ServiceError:
 
 
 async def _read(ctx: Context, token_id: str) -> Any:
-    return await usage.tracker(ctx).consistent(lambda: token_sql.by_id(ctx.store, token_id))
+    return await ctx.usage.consistent(lambda: token_sql.by_id(ctx.store, token_id))
 
 
 async def _owned_row(ctx: Context, actor: User, token_id: str) -> Any:
@@ -296,7 +295,7 @@ async def list_tokens(
         total = await token_sql.count(ctx.store, query)
         return total, await token_sql.search(ctx.store, query, limit, offset)
 
-    total, rows = await usage.tracker(ctx).consistent(fetch)
+    total, rows = await ctx.usage.consistent(fetch)
     return Page([_info(ctx, row) for row in rows], total, page, page_size)
 
 
@@ -332,7 +331,7 @@ async def update(ctx: Context, actor: User, token_id: str, **changes: object) ->
         async with ctx.store.transaction() as tx:
             if not await token_sql.update(tx, token_id, **values, updated_at=iso(ctx.clock.now())):
                 raise _not_found()
-        token_cache.cache(ctx).forget(token_id)
+        ctx.token_cache.forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
 
 
@@ -348,7 +347,7 @@ async def regenerate(ctx: Context, actor: User, token_id: str) -> IssuedToken:
         )
         if not changed:
             raise _not_found()
-    token_cache.cache(ctx).forget(token_id)
+    ctx.token_cache.forget(token_id)
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
 
@@ -360,5 +359,5 @@ async def revoke(ctx: Context, actor: User, token_id: str) -> TokenInfo:
     async with ctx.store.transaction() as tx:
         if not await token_sql.revoke(tx, token_id, iso(ctx.clock.now())):
             raise _not_found()
-    token_cache.cache(ctx).forget(token_id)
+    ctx.token_cache.forget(token_id)
     return _info(ctx, await _read(ctx, token_id))

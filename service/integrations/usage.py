@@ -12,8 +12,8 @@ back to one savepoint per token, and only the refused ones wait for the next flu
 Reads are exact too: the stored value plus what is still in memory. A read that a
 flush overlapped is retried, so a count is never seen twice or not at all.
 
-The tracker is created on first use (``tracker(ctx)``); ``start(ctx)`` creates it
-eagerly. Either way it registers its own closer, so ``ctx.close()`` flushes it.
+``Context.open`` creates the process's tracker (``ctx.usage``) and registers its
+closer, so ``ctx.close()`` flushes it.
 """
 
 from __future__ import annotations
@@ -160,7 +160,3 @@ async def _add_usage(tx: Tx, batch: dict[str, list]) -> dict[str, list]:
     if len(refused) == len(batch):
         raise error
     return refused
-
-
-def tracker(ctx: Context) -> UsageTracker:
-    return ctx.usage

@@ -18,7 +18,7 @@ from service.common.errors import ServiceError
 from service.common.throttle import SlidingWindow
 
 if TYPE_CHECKING:
-    from service.app.context import Context
+    pass
 
 PER_IP = 120
 PER_KEY = 60
@@ -55,7 +55,3 @@ class LicenseRateLimits:
                 )
         self.by_ip.hit(ip_key)
         self.by_key.hit(license_key)
-
-
-def rate_limits(ctx: Context) -> LicenseRateLimits:
-    return ctx.license_limits

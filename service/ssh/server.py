@@ -156,7 +156,7 @@ class ConsoleServer(asyncssh.SSHServer):
         if name in self._attempts or name in self._locked:
             return True
         try:
-            self._attempts[name] = throttle.guesses(self.ctx).begin(REALM, username, self.peer)
+            self._attempts[name] = self.ctx.guesses.begin(REALM, username, self.peer)
         except ServiceError as err:
             self._locked.add(name)
             retry = err.data.get("retry_after", "some")
@@ -193,7 +193,7 @@ class ConsoleServer(asyncssh.SSHServer):
         user, fingerprint = self._found[name]
         attempt = self._attempts.get(name)
         if attempt is not None:
-            throttle.guesses(self.ctx).succeeded(attempt)
+            self.ctx.guesses.succeeded(attempt)
         self.user = user
         await ssh_keys.mark_used(self.ctx, user.id, fingerprint)
         log.info("ssh %s signed in from %s with %s", user.email, self.peer, fingerprint)

@@ -38,10 +38,6 @@ class TokenCheck:
         return self.state in ("invalid", "expired")
 
 
-async def _secret(ctx: Context) -> str:
-    return ctx.cart_secret
-
-
 def new_session_key() -> str:
     return secrets.token_urlsafe(24)
 
@@ -54,7 +50,7 @@ async def issue(ctx: Context, session_key: str) -> str:
         "exp": int((now + TTL).timestamp()),
         "iss": ISSUER,
     }
-    return jwt.encode(claims, await _secret(ctx), algorithm=ALGORITHM)
+    return jwt.encode(claims, ctx.cart_secret, algorithm=ALGORITHM)
 
 
 async def check(ctx: Context, token: str | None) -> TokenCheck:
@@ -67,7 +63,7 @@ async def check(ctx: Context, token: str | None) -> TokenCheck:
     try:
         claims = jwt.decode(
             token,
-            await _secret(ctx),
+            ctx.cart_secret,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
             options={"require": ["cid", "exp", "iat", "iss"], "verify_exp": False},

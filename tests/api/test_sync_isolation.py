@@ -11,7 +11,6 @@ import pytest
 from integration_support import BATCH, WEBHOOK, bearer, event, make_token
 from support import make_account
 
-from service.integrations import usage
 from store import tokens as token_sql
 from store.sync_writer import SyncSql
 
@@ -198,7 +197,7 @@ async def test_a_token_whose_usage_cannot_be_stored_holds_back_no_other(
         await original(tx, rows)
 
     monkeypatch.setattr(token_sql, "add_usage", poisoned)
-    tracker = usage.tracker(ctx)
+    tracker = ctx.usage
     await tracker.flush()  # whatever the fixtures counted
     before = {
         row["id"]: row["usage_count"]

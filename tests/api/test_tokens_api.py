@@ -406,9 +406,8 @@ async def test_tokens_never_reach_the_database_file_or_the_log(client, customer,
     await client.get(
         "/api/integrations/woocommerce/health/", headers=bearer("wc_sk_live_" + "a" * 40)
     )
-    from service.integrations import usage
 
-    await usage.tracker(ctx).flush()
+    await ctx.usage.flush()
     secrets = [item["token"] for item in made] + [regenerated["token"]]
     blobs = files_bytes(settings)
     for secret in secrets:

@@ -9,7 +9,6 @@ import pytest
 from service.accounts import users as accounts
 from service.common.clock import FrozenClock
 from service.common.throttle import FailureThrottle
-from service.integrations import usage
 
 TOKENS = "/api/v1/integrations/tokens/"
 HEALTH = "/api/integrations/woocommerce/health/"
@@ -196,7 +195,7 @@ async def test_200_concurrent_health_calls_count_exactly_200(client, customer, c
     assert statuses == [200] * 200
     shown = await (await client.get(f"{TOKENS}{token['id']}/", headers=customer.auth)).json()
     assert shown["usage_count"] == 200
-    await usage.tracker(ctx).flush()
+    await ctx.usage.flush()
     stored = await ctx.store.fetchval(
         "SELECT usage_count FROM integration_tokens WHERE id = ?", (token["id"],)
     )

@@ -12,7 +12,7 @@ from service.common.errors import ServiceError
 from service.common.html_text import plain_text
 from service.demo import seed as demo
 from service.integrations import messages as lang
-from service.integrations import sync, tokens, usage
+from service.integrations import sync, tokens
 from service.integrations.webhook_payload import format_amount, parse_amount
 
 
@@ -135,7 +135,7 @@ async def test_demo_seed_is_idempotent_and_shows_secrets_once(ctx):
     assert stats["by_status"]["skipped"] == 1 and stats["duplicates"] == 1
     products = await ctx.store.fetchval("SELECT count(*) FROM knowledge_products")
     assert products == 5
-    await usage.tracker(ctx).flush()
+    await ctx.usage.flush()
 
 
 @pytest.mark.parametrize(

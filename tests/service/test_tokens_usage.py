@@ -8,7 +8,7 @@ import pytest
 from support import make_account
 
 from service.app.context import Context
-from service.integrations import tokens, usage
+from service.integrations import tokens
 from store import tokens as token_sql
 
 STORED = "SELECT usage_count, last_used_at FROM integration_tokens WHERE id = ?"
@@ -27,7 +27,7 @@ async def test_counts_stay_in_memory_until_flushed(ctx, token):
     assert row["usage_count"] == 0
     info = await tokens.get_token(ctx, _admin(), token.info.id)
     assert info.usage_count == 5 and info.last_used_at
-    await usage.tracker(ctx).flush()
+    await ctx.usage.flush()
     row = await ctx.store.fetchone(STORED, (token.info.id,))
     assert row["usage_count"] == 5
     info = await tokens.get_token(ctx, _admin(), token.info.id)
@@ -41,13 +41,13 @@ def _admin():
 
 
 async def test_a_timer_flushes_soon_after_use(ctx, token):
-    usage.tracker(ctx)._interval = 0.05
+    ctx.usage._interval = 0.05
     await tokens.authenticate(ctx, token.token, None)
     await asyncio.sleep(0.3)
     row = await ctx.store.fetchone(STORED, (token.info.id,))
     assert row["usage_count"] == 1
     # and nothing is scheduled while idle
-    tracker = usage.tracker(ctx)
+    tracker = ctx.usage
     assert tracker._timer is None and tracker._task is None
 
 
@@ -77,18 +77,18 @@ async def test_a_failed_flush_keeps_the_counts(ctx, token, monkeypatch):
     await tokens.authenticate(ctx, token.token, None)
     monkeypatch.setattr(token_sql, "add_usage", failing)
     with pytest.raises(RuntimeError):
-        await usage.tracker(ctx).flush()
+        await ctx.usage.flush()
     await tokens.authenticate(ctx, token.token, None)
     info = await tokens.get_token(ctx, _admin(), token.info.id)
     assert info.usage_count == 2
     monkeypatch.setattr(token_sql, "add_usage", real)
-    await usage.tracker(ctx).flush()
+    await ctx.usage.flush()
     row = await ctx.store.fetchone(STORED, (token.info.id,))
     assert row["usage_count"] == 2
 
 
 async def test_reads_overlapping_a_flush_are_repeated(ctx, token):
-    tracker = usage.tracker(ctx)
+    tracker = ctx.usage
     for _ in range(4):
         await tokens.authenticate(ctx, token.token, None)
     fetches = []
@@ -107,7 +107,7 @@ async def test_reads_overlapping_a_flush_are_repeated(ctx, token):
 
 
 async def test_concurrent_authentications_and_flushes_add_up(ctx, token):
-    tracker = usage.tracker(ctx)
+    tracker = ctx.usage
 
     async def use(n: int) -> None:
         for _ in range(n):

@@ -85,7 +85,7 @@ class UsersScreen(ConsoleScreen):
         table = self.query_one("#user-table", DataTable)
         selected = self.selected()
         users = await accounts.list_users(self.ctx)
-        locks = throttle.guesses(self.ctx).locks()
+        locks = self.ctx.guesses.locks()
         table.clear()
         self.users = {u.id: u for u in users}
         for u in users:
@@ -172,7 +172,7 @@ class UsersScreen(ConsoleScreen):
         )
         confirm = ConfirmModal(question, yes="Unlock")
         if await self.app.push_screen_wait(confirm):
-            limiter = throttle.guesses(self.ctx)
+            limiter = self.ctx.guesses
             for name in (user.email, user.display_name):
                 limiter.unlock(name)
             self.notify(f"Unlocked {user.email}.", markup=False)
