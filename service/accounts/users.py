@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
 from service.accounts.jwt import invalid_token
+from service.audit.origin import Who
 from service.common import throttle
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid, not_found
@@ -48,6 +49,9 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "administrator"
+
+    def audit_identity(self) -> Who:
+        return Who("user", self.email, user_id=self.id, email=self.email)
 
     def public(self) -> dict[str, Any]:
         return {

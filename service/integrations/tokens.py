@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
 from service.accounts.users import User
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid
 from service.common.paging import Page, check_page
@@ -244,6 +245,20 @@ async def generate(
             updated_at=now,
             expires_at=values["expires_at"],
         )
+        await audit.record(
+            ctx,
+            tx,
+            "token.create",
+            "token",
+            token_id,
+            actor=actor,
+            summary={
+                "name": values["name"],
+                "owner_user_id": owner_id,
+                "integration_type": values["integration_type"],
+                "token_preview": preview(secret),
+            },
+        )
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
 
@@ -331,6 +346,9 @@ async def update(ctx: Context, actor: User, token_id: str, **changes: object) ->
         async with ctx.store.transaction() as tx:
             if not await token_sql.update(tx, token_id, **values, updated_at=iso(ctx.clock.now())):
                 raise _not_found()
+            await audit.record(
+                ctx, tx, "token.update", "token", token_id, actor=actor, summary=changes
+            )
         ctx.token_cache.forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
 
@@ -347,6 +365,15 @@ async def regenerate(ctx: Context, actor: User, token_id: str) -> IssuedToken:
         )
         if not changed:
             raise _not_found()
+        await audit.record(
+            ctx,
+            tx,
+            "token.regenerate",
+            "token",
+            token_id,
+            actor=actor,
+            summary={"name": row["name"], "token_preview": preview(secret)},
+        )
     ctx.token_cache.forget(token_id)
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
@@ -359,5 +386,8 @@ async def revoke(ctx: Context, actor: User, token_id: str) -> TokenInfo:
     async with ctx.store.transaction() as tx:
         if not await token_sql.revoke(tx, token_id, iso(ctx.clock.now())):
             raise _not_found()
+        await audit.record(
+            ctx, tx, "token.revoke", "token", token_id, actor=actor, summary={"name": row["name"]}
+        )
     ctx.token_cache.forget(token_id)
     return _info(ctx, await _read(ctx, token_id))
