@@ -92,3 +92,15 @@ def start_server(db: Path, *extra: str, timeout: float = 15) -> ServerProcess:
             return server
     proc.kill()
     raise AssertionError(f"server did not start: {lines}")
+
+
+async def answered_or_refused(resp, allowed: set[int], *context: object) -> None:
+    """A write or a query fed odd input: an expected success, or a refusal in the
+    WordPress error shape (``code``, ``message``, ``data.status`` equal to the status)."""
+    text = await resp.text()
+    assert resp.status in allowed, (resp.status, *context, text)
+    if resp.status >= 400:
+        body = await resp.json()
+        assert set(body) >= {"code", "message", "data"}, (*context, body)
+        assert body["data"]["status"] == resp.status, (*context, body)
+        assert isinstance(body["message"], str) and body["message"], (*context, body)

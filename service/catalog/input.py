@@ -26,7 +26,7 @@ from service.catalog.rules import (
 from service.common.clock import iso
 from service.common.validation import MISSING, Payload, present
 
-_MEASURE = re.compile(r"^\d+(\.\d+)?$")
+_MEASURE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 MAX_VARIATIONS = 100
 
 

@@ -127,8 +127,8 @@ def _in_range(value: int, name: str) -> int:
     return value
 
 
-_INTEGER = re.compile(r"\s*-?\d{1,4000}\s*")
-_NUMBER = re.compile(r"\s*-?\d{1,4000}(\.\d{1,300})?\s*")
+_INTEGER = re.compile(r"\s*-?\d{1,4000}\s*", re.ASCII)
+_NUMBER = re.compile(r"\s*-?\d{1,4000}(\.\d{1,300})?\s*", re.ASCII)
 
 
 def _coerce(value: Any, type_: str, name: str, spec: Mapping[str, Any]) -> Any:

@@ -39,7 +39,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 MAX_INT = 2**53  # JavaScript's safe integers; SQLite's are 64-bit
 MAX_AMOUNT = 10**15  # minor units; far above any price, far below SQLite's integers
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def is_text(value: str) -> bool:
@@ -192,7 +192,7 @@ class Payload:
         value = self.data[key]
         if nullable and (value is None or value == ""):
             return None
-        if (isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value)) or (
+        if (isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value, re.ASCII)) or (
             isinstance(value, float) and value.is_integer()
         ):
             value = int(value)

@@ -37,7 +37,7 @@ MAX_PRODUCT_ID = 2**53
 MAX_STOCK = 10**9
 MAX_AMOUNT = Decimal("999999999999.99")
 DEFAULT_CURRENCY = "IRT"
-_AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+_AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
 _SLUG_RE = re.compile(r"^[a-z0-9_-]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -12,7 +12,7 @@ from .errors import PricingError
 if TYPE_CHECKING:
     from .model import StoreMoney
 
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 
 # A small table; StoreMoney.symbol overrides it for anything else.
 CURRENCY_SYMBOLS: dict[str, str] = {

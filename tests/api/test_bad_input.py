@@ -221,3 +221,22 @@ async def test_searches_with_non_ascii_digits_are_text_not_ids(client, admin, se
     resp = await client.get(f"{W}/shop/products", params={"category": "²"})
     assert resp.status == 200, await resp.text()
     assert await resp.json() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/products/categories", {"name": "Cups", "parent": "١٢"}, "parent"),
+        ("/products", {"name": "Mug", "menu_order": "۳"}, "menu_order"),
+        ("/products", {"name": "Mug", "regular_price": "١٢"}, "regular_price"),
+        ("/products", {"name": "Mug", "weight": "٣"}, "weight"),
+    ],
+)
+async def test_numbers_in_other_scripts_are_refused_not_read(client, manager, path, body, field):
+    """WordPress reads only 0-9 as digits (PHP's is_numeric): "١٢" is no integer and no
+    price, so it is refused by name instead of being stored as 12."""
+    resp = await client.post(f"{W}{path}", json=body, headers=manager.auth)
+    assert resp.status == 400, await resp.text()
+    error = await resp.json()
+    assert error["data"]["status"] == 400
+    assert field in repr(error)

@@ -3,6 +3,8 @@ fed values of the wrong type, out of range or malformed."""
 
 from __future__ import annotations
 
+from support import answered_or_refused
+
 BASE = "/wp-json/woonoow/v1"
 WEIRD = [
     None, True, 0, -1, 10**30, 1.5, "", "x", "١٢", "-3", "1e5", "NaN", "Infinity", [], [1],
@@ -26,7 +28,7 @@ LIST_VALUES = ["", "x", "-1", "1.5", "99999999999999999999", "%", "1,,2", "١", 
 
 
 async def check(resp, *context):
-    assert resp.status < 500, (*context, await resp.text())
+    await answered_or_refused(resp, {200, 201, 400}, *context)
 
 
 async def test_product_fields(client, manager):
