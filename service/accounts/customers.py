@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
 from service.accounts import users as accounts
+from service.audit import log as audit
 from service.catalog.rules import wc_date
 from service.common.clock import iso
 from service.common.errors import ServiceError
@@ -41,6 +42,7 @@ from store.db import Conflict, Store, Tx
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from service.audit.origin import Actor
 
 BILLING_FIELDS = (
     "first_name", "last_name", "company", "address_1", "address_2", "city", "postcode",
@@ -272,7 +274,15 @@ async def create_customer(
         await customer_sql.save_profile(
             tx, user.id, _profile(values, username), iso(ctx.clock.now())
         )
+        summary = {**_changed(values), "username": username}
+        await audit.record(ctx, tx, "customer.create", "customer", user.id, summary=summary)
     return await get_customer(ctx, user.id)
+
+
+def _changed(values: dict[str, Any]) -> dict[str, Any]:
+    """An audit summary of ``values``: the fields given, and their new values except the
+    password's (which never reaches the log: only that it changed)."""
+    return {"changed": sorted(values), **{k: v for k, v in values.items() if k != "password"}}
 
 
 def _profile(values: dict[str, Any], username: str | None = None) -> dict[str, Any]:
@@ -288,10 +298,19 @@ def _profile(values: dict[str, Any], username: str | None = None) -> dict[str, A
     return out
 
 
-async def update_customer(ctx: Context, customer_id: int, data: Any) -> dict[str, Any]:
+async def update_customer(
+    ctx: Context,
+    customer_id: int,
+    data: Any,
+    *,
+    actor: Actor | None = None,
+    audit_action: str = "customer.update",
+) -> dict[str, Any]:
     """A partial update; addresses change field by field. A new password signs the
-    customer out everywhere (their tokens are revoked)."""
+    customer out everywhere (their tokens are revoked). ``audit_action`` names the
+    change in the audit log (the storefront's own account pages have theirs)."""
     values = _read(data, creating=False)
+    summary = _changed(values)
     hashed = None
     if "password" in values:
         hashed = await asyncio.to_thread(
@@ -334,6 +353,9 @@ async def update_customer(ctx: Context, customer_id: int, data: Any) -> dict[str
             await user_sql.update_user(tx, customer_id, **user_fields)
         if hashed is not None:
             await user_sql.bump_token_version(tx, customer_id)
+        await audit.record(
+            ctx, tx, audit_action, "customer", customer_id, summary=summary, actor=actor
+        )
     _forget_cached_user(ctx, customer_id)
     return await get_customer(ctx, customer_id)
 
@@ -347,6 +369,8 @@ async def delete_customer(ctx: Context, customer_id: int, force: bool = False) -
         async with ctx.store.transaction() as tx:
             if not await customer_sql.delete_customer(tx, customer_id):
                 raise _not_found()
+            summary = {"email": previous["email"], "username": previous["username"]}
+            await audit.record(ctx, tx, "customer.delete", "customer", customer_id, summary=summary)
     except Conflict:
         raise cannot_delete("Other records still refer to this customer.") from None
     _forget_cached_user(ctx, customer_id)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.catalog.media import media_map, read_image, resolve_images
 from service.catalog.rules import CATEGORY_DISPLAY
 from service.common.clock import iso
@@ -149,6 +150,7 @@ async def create_term(ctx: Context, taxonomy: str, data: Any) -> dict[str, Any]:
     values = _read_term(Payload(data), taxonomy, creating=True)
     async with ctx.store.transaction() as tx:
         row = await _write_term(ctx, tx, taxonomy, 0, values, None)
+        await _record(ctx, tx, taxonomy, "create", row, values)
     return await get_term(ctx, taxonomy, row)
 
 
@@ -159,6 +161,7 @@ async def update_term(ctx: Context, taxonomy: str, term_id: int, data: Any) -> d
         if current is None:
             raise term_invalid()
         await _write_term(ctx, tx, taxonomy, term_id, values, current)
+        await _record(ctx, tx, taxonomy, "update", term_id, values)
     return await get_term(ctx, taxonomy, term_id)
 
 
@@ -171,7 +174,19 @@ async def delete_term(ctx: Context, taxonomy: str, term_id: int, force: bool) ->
         if await terms_sql.term_by_id(tx, taxonomy, term_id) is None:
             raise term_invalid()
         await terms_sql.delete_term(tx, term_id)
+        await _record(ctx, tx, taxonomy, "delete", term_id, {"name": previous["name"]})
     return previous
+
+
+async def _record(
+    ctx: Context, tx: Tx, taxonomy: str, verb: str, term_id: int, values: dict[str, Any]
+) -> None:
+    """``category.create``, ``tag.delete``...: the fields sent (an image by its source)."""
+    summary = dict(values)
+    if isinstance(summary.get("image"), dict):
+        summary["image"] = present(summary["image"])
+    label = _LABEL[taxonomy]
+    await audit.record(ctx, tx, f"{label}.{verb}", label, term_id, summary=summary)
 
 
 async def _write_term(
@@ -300,6 +315,8 @@ async def create_attribute(ctx: Context, name: str, terms: Sequence[str] = ()) -
         attribute_id = await terms_sql.insert_attribute(tx, clean, slugify(clean, "attribute"))
         for term in terms:
             await add_attribute_term(tx, attribute_id, term)
+        summary = {"name": clean, "terms": list(terms)}
+        await audit.record(ctx, tx, "attribute.create", "attribute", attribute_id, summary=summary)
     return next(a for a in await list_attributes(ctx) if a["id"] == attribute_id)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.catalog.input import ProductInput, VariationInput, read_product
 from service.catalog.media import resolve_images
 from service.catalog.product_attributes import match_options, resolve_attributes
@@ -89,7 +90,11 @@ async def create(ctx: Context, data: Any) -> int:
     """Returns the new product's id."""
     async with ctx.store.transaction() as tx:
         parsed = await _parse(tx, data, creating=True)
-        return await _save(ctx, tx, None, parsed)
+        product_id = await _save(ctx, tx, None, parsed)
+        await audit.record(
+            ctx, tx, "product.create", "product", product_id, summary=_summary(parsed)
+        )
+        return product_id
 
 
 async def update(ctx: Context, product_id: int, data: Any) -> None:
@@ -99,6 +104,9 @@ async def update(ctx: Context, product_id: int, data: Any) -> None:
             raise product_not_found()
         parsed = await _parse(tx, data, creating=False)
         await _save(ctx, tx, current, parsed)
+        await audit.record(
+            ctx, tx, "product.update", "product", product_id, summary=_summary(parsed)
+        )
 
 
 async def delete(ctx: Context, product_id: int, force: bool) -> str:
@@ -113,13 +121,35 @@ async def delete(ctx: Context, product_id: int, force: bool) -> str:
                 await catalog_sql.delete(tx, product_id)
             except Conflict:
                 raise cannot_delete("Other records still refer to this product.") from None
-            return "deleted"
-        if current["status"] == "trash":
+            outcome = "deleted"
+        elif current["status"] == "trash":
             raise already_trashed("product")
-        await catalog_sql.update(
-            tx, product_id, {"status": "trash", "modified_at": iso(ctx.clock.now())}
-        )
-        return "trashed"
+        else:
+            await catalog_sql.update(
+                tx, product_id, {"status": "trash", "modified_at": iso(ctx.clock.now())}
+            )
+            outcome = "trashed"
+        action = "product.delete" if outcome == "deleted" else "product.trash"
+        summary = {"name": current["name"], "sku": current["sku"], "status": current["status"]}
+        await audit.record(ctx, tx, action, "product", product_id, summary=summary)
+        return outcome
+
+
+def _summary(parsed: ProductInput) -> dict[str, Any]:
+    """The fields sent and their new values (money in minor units); lists by their ids."""
+    out = dict(parsed.columns)
+    for key in ("categories", "tags"):
+        if getattr(parsed, key) is not MISSING:
+            out[key] = getattr(parsed, key)
+    if parsed.attributes is not MISSING:
+        out["attributes"] = [a.get("name") or a.get("id") for a in parsed.attributes]
+    if parsed.default_attributes is not MISSING:
+        out["default_attributes"] = parsed.default_attributes
+    if parsed.images is not MISSING:
+        out["images"] = len(parsed.images)
+    if parsed.variations is not MISSING:
+        out["variations"] = [v.id or "new" for v in parsed.variations]
+    return out
 
 
 async def _save(ctx: Context, tx: Tx, current: Any, parsed: ProductInput) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.catalog.rules import wc_date
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
@@ -301,6 +302,8 @@ async def create_coupon(ctx: Context, data: Any) -> dict[str, Any]:
             coupon_id = await coupon_sql.insert(
                 tx, {**values, "created_at": when, "modified_at": when}
             )
+            summary = {k: v for k, v in values.items() if k != "code_key"}
+            await audit.record(ctx, tx, "coupon.create", "coupon", coupon_id, summary=summary)
     except Conflict:
         raise _code_exists() from None
     return await get_coupon(ctx, coupon_id)
@@ -316,6 +319,9 @@ async def update_coupon(ctx: Context, coupon_id: int, data: Any) -> dict[str, An
         values = _read(data, decimals, current)
         if values:
             await coupon_sql.update(tx, coupon_id, {**values, "modified_at": iso(ctx.clock.now())})
+        summary = {"code": current["code"]}
+        summary.update({k: [current[k], v] for k, v in values.items() if current[k] != v})
+        await audit.record(ctx, tx, "coupon.update", "coupon", coupon_id, summary=summary)
     return await get_coupon(ctx, coupon_id)
 
 
@@ -327,14 +333,17 @@ async def delete_coupon(ctx: Context, coupon_id: int, force: bool = False) -> di
         row = await coupon_sql.by_id(tx, coupon_id)
         if row is None:
             raise _not_found()
+        summary = {"code": row["code"], "status": row["status"]}
         if force:
             await coupon_sql.delete(tx, coupon_id)
+            await audit.record(ctx, tx, "coupon.delete", "coupon", coupon_id, summary=summary)
             return previous
         if row["status"] == "trash":
             raise already_trashed("coupon")
         await coupon_sql.update(
             tx, coupon_id, {"status": "trash", "modified_at": iso(ctx.clock.now())}
         )
+        await audit.record(ctx, tx, "coupon.trash", "coupon", coupon_id, summary=summary)
     return await get_coupon(ctx, coupon_id)
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.accounts.customers import BILLING_FIELDS, SHIPPING_FIELDS
+from service.audit import log as audit
+from service.audit.diff import changes
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.paging import wc_page_problems, wc_window
@@ -38,6 +40,7 @@ from store.orders import OrderQuery
 if TYPE_CHECKING:
     from service.accounts.users import User
     from service.app.context import Context
+    from service.audit.origin import Actor
 
 ORDER_ORDERBY = ("date", "id", "include", "title", "slug", "modified")
 
@@ -213,6 +216,7 @@ async def create_order(ctx: Context, data: Any) -> dict[str, Any]:
     limits are checked there, so concurrent orders never oversell or overuse."""
     async with ctx.store.transaction() as tx:
         order_id = await create_order_in(ctx, tx, data)
+        await record_created(ctx, tx, order_id, "order.create")
     return await get_order(ctx, order_id)
 
 
@@ -289,7 +293,13 @@ async def update_order(
     follows TRANSITIONS. All of it, or nothing. A status change is recorded as
     ``actor``'s (the console passes its own), else as the system's."""
     async with ctx.store.transaction() as tx:
+        before = await order_state(tx, order_id)
         await update_order_in(ctx, tx, order_id, data, actor=actor)
+        after = await order_state(tx, order_id)
+        action = "order.update"
+        if after["status"] != before["status"]:
+            action = "order.refund" if after["status"] == "refunded" else "order.status"
+        await record_change(ctx, tx, action, order_id, before, after, actor=actor)
     return await get_order(ctx, order_id)
 
 
@@ -387,12 +397,73 @@ async def delete_order(ctx: Context, order_id: int, force: bool = False) -> dict
     previous = await get_order(ctx, order_id)
     async with ctx.store.transaction() as tx:
         row = await order_row(tx, order_id)
+        summary = {"status": row["status"], "email": row["billing_email"], "total": row["total"]}
         if force:
             await order_sql.delete_order(tx, order_id)
+            await audit.record(ctx, tx, "order.delete", "order", order_id, summary=summary)
             return previous
         if row["status"] == "trash":
             raise already_trashed("order")
         await order_sql.update_order(
             tx, order_id, {"status": "trash", "date_modified": iso(ctx.clock.now())}
         )
+        await audit.record(ctx, tx, "order.trash", "order", order_id, summary=summary)
     return await get_order(ctx, order_id)
+
+
+# -- the audit log -------------------------------------------------------------------------
+_STATE_COLUMNS = (
+    "payment_method", "payment_method_title", "transaction_id", "customer_note",
+    "shipping_choice", "total",
+)  # fmt: skip
+
+
+async def order_state(tx: Tx, order_id: int) -> dict[str, Any]:
+    """What an audit entry compares before and after a change (money in minor units)."""
+    row = await order_row(tx, order_id)
+    items = await order_sql.items_of(tx, [order_id])
+    return {
+        "status": row["status"],
+        "customer_id": row["customer_id"] or 0,
+        "billing": address(row["billing"], BILLING_FIELDS),
+        "shipping": address(row["shipping"], SHIPPING_FIELDS),
+        **{key: row[key] for key in _STATE_COLUMNS},
+        "line_items": [
+            {"product_id": i["product_id"], "variation_id": i["variation_id"], "qty": i["quantity"]}
+            for i in items
+            if i["item_type"] == "line_item"
+        ],
+        "coupons": [i["name"] for i in items if i["item_type"] == "coupon"],
+    }
+
+
+async def record_created(
+    ctx: Context, tx: Tx, order_id: int, action: str, actor: Actor | None = None
+) -> None:
+    """One entry for a new order: its status, buyer, items, coupons and total."""
+    state = await order_state(tx, order_id)
+    summary = {
+        "status": state["status"],
+        "customer_id": state["customer_id"],
+        "email": state["billing"].get("email", ""),
+        "line_items": state["line_items"],
+        "coupons": state["coupons"],
+        "total": state["total"],
+    }
+    await audit.record(ctx, tx, action, "order", order_id, summary=summary, actor=actor)
+
+
+async def record_change(
+    ctx: Context,
+    tx: Tx,
+    action: str,
+    order_id: int,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    actor: Actor | None = None,
+    **extra: Any,
+) -> None:
+    """One entry for a change to an order: what differs, ``{field: [old, new]}``."""
+    summary = {**extra, **changes(before, after)}
+    await audit.record(ctx, tx, action, "order", order_id, summary=summary, actor=actor)

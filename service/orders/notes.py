@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.validation import Payload
 from service.orders.crud import order_row
@@ -44,5 +45,7 @@ async def add_note(
             added_by=author.id if author is not None else None,
             when=iso(ctx.clock.now()) or "",
         )
+        summary = {"note_id": note_id, "customer_note": customer_note is True, "note": str(note)}
+        await audit.record(ctx, tx, "order.note", "order", order_id, summary=summary, actor=actor)
     row = await order_sql.note_by_id(ctx.store, note_id)
     return render_note(row)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from service.common.errors import ServiceError
-from service.orders.crud import get_order, order_row, update_order_in
+from service.orders.crud import get_order, order_row, order_state, record_change, update_order_in
 from service.orders.totals import coupon_error
 from service.pricing import CouponVerdict, normalise_code
 from store import orders as order_sql
@@ -40,7 +40,10 @@ async def apply_coupon(ctx: Context, order_id: int, code: str) -> dict[str, Any]
         if wanted in (normalise_code(c) for c in codes):
             message = f'Coupon code "{wanted}" has already been applied.'
             raise coupon_error(CouponVerdict(False, wanted, 103, message))
+        before = await order_state(tx, order_id)
         await update_order_in(ctx, tx, order_id, _lines([*codes, code]))
+        after = await order_state(tx, order_id)
+        await record_change(ctx, tx, "order.coupon_add", order_id, before, after, code=wanted)
     return await get_order(ctx, order_id)
 
 
@@ -55,5 +58,8 @@ async def remove_coupon(ctx: Context, order_id: int, code: str) -> dict[str, Any
                 f'Coupon "{code}" is not applied to order #{order_id}.',
                 404,
             )
+        before = await order_state(tx, order_id)
         await update_order_in(ctx, tx, order_id, _lines(kept))
+        after = await order_state(tx, order_id)
+        await record_change(ctx, tx, "order.coupon_remove", order_id, before, after, code=code)
     return await get_order(ctx, order_id)

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
+from service.audit.diff import changes
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.pricing.model import Address, ShippingZone, StoreMoney, TaxSettings
@@ -103,9 +105,14 @@ async def update_settings(ctx: Context, patch: Any) -> dict[str, Any]:
             for rescaler in DECIMALS_RESCALERS:
                 await rescaler(tx, old, new)
         when = iso(ctx.clock.now())
-        for name in GROUPS:
-            if updated[name] != current[name]:
-                await settings_sql.save_group(tx, name, updated[name], when)
+        changed = [name for name in GROUPS if updated[name] != current[name]]
+        for name in changed:
+            await settings_sql.save_group(tx, name, updated[name], when)
+        if changed:
+            summary = changes({n: current[n] for n in changed}, {n: updated[n] for n in changed})
+            await audit.record(
+                ctx, tx, "settings.update", "settings", ",".join(changed), summary=summary
+            )
     return _public(updated)
 
 

@@ -96,7 +96,9 @@ async def update_profile(ctx: Context, user: User, data: Any) -> dict[str, Any]:
     p.check()
     values = {key: data[key] for key in PROFILE_FIELDS if key in data}
     if values:
-        await customers.update_customer(ctx, user.id, values)
+        await customers.update_customer(
+            ctx, user.id, values, actor=user, audit_action="account.profile"
+        )
     return await get_profile(ctx, user)
 
 
@@ -132,7 +134,11 @@ async def change_password(
             400,
             data={"params": {"current_password": "The current password is incorrect."}},
         ) from None
-    await accounts.set_password(ctx, user.id, new)
+    # Through the customer update (the same hash, token revocation and cache drop as
+    # users.set_password) so that the change is in the audit log as the customer's own.
+    await customers.update_customer(
+        ctx, user.id, {"password": new}, actor=user, audit_action="account.password"
+    )
     fresh = await accounts.get_user(ctx, user.id)
     return {
         "success": True,
@@ -156,7 +162,9 @@ async def update_addresses(ctx: Context, user: User, data: Any) -> dict[str, Any
     given = data if isinstance(data, dict) else {}
     values = present({k: given[k] for k in ("billing", "shipping") if k in given})
     if values:
-        customer = await customers.update_customer(ctx, user.id, values)
+        customer = await customers.update_customer(
+            ctx, user.id, values, actor=user, audit_action="account.addresses"
+        )
         return {"billing": customer["billing"], "shipping": customer["shipping"]}
     return await get_addresses(ctx, user)
 

@@ -9,8 +9,11 @@ writer lock). A cart with problems is refused with the Store API's 409s and the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from service.accounts import users as accounts
+from service.audit.origin import ANONYMOUS, Actor, Who
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.validation import Payload, invalid_params
@@ -66,6 +69,7 @@ async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, A
     addresses = read_addresses(data)
     values = _read(data)
     dropped: list[str] = []
+    buyer = await _buyer(ctx, session)
     async with ctx.store.transaction() as tx:
         state = await _addressed_state(tx, session, addresses)
         cart = await price_cart(ctx, tx, state, at_checkout=True)
@@ -78,6 +82,7 @@ async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, A
             raise await _refuse(ctx, session, *_cart_error(problems))
         else:
             order_id = await _place_order(ctx, tx, state, cart, values)
+            await orders.record_created(ctx, tx, order_id, "order.checkout", buyer)
     if dropped:
         reasons = "; ".join(p["message"] for p in cart.problems if "coupon" in p)
         raise await _refuse(
@@ -90,6 +95,21 @@ async def checkout(ctx: Context, session: CartSession, data: Any) -> dict[str, A
 
 
 _COUPON_ERROR = "woocommerce_rest_cart_coupon_error"
+
+
+@dataclass(frozen=True)
+class _Guest:
+    """A shopper who has not signed in: anonymous in the audit log."""
+
+    def audit_identity(self) -> Who:
+        return ANONYMOUS
+
+
+async def _buyer(ctx: Context, session: CartSession) -> Actor:
+    """Who places the order: the signed-in customer, or an anonymous guest."""
+    if not session.customer_id:
+        return _Guest()
+    return await accounts.get_user(ctx, session.customer_id)
 
 
 async def _addressed_state(
