@@ -144,7 +144,8 @@ async def top_products(
         else ("items_sold DESC, net_revenue DESC")
     )
     return await db.fetchall(
-        "SELECT i.product_id, COALESCE(p.name, MAX(i.name)) AS name, SUM(i.quantity) AS items_sold,"
+        "SELECT i.product_id, COALESCE(MAX(p.name), MAX(i.name)) AS name,"
+        " SUM(i.quantity) AS items_sold,"
         " SUM(i.total) AS net_revenue, COUNT(DISTINCT i.order_id) AS orders"
         " FROM order_items i JOIN orders o ON o.id = i.order_id"
         " LEFT JOIN products p ON p.id = i.product_id"
