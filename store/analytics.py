@@ -144,7 +144,8 @@ async def top_products(
         else ("items_sold DESC, net_revenue DESC")
     )
     return await db.fetchall(
-        "SELECT i.product_id, COALESCE(p.name, MAX(i.name)) AS name, SUM(i.quantity) AS items_sold,"
+        "SELECT i.product_id, COALESCE(MAX(p.name), MAX(i.name)) AS name,"
+        " SUM(i.quantity) AS items_sold,"
         " SUM(i.total) AS net_revenue, COUNT(DISTINCT i.order_id) AS orders"
         " FROM order_items i JOIN orders o ON o.id = i.order_id"
         " LEFT JOIN products p ON p.id = i.product_id"
@@ -161,10 +162,11 @@ async def new_and_returning(
     (new), or before it (returning)."""
     params, st = _params(after, before, paid)
     row = await db.fetchrow(
-        "SELECT COALESCE(SUM(first >= :after), 0) AS new, COALESCE(SUM(first < :after), 0)"
+        "SELECT COALESCE(SUM(CASE WHEN first >= :after THEN 1 ELSE 0 END), 0) AS new,"
+        " COALESCE(SUM(CASE WHEN first < :after THEN 1 ELSE 0 END), 0)"
         f" AS old FROM (SELECT {CUSTOMER} AS who, MIN(o.date_created) AS first"
         f" FROM orders o WHERE o.status IN ({st}) AND o.date_created <= :before GROUP BY who"
-        f" HAVING MAX(o.date_created >= :after) = 1)",
+        f" HAVING MAX(o.date_created) >= :after) AS firsts",
         params,
     )
     return row["new"], row["old"]

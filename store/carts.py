@@ -122,8 +122,8 @@ async def coupon_codes(db: Store | Tx, cart_id: int) -> list[str]:
 
 async def add_coupon(tx: Tx, cart_id: int, code: str, when: str) -> None:
     await tx.execute(
-        "INSERT OR IGNORE INTO cart_coupons (cart_id, code, applied_at, seq)"
-        f" VALUES (?, ?, ?, {next_seq('cart_coupons')})",
+        "INSERT INTO cart_coupons (cart_id, code, applied_at, seq)"
+        f" VALUES (?, ?, ?, {next_seq('cart_coupons')}) ON CONFLICT DO NOTHING",
         (cart_id, code, when),
     )
 

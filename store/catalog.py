@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from store.base import Dialect
 from store.db import Row, Store, Tx
 
 WRITABLE = (
@@ -117,11 +118,18 @@ VARIATION_MATCH = (
 
 
 def indexed_search(
-    text: str, params: dict[str, Any], *, descriptions: bool, variations: bool
+    text: str,
+    params: dict[str, Any],
+    *,
+    descriptions: bool,
+    variations: bool,
+    dialect: Dialect = "sqlite",
 ) -> str | None:
     """The condition (and its parameters) of a product search through the trigram
     indexes: ``text`` in the name or SKU, the descriptions, a variation's SKU. None when
-    ``text`` cannot use them."""
+    ``text`` cannot use them (or the database has no such index: PostgreSQL)."""
+    if dialect != "sqlite":
+        return None
     names = trigram_match(text, ("name", "sku"))
     if names is None:
         return None
@@ -145,7 +153,7 @@ def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     return ", ".join(keys) or "NULL"
 
 
-def _where(q: ProductQuery, params: dict[str, Any]) -> str:
+def _where(q: ProductQuery, params: dict[str, Any], dialect: Dialect) -> str:
     clauses = ["p.parent_id IS NULL"]
     if q.statuses:
         clauses.append(f"p.status IN ({in_list('st', q.statuses, params)})")
@@ -158,7 +166,9 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
     for n, group in enumerate(q.term_ids):
         ids = in_list(f"t{n}_", group, params)
         clauses.append(f"p.id IN (SELECT product_id FROM product_terms WHERE term_id IN ({ids}))")
-    if found := indexed_search(q.search, params, descriptions=True, variations=True):
+    if found := indexed_search(
+        q.search, params, descriptions=True, variations=True, dialect=dialect
+    ):
         clauses.append(found)
     elif q.search:
         params["q"] = like(q.search)
@@ -172,7 +182,7 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
         params["stock_status"] = q.stock_status
         clauses.append("p.stock_status = :stock_status")
     if q.on_sale is not None:
-        clauses.append(f"({ON_SALE_SQL}) = {int(q.on_sale)}")
+        clauses.append(f"({ON_SALE_SQL})" if q.on_sale else f"NOT ({ON_SALE_SQL})")
     if q.featured is not None:
         clauses.append(f"p.featured = {int(q.featured)}")
     if q.min_price is not None:
@@ -188,9 +198,9 @@ def _where(q: ProductQuery, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-def _listing(q: ProductQuery) -> tuple[str, str, dict[str, Any]]:
+def _listing(q: ProductQuery, dialect: Dialect) -> tuple[str, str, dict[str, Any]]:
     params: dict[str, Any] = {"now": q.now}
-    where = _where(q, params)
+    where = _where(q, params, dialect)
     direction = "ASC" if q.order == "asc" else "DESC"
     if q.orderby == "include" and q.include:
         whens = " ".join(f"WHEN {int(pid)} THEN {i}" for i, pid in enumerate(q.include))
@@ -201,13 +211,13 @@ def _listing(q: ProductQuery) -> tuple[str, str, dict[str, Any]]:
 
 
 async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int]:
-    where, order, params = _listing(q)
+    where, order, params = _listing(q, db.dialect)
     return await product_page(db, where, order, params, q.limit, q.offset)
 
 
 async def list_refs(db: Store | Tx, q: ProductQuery) -> Refs:
     """The page of ``list_products`` as ids and render versions."""
-    where, order, params = _listing(q)
+    where, order, params = _listing(q, db.dialect)
     return await page_refs(db, where, order, params, q.limit, q.offset)
 
 
@@ -349,7 +359,9 @@ async def search(db: Store | Tx, text: str, limit: int, now: str) -> list[Row]:
     where = "p.parent_id IS NULL AND p.status <> 'trash'"
     if text:
         params["id"] = int(text) if text.isascii() and text.isdigit() and len(text) < 16 else -1
-        if found := indexed_search(text, params, descriptions=False, variations=True):
+        if found := indexed_search(
+            text, params, descriptions=False, variations=True, dialect=db.dialect
+        ):
             where += f" AND (p.id = :id OR {found})"
         else:
             where += (
@@ -410,7 +422,8 @@ async def set_terms(tx: Tx, product_id: int, taxonomy: str, term_ids: Sequence[i
         (product_id, taxonomy),
     )
     await tx.executemany(
-        "INSERT OR IGNORE INTO product_terms (product_id, term_id, position) VALUES (?, ?, ?)",
+        "INSERT INTO product_terms (product_id, term_id, position) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         [(product_id, term_id, i) for i, term_id in enumerate(term_ids)],
     )
 

@@ -175,14 +175,26 @@ async def list_attributes(db: Store | Tx) -> list[Row]:
     return await db.fetchall("SELECT * FROM attributes ORDER BY name COLLATE NOCASE, id")
 
 
+# How many published products offer an attribute term: JSON read the database's way.
+_TERM_USES = {
+    "sqlite": "SELECT COUNT(*) FROM products p, json_each(p.attributes) a,"
+    " json_each(a.value, '$.options') o WHERE p.parent_id IS NULL AND p.status = 'publish'"
+    " AND json_extract(a.value, '$.id') = at.attribute_id AND lower(o.value) = lower(at.name)",
+    "postgresql": "SELECT COUNT(*) FROM products p,"
+    " jsonb_array_elements(p.attributes::jsonb) AS a(value),"
+    " jsonb_array_elements_text(CASE WHEN jsonb_typeof(a.value -> 'options') = 'array'"
+    " THEN a.value -> 'options' ELSE '[]'::jsonb END) AS o(value)"
+    " WHERE p.parent_id IS NULL AND p.status = 'publish'"
+    " AND (a.value ->> 'id') = at.attribute_id::text AND lower(o.value) = lower(at.name)",
+}
+
+
 async def attribute_terms(db: Store | Tx, attribute_ids: Iterable[int]) -> list[Row]:
     """Terms with the number of published products offering them."""
     params: dict[str, Any] = {}
     ids = in_list("id", list(attribute_ids), params)
     return await db.fetchall(
-        "SELECT at.*, (SELECT COUNT(*) FROM products p, json_each(p.attributes) a,"
-        " json_each(a.value, '$.options') o WHERE p.parent_id IS NULL AND p.status = 'publish'"
-        " AND json_extract(a.value, '$.id') = at.attribute_id AND lower(o.value) = lower(at.name))"
+        f"SELECT at.*, ({_TERM_USES[db.dialect]})"
         f" AS count FROM attribute_terms at WHERE at.attribute_id IN ({ids})"
         " ORDER BY at.attribute_id, at.menu_order, at.name COLLATE NOCASE, at.id",
         params,

@@ -141,7 +141,8 @@ async def usage(
     ids = in_list("c", list(coupon_ids), params)
     mine = "user_id = :user" if user_id else "(user_id IS NULL AND email = :email AND :email <> '')"
     rows = await db.fetchall(
-        f"SELECT coupon_id, COUNT(*) AS total, SUM({mine}) AS mine FROM coupon_uses"
+        f"SELECT coupon_id, COUNT(*) AS total, SUM(CASE WHEN {mine} THEN 1 ELSE 0 END) AS mine"
+        " FROM coupon_uses"
         f" WHERE coupon_id IN ({ids}) AND order_id <> :order GROUP BY coupon_id",
         params,
     )
@@ -151,8 +152,8 @@ async def usage(
 async def add_uses(tx: Tx, rows: Iterable[tuple[int, int, int | None, str, str]]) -> None:
     """(coupon_id, order_id, user_id, email, used_at) rows; an existing use is kept."""
     await tx.executemany(
-        "INSERT OR IGNORE INTO coupon_uses (coupon_id, order_id, user_id, email, used_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO coupon_uses (coupon_id, order_id, user_id, email, used_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         rows,
     )
 

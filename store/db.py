@@ -1,4 +1,4 @@
-"""The embedded store: one writer connection behind a lock, one reader, WAL.
+"""The embedded SQLite store: one writer connection behind a lock, one reader, WAL.
 
 Every write goes through ``async with store.transaction() as tx`` which takes the
 lock, issues ``BEGIN IMMEDIATE`` and commits, or rolls back on any exception
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
@@ -19,42 +19,37 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from store.base import (
+    Conflict,
+    Dialect,
+    Params,
+    Queries,
+    Row,
+    Store,
+    SyncConnection,
+    Tx,
+    existing,
+    next_seq,
+)
 from store.errors import StoreError
 from store.migrations import apply_migrations
 
-__all__ = ["Conflict", "Params", "Row", "Store", "StoreError", "Tx", "existing", "next_seq"]
+__all__ = [
+    "Conflict",
+    "Params",
+    "Row",
+    "SqliteStore",
+    "SqliteTx",
+    "Store",
+    "StoreError",
+    "Tx",
+    "existing",
+    "next_seq",
+]
 
 BUSY_TIMEOUT_S = 5.0
 
-Params = Sequence[Any] | dict[str, Any]
-# A result row: read a column by name (``row["id"]``), or ``dict(row)``. Callers rely
-# on nothing else, so another driver's record type can stand in for it.
-Row = sqlite3.Row
 T = TypeVar("T")
-
-
-def next_seq(table: str) -> str:
-    """The SQL value of a new row's ``seq`` (its insertion order, the tie-breaker of
-    lists sorted by a timestamp): one more than the table's largest. Evaluated inside
-    the single writer's transaction, so two inserts never get the same number."""
-    if not table.isidentifier():
-        raise ValueError(f"not a table name: {table!r}")
-    return f"(SELECT coalesce(max(seq), 0) + 1 FROM {table})"
-
-
-def existing(row: Row | None, what: str) -> Row:
-    """``row``, which the caller knows exists (a foreign key or its own write in this
-    transaction points at it): a missing one is a broken invariant, not a user's error."""
-    if row is None:
-        raise StoreError(f"{what} is missing")
-    return row
-
-
-class Conflict(Exception):
-    """A write broke a uniqueness, reference or check rule of the schema.
-
-    Services catch this, never the driver's own error, so a second backend can
-    raise the same type."""
 
 
 @contextmanager
@@ -65,10 +60,11 @@ def _conflicts() -> Iterator[None]:
         raise Conflict(str(exc)) from exc
 
 
-class _Queries:
+class _Queries(Queries):
     """Query helpers shared by the reader and by a transaction."""
 
     _conn: aiosqlite.Connection
+    dialect: Dialect = "sqlite"
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._conn.execute(sql, params) as cur:
@@ -99,7 +95,7 @@ class _Queries:
 _on_connection_thread = aiosqlite.Connection._execute
 
 
-class Tx(_Queries):
+class SqliteTx(_Queries, Tx):
     """An open write transaction."""
 
     def __init__(self, conn: aiosqlite.Connection, raw: sqlite3.Connection) -> None:
@@ -141,7 +137,7 @@ class Tx(_Queries):
             raise
         await self._conn.execute(f"RELEASE {name}")
 
-    async def run_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def run_sync(self, work: Callable[[SyncConnection], T]) -> T:
         """Run ``work(connection)`` on the writer's own thread, inside this transaction.
 
         A batch of small statements sent one by one costs a thread round trip each
@@ -156,12 +152,12 @@ class Tx(_Queries):
 
 
 # The transaction the running task holds, so a nested ``transaction()`` joins it.
-_open_tx: ContextVar[tuple[Store, Tx, asyncio.Task[Any] | None] | None] = ContextVar(
+_open_tx: ContextVar[tuple[SqliteStore, SqliteTx, asyncio.Task[Any] | None] | None] = ContextVar(
     "open_tx", default=None
 )
 
 
-class Store(_Queries):
+class SqliteStore(_Queries, Store):
     """Owns the connections. Open with ``await Store.open(path)``."""
 
     def __init__(
@@ -181,7 +177,7 @@ class Store(_Queries):
         self.on_commit: list[Callable[[], object]] = []
 
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
+    async def open(cls, path: str | Path) -> SqliteStore:
         path = str(path)
         try:
             # Fail on a missing folder, a read-only or a locked file here, before any
@@ -205,7 +201,7 @@ class Store(_Queries):
         return cls(path, writer, reader, writer_raw)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
         """A write transaction. Inside another transaction of this store, in the same
         task, it is a savepoint of that one: the outer transaction commits both or
         neither, so every service write can run inside a caller's transaction."""
@@ -221,7 +217,7 @@ class Store(_Queries):
             return
         async with self._lock:
             await self._writer.execute("BEGIN IMMEDIATE")
-            tx = Tx(self._writer, self._writer_raw)
+            tx = SqliteTx(self._writer, self._writer_raw)
             token = _open_tx.set((self, tx, asyncio.current_task()))
             try:
                 yield tx

@@ -100,22 +100,23 @@ async def by_id(db: Store | Tx, user_id: int, product_id: str) -> Row | None:
 async def stats(db: Store | Tx, user_id: int) -> dict[str, Any]:
     row = await db.fetchrow(
         "SELECT count(*) AS total, coalesce(sum(is_active), 0) AS active, "
-        "coalesce(sum(is_active AND in_stock), 0) AS in_stock, "
-        "coalesce(sum(is_active AND discount_amount > 0), 0) AS with_discount, "
-        "min(CASE WHEN is_active THEN price END) AS min_price, "
-        "max(CASE WHEN is_active THEN price END) AS max_price "
+        "coalesce(sum(CASE WHEN is_active <> 0 AND in_stock <> 0 THEN 1 END), 0) AS in_stock, "
+        "coalesce(sum(CASE WHEN is_active <> 0 AND discount_amount > 0 THEN 1 END), 0)"
+        " AS with_discount, "
+        "min(CASE WHEN is_active <> 0 THEN price END) AS min_price, "
+        "max(CASE WHEN is_active <> 0 THEN price END) AS max_price "
         "FROM knowledge_products WHERE user_id = ?",
         (user_id,),
     )
     sources = await db.fetchall(
         "SELECT external_source, count(*) AS n FROM knowledge_products "
-        "WHERE user_id = ? AND is_active GROUP BY external_source ORDER BY n DESC",
+        "WHERE user_id = ? AND is_active <> 0 GROUP BY external_source ORDER BY n DESC",
         (user_id,),
     )
     categories = await db.fetchall(
         "SELECT c.value AS name, count(*) AS n "
         "FROM knowledge_products p, json_each(p.categories) c "
-        "WHERE p.user_id = ? AND p.is_active GROUP BY c.value ORDER BY n DESC, name LIMIT 50",
+        "WHERE p.user_id = ? AND p.is_active <> 0 GROUP BY c.value ORDER BY n DESC, name LIMIT 50",
         (user_id,),
     )
     return {

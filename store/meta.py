@@ -13,7 +13,9 @@ async def get_or_create(store: Store, key: str, make: Callable[[], str]) -> str:
     if value is not None:
         return value
     async with store.transaction() as tx:
-        await tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, make()))
+        await tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, make())
+        )
         return await tx.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from store.base import Dialect
 from store.catalog import in_list, like, trigram_match
 from store.coupons import rescale_expr
 from store.db import Row, Store, Tx
@@ -89,7 +90,7 @@ def _full_name(column: str) -> str:
     return f"json_extract({column}, '$.first_name') || ' ' || json_extract({column}, '$.last_name')"
 
 
-def _where(q: OrderQuery, params: dict[str, Any]) -> str:
+def _where(q: OrderQuery, params: dict[str, Any], dialect: Dialect) -> str:
     clauses = []
     if q.statuses:
         clauses.append(f"o.status IN ({in_list('st', q.statuses, params)})")
@@ -114,7 +115,7 @@ def _where(q: OrderQuery, params: dict[str, Any]) -> str:
     if q.search.startswith("#") and q.search[1:].isascii() and q.search[1:].isdigit():
         params["search_id"] = int(q.search[1:19])
         clauses.append("o.id = :search_id")  # "#123": that order, nothing else
-    elif (fts := _search_match(q)) is not None:
+    elif dialect == "sqlite" and (fts := _search_match(q)) is not None:
         params["fts"] = fts
         indexed = "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
         if q.search.isascii() and q.search.isdigit():
@@ -180,7 +181,7 @@ async def _count(db: Store | Tx, q: OrderQuery, where: str, params: dict[str, An
 
 async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"limit": q.limit, "offset": q.offset}
-    where = _where(q, params)
+    where = _where(q, params, db.dialect)
     total = await _count(db, q, where, params)
     direction = "ASC" if q.order == "asc" else "DESC"
     if q.orderby == "include" and q.include:

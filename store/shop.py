@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from store.base import Dialect
 from store.catalog import ON_SALE_SQL, Refs, in_list, indexed_search, like, page_refs, product_page
 from store.db import Row, Store, Tx
 
@@ -33,7 +34,7 @@ class ShopQuery:
     order: str = "desc"
 
 
-def _where(q: ShopQuery, params: dict[str, Any]) -> str:
+def _where(q: ShopQuery, params: dict[str, Any], dialect: Dialect) -> str:
     clauses = [
         "p.parent_id IS NULL",
         "p.status = 'publish'",
@@ -44,21 +45,23 @@ def _where(q: ShopQuery, params: dict[str, Any]) -> str:
         clauses.append(f"p.id IN (SELECT product_id FROM product_terms WHERE term_id IN ({ids}))")
     if q.search:
         params["q"] = like(q.search)  # also ranks the names that match first
-    if found := indexed_search(q.search, params, descriptions=True, variations=False):
+    if found := indexed_search(
+        q.search, params, descriptions=True, variations=False, dialect=dialect
+    ):
         clauses.append(found)
     elif q.search:
         fields = ("p.name", "p.sku", "p.short_description", "p.description")
         clauses.append("(" + " OR ".join(f"{f} LIKE :q ESCAPE '\\'" for f in fields) + ")")
     if q.on_sale is not None:
-        clauses.append(f"({ON_SALE_SQL}) = {int(q.on_sale)}")
+        clauses.append(f"({ON_SALE_SQL})" if q.on_sale else f"NOT ({ON_SALE_SQL})")
     if q.featured is not None:
         clauses.append(f"p.featured = {int(q.featured)}")
     return " AND ".join(clauses)
 
 
-def _listing(q: ShopQuery) -> tuple[str, str, dict[str, Any]]:
+def _listing(q: ShopQuery, dialect: Dialect) -> tuple[str, str, dict[str, Any]]:
     params: dict[str, Any] = {"now": q.now}
-    where = _where(q, params)
+    where = _where(q, params, dialect)
     direction = "ASC" if q.order == "asc" else "DESC"
     order = ORDER_SQL.get(q.orderby, ORDER_SQL["date"]).format(dir=direction)
     if q.search:  # names that match come first, as WordPress ranks title matches
@@ -67,13 +70,13 @@ def _listing(q: ShopQuery) -> tuple[str, str, dict[str, Any]]:
 
 
 async def list_products(db: Store | Tx, q: ShopQuery) -> tuple[list[Row], int]:
-    where, order, params = _listing(q)
+    where, order, params = _listing(q, db.dialect)
     return await product_page(db, where, order, params, q.limit, q.offset)
 
 
 async def list_refs(db: Store | Tx, q: ShopQuery) -> Refs:
     """The page of ``list_products`` as ids and render versions."""
-    where, order, params = _listing(q)
+    where, order, params = _listing(q, db.dialect)
     return await page_refs(db, where, order, params, q.limit, q.offset)
 
 

@@ -5,7 +5,8 @@ is a round trip to the database thread while the write lock is held, and those
 round trips, not SQLite, limit throughput. ``run`` hands a whole batch of events to
 the writer thread in one go, inside the caller's open transaction. Events of several
 tenants share that transaction, so each runs in its own savepoint (``isolated``): one
-that fails is undone alone and the others still commit.
+that fails is undone alone and the others still commit. (On PostgreSQL the batch runs
+on a worker thread that hands each statement to the event loop: store/pg.py.)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from store.base import Conflict, DataError, SyncConnection
 from store.db import Tx, next_seq
 
 T = TypeVar("T")
@@ -25,7 +27,7 @@ async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     return await tx.run_sync(lambda conn: work(SyncSql(conn)))
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], conflict: str = "") -> int:
+def _insert(conn: SyncConnection, table: str, row: dict[str, Any], conflict: str = "") -> int:
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     cursor = conn.execute(
@@ -45,15 +47,18 @@ class JobFailed(Exception):
 
 
 def is_data_error(exc: BaseException) -> bool:
-    """The values themselves cannot be stored: text SQLite cannot encode (an unpaired
-    surrogate), an integer past 64 bits, a constraint they break."""
-    return isinstance(exc, (UnicodeEncodeError, OverflowError, sqlite3.IntegrityError))
+    """The values themselves cannot be stored: text the database cannot encode (an
+    unpaired surrogate, a NUL in PostgreSQL), an integer past 64 bits, a constraint they
+    break."""
+    return isinstance(
+        exc, (UnicodeEncodeError, OverflowError, sqlite3.IntegrityError, Conflict, DataError)
+    )
 
 
 class SyncSql:
     """Statements for one transaction on the writer thread (no awaiting here)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: SyncConnection) -> None:
         self._conn = conn
 
     def isolated(self, work: Callable[[], T]) -> T:

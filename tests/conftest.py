@@ -5,17 +5,54 @@ hashes cheap (``password_hash_cost``), so an account costs microseconds."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from db_support import build_template, copy_database, test_settings
+from pg_support import PgServer, skip_or_fail, unavailable_reason
 from support import Account, make_account
 
 from service.app.assembly import build_registry, create_app
 from service.app.context import Context
 from service.common.clock import Clock
 from service.common.config import Settings
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default=os.environ.get("SHOPKEEP_TEST_BACKEND", "sqlite"),
+        help="the database under the ctx/client fixtures (tests/store runs on both)",
+    )
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the ``settings`` (so ``ctx`` and ``client``) fixtures use."""
+    return str(request.config.getoption("--backend"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    reason = unavailable_reason()
+    if reason:
+        skip_or_fail(reason)
+    server = PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (a copy of the template); its DSN."""
+    dsn = pg_server.create_database()
+    yield dsn
+    pg_server.drop_database(dsn)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +61,11 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, migrated_db: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Settings:
+    if backend == "postgresql":
+        dsn = request.getfixturevalue("pg_database")
+        return test_settings(dsn, tmp_path / "test.log")
+    migrated_db = request.getfixturevalue("migrated_db")
     copy_database(migrated_db, tmp_path / "test.db")
     return test_settings(tmp_path / "test.db", tmp_path / "test.log")
 

@@ -21,7 +21,19 @@ TEST_PASSWORD_HASH_COST = 4
 Seeder = Callable[[Context], Awaitable[object]]
 
 
-def test_settings(db: Path, log: Path) -> Settings:
+# The key sealing API key secrets on PostgreSQL, where no file sits beside the database.
+TEST_SECRET_KEY = "c2hvcGtlZXAtdGVzdHMtb25seS1zZWNyZXQta2V5ISE="
+
+
+def test_settings(db: Path | str, log: Path) -> Settings:
+    """Settings for a test's database: a SQLite file, or a PostgreSQL DSN."""
+    if isinstance(db, str) and db.startswith("postgresql://"):
+        return Settings(
+            db=db,
+            log_file=str(log),
+            password_hash_cost=TEST_PASSWORD_HASH_COST,
+            secret_key=TEST_SECRET_KEY,
+        )
     return Settings(db=str(db), log_file=str(log), password_hash_cost=TEST_PASSWORD_HASH_COST)
 
 

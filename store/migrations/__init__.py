@@ -1,8 +1,10 @@
 """Numbered SQL migrations applied by ``PRAGMA user_version``.
 
-Files are ``NNNN_name.sql`` in this folder. Each is applied in its own
-``BEGIN IMMEDIATE`` transaction, statement by statement (never ``executescript``,
-which would commit the open transaction), together with the new ``user_version``,
+Files are ``NNNN_name.sql`` in this folder; a step whose SQL must differ on PostgreSQL
+has a twin ``NNNN_name.pg.sql`` that store/pg.py applies instead (one numbered
+sequence). On SQLite each is applied in its own ``BEGIN IMMEDIATE`` transaction,
+statement by statement (never ``executescript``, which would commit the open
+transaction), together with the new ``user_version``,
 so a step is all-or-nothing. The version is re-read inside the transaction, so two
 processes opening the same new file do not apply a step twice.
 
@@ -36,6 +38,20 @@ def migration_files() -> list[tuple[int, Path]]:
             steps.append((int(m.group(1)), path))
     steps.sort()
     return steps
+
+
+_PG_NAME = re.compile(r"^(\d{4})_[\w-]+\.pg\.sql$")
+
+
+def pg_migration_files() -> list[tuple[int, Path]]:
+    """The PostgreSQL sequence: the same numbers, each step's ``NNNN_name.pg.sql`` twin
+    where it has one (a step whose SQL must differ), else its ``NNNN_name.sql``."""
+    twins = {}
+    for path in _HERE.iterdir():
+        m = _PG_NAME.match(path.name)
+        if m:
+            twins[int(m.group(1))] = path
+    return [(number, twins.get(number, path)) for number, path in migration_files()]
 
 
 def latest_version() -> int:

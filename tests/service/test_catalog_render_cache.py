@@ -32,9 +32,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def demo_ctx(settings: Settings, demo_template: Path):
-    copy_database(demo_template, Path(settings.db))
+def demo_copied(settings: Settings, backend: str, request: pytest.FixtureRequest) -> bool:
+    """The demo template copied into the test's SQLite file (PostgreSQL: seeded below)."""
+    if backend == "sqlite":
+        copy_database(request.getfixturevalue("demo_template"), Path(settings.db))
+    return backend == "sqlite"
+
+
+@pytest.fixture
+async def demo_ctx(settings: Settings, backend: str, demo_copied: bool):
     context = await Context.open(settings)
+    if backend != "sqlite":
+        await demo.seed(context)
     yield context
     await context.close()
 

@@ -48,6 +48,8 @@ async def _derived_agree(ctx: Any) -> None:
     assert [tuple(r) for r in firsts] == [
         tuple(r) for r in await ctx.store.fetchall(FIRSTS_FROM_ORDERS)
     ]
+    if ctx.store.dialect != "sqlite":
+        return  # PostgreSQL searches without the FTS5 tables
     indexed = await ctx.store.fetchall(
         "SELECT rowid, email, state, item_names, item_skus FROM orders_search ORDER BY rowid"
     )

@@ -18,10 +18,8 @@ NAMES = ["zulu", "alpha", "mike", "bravo"]
 
 
 @pytest.fixture
-async def store(tmp_path):
-    opened = await Store.open(tmp_path / "order.db")
-    yield opened
-    await opened.close()
+def store(fresh_store):
+    return fresh_store
 
 
 @pytest.fixture
