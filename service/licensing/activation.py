@@ -34,7 +34,7 @@ from store import licenses as sql
 from store.db import existing
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from store.db import Store, Tx
 
@@ -113,7 +113,7 @@ async def activate(
     environment: str | None = None,
     label: str = "",
     client: Client | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
 ) -> Activated | license_oauth.PendingApproval:
     """Activate a license on a site. ``actor``: a staff user (the console) may activate
     directly whatever the product's method, and is recorded as having done so."""
@@ -233,7 +233,7 @@ async def deactivate(
     }
 
 
-async def deactivate_activation(ctx: Context, actor: User, activation_id: int) -> dict[str, Any]:
+async def deactivate_activation(ctx: Context, actor: Actor, activation_id: int) -> dict[str, Any]:
     """Staff (the console) closes one activation by id; returns it."""
     if not actor.can("manage_woocommerce"):
         raise ServiceError("rest_forbidden", "Sorry, you are not allowed to do that.", 403)

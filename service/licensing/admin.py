@@ -26,7 +26,7 @@ from store import users as user_sql
 from store.licenses import LicenseQuery
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from store.db import Tx
 
@@ -162,7 +162,7 @@ def _expiry(values: dict[str, Any], now: datetime) -> None:
         values["expires_at"] = iso(now + timedelta(days=days)) if days else None
 
 
-async def create_license(ctx: Context, actor: User, payload: Any) -> dict[str, Any]:
+async def create_license(ctx: Context, actor: Actor, payload: Any) -> dict[str, Any]:
     """Issue a license by hand. The product's activation limit and validity are the
     defaults; ``license_key`` may be given (unique), else one is generated."""
     values, problems = _read(payload)
@@ -210,7 +210,7 @@ async def insert_with_key(tx: Tx, values: dict[str, Any], key: str | None = None
 
 
 async def update_license(
-    ctx: Context, actor: User, license_id: int, payload: Any
+    ctx: Context, actor: Actor, license_id: int, payload: Any
 ) -> dict[str, Any]:
     values, problems = _read(payload)
     async with ctx.store.transaction() as tx:
@@ -251,13 +251,13 @@ async def _apply(
         await sql.sync_usage_status(tx, stamp, license_id=row["id"], from_statuses=rules.STATUSES)
 
 
-async def set_enabled(ctx: Context, actor: User, license_id: int, enabled: bool) -> dict[str, Any]:
+async def set_enabled(ctx: Context, actor: Actor, license_id: int, enabled: bool) -> dict[str, Any]:
     """Disable a license, or re-enable a disabled or revoked one (the console's keys)."""
     status = "active" if enabled else "disabled"
     return await update_license(ctx, actor, license_id, {"status": status})
 
 
-async def extend_license(ctx: Context, actor: User, license_id: int, days: int) -> dict[str, Any]:
+async def extend_license(ctx: Context, actor: Actor, license_id: int, days: int) -> dict[str, Any]:
     """Add ``days`` to the expiry, counted from now when the license has already
     expired (a renewal never starts in the past). A lifetime license stays lifetime."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VALIDITY_DAYS:

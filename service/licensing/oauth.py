@@ -37,6 +37,7 @@ from store import licenses as sql
 from store.db import existing
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.accounts.users import User
     from service.app.context import Context
     from store.db import Row, Tx
@@ -132,7 +133,7 @@ def _pending(request: Row | None, now: datetime) -> Row:
     return request
 
 
-def _is_owner(request: Any, user: User) -> bool:
+def _is_owner(request: Any, user: Actor) -> bool:
     return request["customer_id"] is not None and request["customer_id"] == user.id
 
 
@@ -177,7 +178,7 @@ async def confirm(ctx: Context, user: User, state: str, decision: str) -> Decisi
         return await _decide(tx, ctx.clock.now(), request, user, decision, state.strip())
 
 
-async def decide(ctx: Context, actor: User, request_id: int, decision: str) -> Decision:
+async def decide(ctx: Context, actor: Actor, request_id: int, decision: str) -> Decision:
     """The console's approve/deny by request id (it never sees the state)."""
     async with ctx.store.transaction() as tx:
         request = await sql.request_by_id(tx, request_id)
@@ -185,7 +186,7 @@ async def decide(ctx: Context, actor: User, request_id: int, decision: str) -> D
 
 
 async def _decide(
-    tx: Tx, now: datetime, found: Row | None, user: User, decision: str, state: str | None
+    tx: Tx, now: datetime, found: Row | None, user: Actor, decision: str, state: str | None
 ) -> Decision:
     request = _pending(found, now)
     if not (_is_owner(request, user) or user.can("manage_woocommerce")):
@@ -228,7 +229,7 @@ async def _decide(
 
 
 async def _consume(
-    tx: Tx, request: Any, status: str, stamp: str, by: int, activation_id: int | None
+    tx: Tx, request: Any, status: str, stamp: str, by: int | None, activation_id: int | None
 ) -> None:
     if await sql.consume_request(tx, request["id"], status, stamp, by, activation_id) != 1:
         # Transactions are serialised and the request was checked in this one, so this
