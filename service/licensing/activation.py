@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.accounts.passwords import digest
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.validation import missing_params
@@ -149,6 +150,20 @@ async def activate(
             label=label[:100],
         )
         row = existing(await sql.license_by_id(tx, row["id"]), "license")
+        if opened.created:
+            await audit.record(
+                ctx,
+                tx,
+                "license.activate",
+                "license",
+                row["id"],
+                actor=actor,
+                summary={
+                    "domain": target.domain,
+                    "method": "console" if staff else "simple",
+                    "activation_id": opened.activation["id"],
+                },
+            )
     return Activated(
         activation=activation_view(opened.activation, token=opened.token),
         license=public_license(row, now),
@@ -226,6 +241,7 @@ async def deactivate(
             raise activation_not_found()
         closed = await close_activation(tx, activation, now)
         row = existing(await sql.license_by_id(tx, row["id"]), "license")
+        await _record_deactivation(ctx, tx, closed, None)
     return {
         "deactivated": True,
         "activation": activation_view(closed),
@@ -242,4 +258,13 @@ async def deactivate_activation(ctx: Context, actor: Actor, activation_id: int) 
         if activation is None or activation["status"] != "active":
             raise activation_not_found()
         closed = await close_activation(tx, activation, ctx.clock.now())
+        await _record_deactivation(ctx, tx, closed, actor)
     return activation_view(closed, admin=True)
+
+
+async def _record_deactivation(ctx: Context, tx: Tx, closed: Any, actor: Actor | None) -> None:
+    summary = {"domain": closed["domain"], "activation_id": closed["id"]}
+    license_id = closed["license_id"]
+    await audit.record(
+        ctx, tx, "license.deactivate", "license", license_id, actor=actor, summary=summary
+    )

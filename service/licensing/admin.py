@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
 from service.common.paging import wc_page_problems, wc_window
@@ -196,7 +197,31 @@ async def create_license(ctx: Context, actor: Actor, payload: Any) -> dict[str, 
             updated_at=stamp,
         )
         license_id = await insert_with_key(tx, values, key)
+        await audit.record(
+            ctx, tx, "license.create", "license", license_id, actor=actor, summary=_changes(values)
+        )
     return await get_license(ctx, license_id)
+
+
+# What an audit entry keeps of a license's fields: never the key itself.
+_SHOWN = ("product_id", "variation_id", "customer_id", "status", "activation_limit",
+          "expires_at", "valid_for_days", "source")  # fmt: skip
+
+
+def _changes(values: dict[str, Any]) -> dict[str, Any]:
+    shown = {name: values[name] for name in _SHOWN if name in values}
+    if "license_key" in values:
+        shown["key_changed"] = True
+    return shown
+
+
+def _action(values: dict[str, Any]) -> str:
+    """``license.block``/``unblock``/``revoke`` for a status change alone, else ``update``."""
+    if set(values) != {"status"}:
+        return "license.update"
+    return {"disabled": "license.block", "revoked": "license.revoke"}.get(
+        values["status"], "license.unblock"
+    )
 
 
 async def insert_with_key(tx: Tx, values: dict[str, Any], key: str | None = None) -> int:
@@ -215,7 +240,10 @@ async def update_license(
     values, problems = _read(payload)
     async with ctx.store.transaction() as tx:
         row = await _row(tx, license_id)
+        summary = _changes(values)
+        action = _action(values)
         await _apply(tx, row, values, problems, ctx.clock.now())
+        await audit.record(ctx, tx, action, "license", row["id"], actor=actor, summary=summary)
     return await get_license(ctx, row["id"])
 
 
@@ -272,6 +300,10 @@ async def extend_license(ctx: Context, actor: Actor, license_id: int, days: int)
             )
         expires = max(now, current) + timedelta(days=days)
         await _apply(tx, row, {"expires_at": expires}, {}, now)
+        summary = {"days": days, "expires_at": iso(expires)}
+        await audit.record(
+            ctx, tx, "license.extend", "license", row["id"], actor=actor, summary=summary
+        )
     return await get_license(ctx, row["id"])
 
 
@@ -282,4 +314,7 @@ async def delete_license(ctx: Context, license_id: int, force: bool) -> dict[str
         raise trash_not_supported("Licenses do not support trashing. Set 'force' to true.")
     async with ctx.store.transaction() as tx:
         await sql.delete_license(tx, before["id"])
+        await audit.record(
+            ctx, tx, "license.delete", "license", before["id"], summary={"force": True}
+        )
     return before

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from service.accounts.passwords import digest
+from service.audit import log as audit
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
 from service.licensing.domains import Site
@@ -175,14 +176,29 @@ async def confirm(ctx: Context, user: User, state: str, decision: str) -> Decisi
     """The owner's (or staff's) decision on the request named by ``state``."""
     async with ctx.store.transaction() as tx:
         request = await sql.request_by_hash(tx, digest(state.strip()))
-        return await _decide(tx, ctx.clock.now(), request, user, decision, state.strip())
+        decided = await _decide(tx, ctx.clock.now(), request, user, decision, state.strip())
+        await _record(ctx, tx, request, decided, user)
+        return decided
 
 
 async def decide(ctx: Context, actor: Actor, request_id: int, decision: str) -> Decision:
     """The console's approve/deny by request id (it never sees the state)."""
     async with ctx.store.transaction() as tx:
         request = await sql.request_by_id(tx, request_id)
-        return await _decide(tx, ctx.clock.now(), request, actor, decision, None)
+        decided = await _decide(tx, ctx.clock.now(), request, actor, decision, None)
+        await _record(ctx, tx, request, decided, actor)
+        return decided
+
+
+async def _record(
+    ctx: Context, tx: Tx, request: Row | None, decided: Decision, actor: Actor
+) -> None:
+    assert request is not None  # _decide refused a missing request
+    action = "license.approve" if decided.approved else "license.deny"
+    summary = {"request_id": request["id"], "domain": request["domain"]}
+    await audit.record(
+        ctx, tx, action, "license", request["license_id"], actor=actor, summary=summary
+    )
 
 
 async def _decide(
