@@ -83,11 +83,11 @@ class ConsoleApp(Guarded, RuntimeApp):
             f"{signed_in(self.user)} · {where}" if self.user else f"{where} · {runtime.settings.db}"
         )
 
-    async def run_async(self, *args: Any, **kwargs: Any) -> None:
+    async def run_async(self, *args: Any, **kwargs: Any) -> Any:
         """Run as this console's origin: Textual starts its message pumps and workers as
         tasks from here, and each inherits it, so every write is attributed."""
         with acting(self.origin):
-            await super().run_async(*args, **kwargs)
+            return await super().run_async(*args, **kwargs)
 
     @asynccontextmanager
     async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[None]]:
