@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from service.common.config import Settings, env_defaults
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 COMMANDS = ("console", "serve", "users", "routes")
@@ -106,6 +107,13 @@ def _add_console(sub: Any, command: AddCommand) -> None:
         "--no-api",
         action="store_true",
         help="console only, e.g. when `serve` already holds the port",
+    )
+    console.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        help="act as this account, with its role's rights (default: the local operator, "
+        "OS-user@host, with an administrator's)",
     )
 
 
@@ -284,14 +292,21 @@ async def cmd_serve(settings: Settings) -> int:
     return 0
 
 
-async def cmd_console(settings: Settings, with_api: bool) -> int:
+async def cmd_console(settings: Settings, with_api: bool, as_email: str | None = None) -> int:
+    from service.accounts import ssh_keys
+    from service.accounts import users as accounts
     from service.app.runtime import Runtime, StartupError
     from tui.app import ConsoleApp
     from tui.failures import summary
 
     runtime = Runtime(settings)
     try:
-        await runtime.open()
+        ctx = await runtime.open()
+        user = await accounts.find_user(ctx, as_email) if as_email else None
+        if as_email and (user is None or not ssh_keys.may_open_console(user)):
+            raise StartupError(
+                f"--as {as_email}: no active administrator or shop manager has that email"
+            )
         if with_api:
             try:
                 await runtime.start_api()
@@ -304,7 +319,7 @@ async def cmd_console(settings: Settings, with_api: bool) -> int:
             from tui.ssh import console_factory
 
             await runtime.start_ssh(console_factory(runtime))
-        app = ConsoleApp(runtime)
+        app = ConsoleApp(runtime, actor=user)
         code = await runtime.run_console(app)
     finally:
         await runtime.close()
@@ -319,70 +334,78 @@ async def cmd_console(settings: Settings, with_api: bool) -> int:
 
 
 async def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
-    from service.accounts import users as accounts
+    from service.accounts.actors import local_operator
     from service.app.context import Context
+    from service.audit.origin import Origin, acting
 
+    operator = local_operator("cli")
     ctx = await Context.open(settings)
     try:
-        if args.users_command == "create":
-            user = await accounts.create_user(ctx, args.email, args.password, args.role, args.name)
-            print(f"created user {user.id} {user.email} ({user.role})")
-        elif args.users_command == "list":
-            for user in await accounts.list_users(ctx):
-                state = "active" if user.is_active else "inactive"
-                print(
-                    f"{user.id:>5}  {user.email:<32} {user.role:<14} {state:<9} {user.display_name}"
-                )
-        elif args.users_command == "set-password":
-            found = await accounts.find_user(ctx, args.email)
-            if found is None:
-                return fail(f"no user with email {args.email}")
-            password = args.password or getpass.getpass("New password: ")
-            await accounts.set_password(ctx, found.id, password)
-            print(f"password changed for {found.email}; existing sessions were signed out")
-        elif args.users_command == "app-password":
-            found = await accounts.find_user(ctx, args.email)
-            if found is None:
-                return fail(f"no user with email {args.email}")
-            _, password = await accounts.create_app_password(ctx, found.id, args.label)
-            print(f"application password for {found.email} ({args.label}), shown once:")
-            print(password)
-        elif args.users_command == "ssh-key":
-            return await cmd_ssh_keys(ctx, args)
-        else:
-            return await cmd_api_keys(ctx, args)
+        with acting(Origin("cli", None, operator.audit_identity())):
+            return await _users_command(ctx, args, operator)
     finally:
         await ctx.close()
+
+
+async def _users_command(ctx: Context, args: argparse.Namespace, operator: Actor) -> int:
+    from service.accounts import users as accounts
+
+    if args.users_command == "create":
+        user = await accounts.create_user(
+            ctx, args.email, args.password, args.role, args.name, actor=operator
+        )
+        print(f"created user {user.id} {user.email} ({user.role})")
+    elif args.users_command == "list":
+        for user in await accounts.list_users(ctx):
+            state = "active" if user.is_active else "inactive"
+            print(f"{user.id:>5}  {user.email:<32} {user.role:<14} {state:<9} {user.display_name}")
+    elif args.users_command == "set-password":
+        found = await accounts.find_user(ctx, args.email)
+        if found is None:
+            return fail(f"no user with email {args.email}")
+        password = args.password or getpass.getpass("New password: ")
+        await accounts.set_password(ctx, found.id, password, actor=operator)
+        print(f"password changed for {found.email}; existing sessions were signed out")
+    elif args.users_command == "app-password":
+        found = await accounts.find_user(ctx, args.email)
+        if found is None:
+            return fail(f"no user with email {args.email}")
+        _, password = await accounts.create_app_password(ctx, found.id, args.label, actor=operator)
+        print(f"application password for {found.email} ({args.label}), shown once:")
+        print(password)
+    elif args.users_command == "ssh-key":
+        return await cmd_ssh_keys(ctx, args, operator)
+    else:
+        return await cmd_api_keys(ctx, args, operator)
     return 0
 
 
-async def cmd_api_keys(ctx: Context, args: argparse.Namespace) -> int:
+async def cmd_api_keys(ctx: Context, args: argparse.Namespace, operator: Actor) -> int:
     from service.accounts import api_keys
     from service.accounts import users as accounts
-    from service.accounts.users import CONSOLE_ACTOR
 
     if args.users_command == "revoke-api-key":
-        info = await api_keys.revoke(ctx, CONSOLE_ACTOR, args.key_id)
+        info = await api_keys.revoke(ctx, operator, args.key_id)
         print(f"revoked API key {info.id} (...{info.truncated_key}) of {info.user_email}")
         return 0
     user = await accounts.find_user(ctx, args.email)
     if user is None:
         return fail(f"no user with email {args.email}")
     if args.users_command == "api-keys":
-        for k in await api_keys.list_for_user(ctx, CONSOLE_ACTOR, user.id):
+        for k in await api_keys.list_for_user(ctx, operator, user.id):
             last = k.last_access or "never"
             print(
                 f"{k.id:>5}  ...{k.truncated_key}  {k.permissions:<10} {last:<20}  {k.description}"
             )
         return 0
-    new = await api_keys.create(ctx, CONSOLE_ACTOR, user.id, args.description, args.permission)
+    new = await api_keys.create(ctx, operator, user.id, args.description, args.permission)
     print(f"API key {new.info.id} for {user.email} ({new.info.permissions}), shown once:")
     print(f"consumer key:    {new.consumer_key}")
     print(f"consumer secret: {new.consumer_secret}")
     return 0
 
 
-async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace) -> int:
+async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace, operator: Actor) -> int:
     from service.accounts import ssh_keys
     from service.accounts import users as accounts
     from service.accounts.ssh_keys import MAX_KEY_TEXT
@@ -394,7 +417,7 @@ async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace) -> int:
         text = sys.stdin.read(MAX_KEY_TEXT + 1) if args.file == "-" else _read_text(args.file)
         if text is None:
             return fail(f"cannot read {args.file}")
-        key = await ssh_keys.add(ctx, user.id, text)
+        key = await ssh_keys.add(ctx, user.id, text, actor=operator)
         print(f"added {key.fingerprint} ({key.key_type}) for {user.email}")
         if not ssh_keys.may_open_console(user):
             print(
@@ -403,11 +426,11 @@ async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     elif args.ssh_key_command == "list":
-        for k in await ssh_keys.list_for_user(ctx, user.id):
+        for k in await ssh_keys.list_for_user(ctx, user.id, actor=operator):
             used = k.last_used_at or "never used"
             print(f"{k.fingerprint}  {k.key_type:<20} {k.created_at}  {used:<20}  {k.comment}")
     else:
-        await ssh_keys.remove(ctx, user.id, args.fingerprint)
+        await ssh_keys.remove(ctx, user.id, args.fingerprint, actor=operator)
         print(f"removed {args.fingerprint} from {user.email}")
     return 0
 
@@ -460,7 +483,13 @@ def main(argv: list[str] | None = None) -> int:
         if command == "serve":
             return asyncio.run(cmd_serve(settings))
         if command == "console":
-            return asyncio.run(cmd_console(settings, with_api=not getattr(args, "no_api", False)))
+            return asyncio.run(
+                cmd_console(
+                    settings,
+                    with_api=not getattr(args, "no_api", False),
+                    as_email=getattr(args, "as_email", None),
+                )
+            )
         return asyncio.run(cmd_users(settings, args))
     except (StartupError, StoreError) as exc:
         return fail(str(exc))

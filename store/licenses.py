@@ -300,7 +300,7 @@ async def pending_requests(db: Store | Tx, now: str, limit: int = 200) -> list[R
 
 
 async def consume_request(
-    tx: Tx, request_id: int, status: str, when: str, by: int, activation_id: int | None
+    tx: Tx, request_id: int, status: str, when: str, by: int | None, activation_id: int | None
 ) -> int:
     """Mark a pending, unexpired request used; 0 rows when it was not (any more)."""
     return await tx.execute(

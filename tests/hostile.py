@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from support import make_account
+from support import OPERATOR, make_account
 from yarl import URL
 
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 
@@ -153,7 +152,7 @@ async def _licenses(post, ctx, shop: HostileShop) -> None:
         )  # fmt: skip
         if not shop.note("licensed_product", text, status == 201):
             continue
-        lic = await licenses.create_license(ctx, CONSOLE_ACTOR, {"product_id": product["id"]})
+        lic = await licenses.create_license(ctx, OPERATOR, {"product_id": product["id"]})
         status, _ = await post(
             f"{W}/licenses/activate",
             {"license_key": lic["license_key"], "domain": f"shop{i}.example.com", "label": text},

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from support import OPERATOR
+
 from service import catalog
-from service.accounts.users import CONSOLE_ACTOR
 from service.app.context import Context
 from service.licensing import admin as licenses
 
@@ -35,9 +36,7 @@ async def licensed_product(
 
 
 async def issue(ctx: Context, product: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return await licenses.create_license(
-        ctx, CONSOLE_ACTOR, {"product_id": product["id"], **fields}
-    )
+    return await licenses.create_license(ctx, OPERATOR, {"product_id": product["id"], **fields})
 
 
 async def post(client, path: str, body: dict[str, Any], headers=None) -> tuple[int, Any]:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.accounts import users as accounts
+from service.accounts.actors import LocalOperator
 from service.app.context import Context
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"  # the project's own test data (see its README)
 PASSWORD = "correct horse battery"
+# The local operator (console or CLI on this machine), named the same on every machine.
+OPERATOR = LocalOperator(login="tester", host="testhost", face="console")
 
 
 @dataclass

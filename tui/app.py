@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -13,6 +14,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
+from service.accounts.users import User
+from service.audit.origin import Face, Origin, acting
 from tui.commands import ScreenActions
 from tui.failures import Guarded, log, report, summary
 from tui.host import RuntimeApp, context_of
@@ -26,8 +29,9 @@ from tui.widgets.keys import KeyRow, place_name, rows_for
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.pilot import Pilot
 
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.runtime import Runtime
 
 
@@ -63,17 +67,34 @@ class ConsoleApp(Guarded, RuntimeApp):
         self,
         runtime: Runtime,
         *,
-        user: User | None = None,
+        actor: Actor | None = None,
+        face: Face = "console",
+        address: str | None = None,
         driver_class: type[Driver] | None = None,
     ) -> None:
-        super().__init__(runtime, driver_class)
+        super().__init__(runtime, driver_class, actor=actor)
         self.fatal_error: BaseException | None = None
-        # who signed in over SSH (tui/ssh.py); None on the local terminal
-        self.user = user
+        # the account signed in (over SSH, or `console --as`); None for the local operator
+        self.user = self.actor if isinstance(self.actor, User) else None
+        # who, through which face and from where, for every audit entry this console writes
+        self.origin = Origin(face, address, self.actor.audit_identity())
         where = runtime.url or "API not served here (--no-api)"
         self.sub_title = visible(
-            f"signed in as {user.email} · {where}" if user else f"{where} · {runtime.settings.db}"
+            f"{signed_in(self.user)} · {where}" if self.user else f"{where} · {runtime.settings.db}"
         )
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as this console's origin: Textual starts its message pumps and workers as
+        tasks from here, and each inherits it, so every write is attributed."""
+        with acting(self.origin):
+            return await super().run_async(*args, **kwargs)
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[None]]:
+        """The same under the Pilot (``run_test`` starts the app's task itself)."""
+        with acting(self.origin):
+            async with super().run_test(*args, **kwargs) as pilot:
+                yield pilot
 
     def on_mount(self) -> None:
         self.live = LiveData(self, context_of(self).changes)
@@ -178,6 +199,13 @@ class ConsoleApp(Guarded, RuntimeApp):
             ("tab, shift+tab", "Next / previous field"),
         ]
         return keys
+
+
+def signed_in(user: User) -> str:
+    """The header's words for who is signed in: name, email and role."""
+    role = user.role.replace("_", " ")
+    who = f"{user.display_name}, {role}" if user.display_name else role
+    return f"signed in as {user.email} ({who})"
 
 
 def _parts(screen: Screen) -> list[KeyRow]:

@@ -2,7 +2,9 @@
 
 Textual types ``self.app`` as a plain ``App``. The console's app is a
 ``RuntimeApp``, and every widget that calls a service mixes in ``UsesContext``
-(put it before the Textual base) to get one typed way to the ``Context``.
+(put it before the Textual base) to get one typed way to the ``Context`` and to the
+``actor`` every service call acts for: the user signed in over SSH, or the local
+operator at this machine's terminal.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.message_pump import MessagePump
 
+from service.accounts.actors import local_operator
+
 if TYPE_CHECKING:
     from textual.driver import Driver
 
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from service.app.runtime import Runtime
 
@@ -25,9 +30,16 @@ class RuntimeApp(App[None]):
     NAV: ClassVar[list[tuple[str, str, str]]] = []
     """(key, title, mode) of every top-level screen, in tab order (the header's strip)."""
 
-    def __init__(self, runtime: Runtime, driver_class: type[Driver] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        driver_class: type[Driver] | None = None,
+        *,
+        actor: Actor | None = None,
+    ) -> None:
         super().__init__(driver_class=driver_class)
         self.runtime = runtime
+        self.actor: Actor = actor if actor is not None else local_operator("console")
 
 
 def runtime_app(app: App[Any]) -> RuntimeApp:
@@ -44,6 +56,11 @@ def context_of(app: App[Any]) -> Context:
     return ctx
 
 
+def actor_of(app: App[Any]) -> Actor:
+    """Who the console ``app`` acts for."""
+    return runtime_app(app).actor
+
+
 class UsesContext(MessagePump):
     @property
     def runtime(self) -> Runtime:
@@ -52,3 +69,8 @@ class UsesContext(MessagePump):
     @property
     def ctx(self) -> Context:
         return context_of(self.app)
+
+    @property
+    def actor(self) -> Actor:
+        """Who this console acts for (every service call passes it)."""
+        return runtime_app(self.app).actor

@@ -118,7 +118,13 @@ def console_factory(runtime: Runtime) -> ConsoleFactory:
     """Each SSH terminal session gets its own console app over the shared runtime."""
 
     def make(terminal: Terminal) -> ConsoleApp:
-        app = ConsoleApp(runtime, user=terminal.user, driver_class=bound_driver(terminal))
+        app = ConsoleApp(
+            runtime,
+            actor=terminal.user,
+            face="ssh",
+            address=terminal.address,
+            driver_class=bound_driver(terminal),
+        )
         console = app.console
         app.console = RichConsole(
             color_system=color_system(terminal.term_type, terminal.environment()),  # type: ignore[arg-type]

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.accounts.api_key_crypto import wc_api_hash
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid, not_found
 from store import api_keys as key_sql
 from store import users as user_sql
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 log = logging.getLogger("shopkeep.api_keys")
@@ -84,7 +85,7 @@ def _info(row: Any, ctx: Context) -> ApiKeyInfo:
     )
 
 
-def _check_owner(actor: User, user_id: int) -> None:
+def _check_owner(actor: Actor, user_id: int) -> None:
     if not (actor.is_admin or actor.id == user_id):
         raise ServiceError("permission_denied", "You may manage only your own API keys.", 403)
 
@@ -103,7 +104,7 @@ def check_permissions(permissions: object) -> str:
 
 
 async def create(
-    ctx: Context, actor: User, user_id: int, description: object, permissions: object
+    ctx: Context, actor: Actor, user_id: int, description: object, permissions: object
 ) -> NewApiKey:
     """``description`` and ``permissions`` are checked here, whatever the caller sent."""
     _check_owner(actor, user_id)
@@ -130,16 +131,30 @@ async def create(
             created_at=iso(ctx.clock.now()) or "",
         )
         row = await key_sql.by_id(tx, key_id)
+        await audit.record(
+            ctx,
+            tx,
+            "api_key.create",
+            "api_key",
+            key_id,
+            actor=actor,
+            summary={
+                "user_id": user_id,
+                "description": text,
+                "permissions": permission,
+                "truncated_key": consumer_key[-7:],
+            },
+        )
     log.info("API key %d created for user %d (%s)", key_id, user_id, permission)
     return NewApiKey(_info(row, ctx), consumer_key, consumer_secret)
 
 
-async def list_for_user(ctx: Context, actor: User, user_id: int) -> list[ApiKeyInfo]:
+async def list_for_user(ctx: Context, actor: Actor, user_id: int) -> list[ApiKeyInfo]:
     _check_owner(actor, user_id)
     return [_info(row, ctx) for row in await key_sql.for_user(ctx.store, user_id)]
 
 
-async def revoke(ctx: Context, actor: User, key_id: int) -> ApiKeyInfo:
+async def revoke(ctx: Context, actor: Actor, key_id: int) -> ApiKeyInfo:
     """Delete a key for good (WooCommerce revokes by deleting the row). Another user's
     key is a 404 to a non-administrator, as if it did not exist."""
     async with ctx.store.transaction() as tx:
@@ -147,6 +162,15 @@ async def revoke(ctx: Context, actor: User, key_id: int) -> ApiKeyInfo:
         if row is None or not (actor.is_admin or actor.id == row["user_id"]):
             raise not_found("api_key_not_found", "No such API key.")
         await key_sql.delete(tx, key_id)
+        await audit.record(
+            ctx,
+            tx,
+            "api_key.revoke",
+            "api_key",
+            key_id,
+            actor=actor,
+            summary={"user_id": row["user_id"], "description": row["description"]},
+        )
     ctx.api_key_nonces.forget(key_id)
     log.info("API key %d of user %d revoked", key_id, row["user_id"])
     return _info(row, ctx)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from service.common.errors import ServiceError
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.accounts.users import User
 
 
@@ -48,3 +49,27 @@ MANAGE_WOOCOMMERCE = Permission(
 # Routes authenticated by something other than a user (the platform's integration
 # tokens, a license key): the handler checks the credential itself.
 INTEGRATION_TOKEN = Permission("integration_token")
+
+
+# -- what an actor may do to accounts (the console and the CLI call the same rules) --
+
+
+def forbidden(code: str, message: str) -> ServiceError:
+    return ServiceError(code, message, 403)
+
+
+def may_manage(actor: Actor, user_id: int) -> bool:
+    """Administrators manage every account; anyone else only their own."""
+    return actor.is_admin or actor.id == user_id
+
+
+def require_admin(actor: Actor | None, code: str, message: str) -> None:
+    """``actor`` None is a trusted caller inside the process (the demo seed, a test's
+    setup): there is nobody to check."""
+    if actor is not None and not actor.is_admin:
+        raise forbidden(code, message)
+
+
+def require_self_or_admin(actor: Actor | None, user_id: int, code: str, message: str) -> None:
+    if actor is not None and not may_manage(actor, user_id):
+        raise forbidden(code, message)

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
+from service.accounts.permissions import require_self_or_admin
 from service.accounts.users import User
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid, not_found
 from store import ssh_keys as key_sql
@@ -22,12 +24,14 @@ from store import users as user_sql
 from store.db import Conflict
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 CONSOLE_ROLES = ("administrator", "shop_manager")
 MAX_KEY_TEXT = 16 * 1024  # an RSA 16384-bit key line is under 3 KB
 MAX_COMMENT = 200
 MIN_RSA_BITS = 2048
+CANNOT_MANAGE = ("rest_cannot_edit", "Sorry, you may manage only your own SSH keys.")
 REFUSED_ALGORITHMS = ("ssh-dss",)  # OpenSSH turned DSA off long ago
 
 
@@ -106,8 +110,10 @@ def parse_public_key(text: str) -> ParsedKey:
     return ParsedKey(fingerprint_of(key), algorithm, line, comment)
 
 
-async def add(ctx: Context, user_id: int, text: str) -> SshKey:
-    """Register a key to a user; the same key twice for one user is refused."""
+async def add(ctx: Context, user_id: int, text: str, *, actor: Actor | None = None) -> SshKey:
+    """Register a key to a user (one's own, or anyone's for an administrator); the same
+    key twice for one user is refused."""
+    require_self_or_admin(actor, user_id, *CANNOT_MANAGE)
     parsed = parse_public_key(text)
     try:
         async with ctx.store.transaction() as tx:
@@ -123,23 +129,49 @@ async def add(ctx: Context, user_id: int, text: str) -> SshKey:
                 created_at=iso(ctx.clock.now()),
             )
             row = await key_sql.find(tx, user_id, parsed.fingerprint)
+            await audit.record(
+                ctx,
+                tx,
+                "ssh_key.add",
+                "ssh_key",
+                parsed.fingerprint,
+                actor=actor,
+                summary={
+                    "user_id": user_id,
+                    "key_type": parsed.key_type,
+                    "comment": parsed.comment,
+                },
+            )
     except Conflict:
         raise _bad_key(f"This user already has the key {parsed.fingerprint}.") from None
     assert row is not None and row["id"] == key_id
     return SshKey.from_row(row)
 
 
-async def list_for_user(ctx: Context, user_id: int) -> list[SshKey]:
+async def list_for_user(ctx: Context, user_id: int, *, actor: Actor | None = None) -> list[SshKey]:
+    require_self_or_admin(actor, user_id, *CANNOT_MANAGE)
     return [SshKey.from_row(r) for r in await key_sql.for_user(ctx.store, user_id)]
 
 
-async def remove(ctx: Context, user_id: int, fingerprint: str) -> None:
+async def remove(
+    ctx: Context, user_id: int, fingerprint: str, *, actor: Actor | None = None
+) -> None:
+    require_self_or_admin(actor, user_id, *CANNOT_MANAGE)
     fingerprint = (fingerprint or "").strip()
     if fingerprint and not fingerprint.startswith("SHA256:"):
         fingerprint = "SHA256:" + fingerprint
     async with ctx.store.transaction() as tx:
         if not await key_sql.delete(tx, user_id, fingerprint):
             raise not_found("ssh_key_not_found", f"This user has no key {fingerprint}.")
+        await audit.record(
+            ctx,
+            tx,
+            "ssh_key.remove",
+            "ssh_key",
+            fingerprint,
+            actor=actor,
+            summary={"user_id": user_id},
+        )
 
 
 async def console_user(ctx: Context, login: str, fingerprint: str) -> User | None:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
 from service.accounts.jwt import invalid_token
+from service.accounts.permissions import require_admin, require_self_or_admin
+from service.audit import log as audit
 from service.audit.origin import Who
 from service.common import throttle
 from service.common.clock import iso
@@ -20,6 +22,7 @@ from service.common.validation import EMAIL_RE
 from store import users as user_sql
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from store.db import Tx
 
@@ -153,12 +156,44 @@ async def insert_user(tx: Tx, ctx: Context, new: NewUser) -> User:
     return User.from_row(await user_sql.by_id(tx, user_id))
 
 
+# What the rules below answer someone who may not do a thing (WordPress's words).
+CANNOT_CREATE = ("rest_cannot_create_user", "Sorry, you are not allowed to create new users.")
+CANNOT_EDIT_ROLES = (
+    "rest_cannot_edit_roles",
+    "Sorry, you are not allowed to edit roles of this user.",
+)
+CANNOT_EDIT = ("rest_cannot_edit", "Sorry, you are not allowed to edit this user.")
+CANNOT_APP_PASSWORD = (
+    "rest_cannot_create_application_passwords",
+    "Sorry, you are not allowed to create application passwords for this user.",
+)
+
+
 async def create_user(
-    ctx: Context, email: str, password: str, role: str, display_name: str | None = None
+    ctx: Context,
+    email: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> User:
+    """A new account (administrators only). ``actor`` None: a trusted caller in the
+    process (the demo seed, a test's setup), recorded as the current origin."""
+    require_admin(actor, *CANNOT_CREATE)
     new = await new_user(ctx, email, password, role, display_name)
     async with ctx.store.transaction() as tx:
-        return await insert_user(tx, ctx, new)
+        user = await insert_user(tx, ctx, new)
+        await audit.record(
+            ctx,
+            tx,
+            "user.create",
+            "user",
+            user.id,
+            actor=actor,
+            summary={"email": user.email, "role": user.role, "display_name": user.display_name},
+        )
+        return user
 
 
 async def get_user(ctx: Context, user_id: int) -> User:
@@ -173,8 +208,14 @@ async def find_user(ctx: Context, email: str) -> User | None:
     return User.from_row(row) if row else None
 
 
-async def list_users(ctx: Context, role: str | None = None) -> list[User]:
-    return [User.from_row(r) for r in await user_sql.list_users(ctx.store, role=role)]
+async def list_users(
+    ctx: Context, role: str | None = None, *, actor: Actor | None = None
+) -> list[User]:
+    """Every account; someone who may not list users (a shop manager) sees only their own."""
+    found = [User.from_row(r) for r in await user_sql.list_users(ctx.store, role=role)]
+    if actor is not None and not actor.can("list_users"):
+        found = [user for user in found if user.id == actor.id]
+    return found
 
 
 async def authenticate(ctx: Context, email: str, password: str, ip: str | None = None) -> User:
@@ -258,8 +299,12 @@ async def refresh(ctx: Context, refresh_token: str) -> dict[str, str]:
     return {"access": ctx.jwt.issue(user.id, "access", user.token_version)}
 
 
-async def set_password(ctx: Context, user_id: int, password: str) -> None:
-    """Sets a new password and revokes every JWT issued before."""
+async def set_password(
+    ctx: Context, user_id: int, password: str, *, actor: Actor | None = None
+) -> None:
+    """Sets a new password and revokes every JWT issued before (one's own, or anyone's
+    for an administrator)."""
+    require_self_or_admin(actor, user_id, *CANNOT_EDIT)
     check_password(password)
     hashed = await asyncio.to_thread(
         passwords.hash_password, password, ctx.settings.password_hash_cost
@@ -268,6 +313,16 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
         if not await user_sql.update_user(tx, user_id, password_hash=hashed):
             raise not_found("user_not_found", "No such user.")
         await user_sql.bump_token_version(tx, user_id)
+        row = await user_sql.by_id(tx, user_id)
+        await audit.record(
+            ctx,
+            tx,
+            "user.password",
+            "user",
+            user_id,
+            actor=actor,
+            summary={"email": row["email"] if row else None, "sessions_ended": True},
+        )
     ctx.users.forget(user_id)
 
 
@@ -278,7 +333,14 @@ async def update_user(
     role: str | None = None,
     is_active: bool | None = None,
     display_name: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
+    """Change role, active state (administrators only) or display name (also one's own)."""
+    if role is not None:
+        require_admin(actor, *CANNOT_EDIT_ROLES)
+    if is_active is not None:
+        require_admin(actor, *CANNOT_EDIT)
+    require_self_or_admin(actor, user_id, *CANNOT_EDIT)
     fields: dict[str, Any] = {}
     if role is not None:
         fields["role"] = check_role(role)
@@ -290,16 +352,47 @@ async def update_user(
             raise invalid({"display_name": "Use 1 to 100 characters."})
         fields["display_name"] = name
     async with ctx.store.transaction() as tx:
+        before = await user_sql.by_id(tx, user_id)
         await _keep_an_administrator(tx, user_id, fields)
         if fields and not await user_sql.update_user(tx, user_id, **fields):
             raise not_found("user_not_found", "No such user.")
         if is_active is False:
             await user_sql.bump_token_version(tx, user_id)
         row = await user_sql.by_id(tx, user_id)
+        if before is not None and row is not None:
+            await _record_update(ctx, tx, User.from_row(before), User.from_row(row), actor)
     ctx.users.forget(user_id)
     if row is None:
         raise not_found("user_not_found", "No such user.")
     return User.from_row(row)
+
+
+async def _record_update(
+    ctx: Context, tx: Tx, before: User, after: User, actor: Actor | None
+) -> None:
+    """One entry per kind of change (a role change reads apart from a rename)."""
+    who: dict[str, object] = {"email": after.email}
+    if after.role != before.role:
+        summary: dict[str, object] = {**who, "from": before.role, "to": after.role}
+        await audit.record(ctx, tx, "user.role", "user", after.id, actor=actor, summary=summary)
+    if after.is_active != before.is_active:
+        action = "user.activate" if after.is_active else "user.deactivate"
+        summary = {**who, "sessions_ended": not after.is_active}
+        await audit.record(ctx, tx, action, "user", after.id, actor=actor, summary=summary)
+    if after.display_name != before.display_name:
+        summary = {**who, "display_name": after.display_name}
+        await audit.record(ctx, tx, "user.update", "user", after.id, actor=actor, summary=summary)
+
+
+async def unlock_sign_in(ctx: Context, user: User, *, actor: Actor | None = None) -> None:
+    """Forget the failed sign-ins counted against ``user`` (administrators only); an
+    address locked for guessing many accounts stays locked."""
+    require_admin(actor, *CANNOT_EDIT)
+    for name in (user.email, user.display_name):
+        ctx.guesses.unlock(name)
+    async with ctx.store.transaction() as tx:
+        summary = {"email": user.email}
+        await audit.record(ctx, tx, "user.unlock", "user", user.id, actor=actor, summary=summary)
 
 
 def last_administrator(user: User) -> ServiceError:
@@ -334,8 +427,11 @@ def normalise_app_password(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", text or "")
 
 
-async def create_app_password(ctx: Context, user_id: int, label: str) -> tuple[str, str]:
+async def create_app_password(
+    ctx: Context, user_id: int, label: str, *, actor: Actor | None = None
+) -> tuple[str, str]:
     """Returns (uuid, password). The password is shown once and only its digest is kept."""
+    require_self_or_admin(actor, user_id, *CANNOT_APP_PASSWORD)
     label = (label or "").strip()
     if not label or len(label) > 100:
         raise invalid({"label": "Use 1 to 100 characters."})
@@ -351,6 +447,15 @@ async def create_app_password(ctx: Context, user_id: int, label: str) -> tuple[s
             label=label,
             digest=passwords.digest(raw),
             created_at=iso(ctx.clock.now()),
+        )
+        await audit.record(
+            ctx,
+            tx,
+            "app_password.create",
+            "app_password",
+            new_id,
+            actor=actor,
+            summary={"user_id": user_id, "label": label},
         )
     return new_id, format_app_password(raw)
 
@@ -376,16 +481,3 @@ async def authenticate_app_password(
     async with ctx.store.transaction() as tx:
         await user_sql.touch_app_password(tx, match["uuid"], iso(ctx.clock.now()))
     return User.from_row(row)
-
-
-CONSOLE_ACTOR = User(
-    id=0,
-    email="console@localhost",
-    display_name="Console",
-    role="administrator",
-    is_active=True,
-    token_version=0,
-    created_at="",
-)
-"""Who the admin console acts as: whoever can open the console can open the database,
-so it has an administrator's authority; records name the real owner it acts for."""

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from service import catalog
 from service.accounts import customers
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.orders import coupons
@@ -32,6 +31,8 @@ if TYPE_CHECKING:
 DEMO_VIA = "demo"
 ORDER_COUNT = 160
 DAYS = 90
+# Private notes the demo writes as if by staff: a name only, no account behind it.
+STAFF_NOTE_AUTHOR = "Shop staff"
 # (status, weight) for orders older than a week; the last week has more open orders.
 STATUSES = [("completed", 46), ("processing", 14), ("pending", 8), ("on-hold", 6),
             ("cancelled", 12), ("refunded", 6), ("failed", 8)]  # fmt: skip
@@ -184,7 +185,7 @@ async def _seed_one(
     if rng.random() < 0.2:
         await order_sql.insert_note(
             tx, order_id, rng.choice(PRIVATE_NOTES), customer_note=False,
-            author=CONSOLE_ACTOR.display_name, added_by=CONSOLE_ACTOR.id,
+            author=STAFF_NOTE_AUTHOR, added_by=None,
             when=iso(created + timedelta(hours=2)) or "",
         )  # fmt: skip
     elif rng.random() < 0.05:

@@ -12,6 +12,7 @@ from service.accounts import api_key_auth
 from service.accounts import users as accounts
 from service.accounts.jwt import invalid_token
 from service.accounts.users import User
+from service.audit.origin import signed_in
 from service.common import client_ip
 from service.common.errors import ServiceError
 from service.http.body import BodyError, read_form
@@ -113,19 +114,21 @@ async def wp_user(request: web.Request, ctx: Context, method: str | None = None)
         key_request = await _key_request(request, ctx, method or request.method)
         key_user = await api_key_auth.authenticate(ctx, key_request)
         if key_user is not None:
-            return key_user
+            return _signed_in(key_user)
     if not scheme:
         return None
     if scheme == "bearer":
         if not credentials:
             raise invalid_token("Authorization header must contain a token")
-        return await accounts.user_for_token(ctx, credentials)
+        return _signed_in(await accounts.user_for_token(ctx, credentials))
     if scheme == "basic":
         pair = _basic_pair(credentials)
         if pair is None:
             raise _malformed_basic()
-        return await accounts.authenticate_app_password(
-            ctx, pair[0], pair[1], request_ip(request, ctx)
+        return _signed_in(
+            await accounts.authenticate_app_password(
+                ctx, pair[0], pair[1], request_ip(request, ctx)
+            )
         )
     raise invalid_token("Unsupported authorization scheme")
 
@@ -140,4 +143,10 @@ async def platform_user(request: web.Request, ctx: Context) -> User:
             401,
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    return await accounts.user_for_token(ctx, credentials)
+    return _signed_in(await accounts.user_for_token(ctx, credentials))
+
+
+def _signed_in(user: User) -> User:
+    """The request's audit origin (started by ``stats_middleware``) now names its caller."""
+    signed_in(user.audit_identity())
+    return user

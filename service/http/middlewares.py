@@ -20,8 +20,10 @@ import logging
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from service.audit.origin import Origin, begin
 from service.common.errors import ServiceError
 from service.common.logs import loggable
+from service.http.auth import request_ip
 from service.http.keys import CTX, REST_USER, STATS, WP_REST
 from service.http.responses import (
     error_response,
@@ -44,8 +46,12 @@ async def stats_middleware(request: web.Request, handler: Handler) -> web.Stream
     """Marks the request for the Dashboard. It is recorded when its answer has been
     written (``accesslog.BufferedAccessLogger``), with the access log's own time: the
     whole request, waiting for the handler and writing the body included, not only
-    the handler's share (0.1 ms where the client waited 180 ms under load)."""
-    request[STATS] = request.app[CTX].stats
+    the handler's share (0.1 ms where the client waited 180 ms under load).
+    Also starts the request's audit origin: its face and client address (the caller is
+    added when it authenticates, ``service/http/auth.py``)."""
+    ctx = request.app[CTX]
+    request[STATS] = ctx.stats
+    begin(Origin("api" if is_platform(request.path) else "wp", request_ip(request, ctx)))
     return await handler(request)
 
 

@@ -19,9 +19,12 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
+from service.audit.origin import Origin, Who, acting
 from service.common.errors import ServiceError, invalid
 from service.common.logs import loggable
 from service.integrations import messages as lang
@@ -41,6 +44,7 @@ from store.sync_writer import SyncSql, is_data_error
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from store.db import Tx
 
 __all__ = [
     "STATUSES",
@@ -62,6 +66,7 @@ MAX_BATCH = 100
 TOKEN_TYPES = ("woocommerce", "custom")
 MAX_USER_AGENT = 500
 MAX_ERROR = 500
+MAX_AUDITED_PRODUCTS = 20  # an audit entry names this many of a group's products
 UNSTORABLE = (
     "The event holds a value that cannot be stored (text that is not valid Unicode, "
     "such as a User-Agent that is not UTF-8, or a number out of range)."
@@ -132,7 +137,33 @@ class _Job:
 
 def new_batcher(ctx: Context) -> sync_batcher.Batcher:
     """The process's group commit for webhook events (built once, by ``Context.open``)."""
-    return sync_batcher.Batcher(ctx, _process, _not_stored)
+
+    async def committing(tx: Tx, jobs: list[_Job], outcomes: list[EventOutcome]) -> None:
+        await _record_group(ctx, tx, jobs, outcomes)
+
+    return sync_batcher.Batcher(ctx, _process, _not_stored, committing)
+
+
+async def _record_group(
+    ctx: Context, tx: Tx, jobs: list[_Job], outcomes: list[EventOutcome]
+) -> None:
+    """One audit entry per token per group commit, with counts, for the events that
+    changed data: the webhook's hot path writes one row per group, not per event. The
+    group mixes callers, so each entry names its token and address itself."""
+    by_token: dict[str, tuple[_Job, Counter[str], list[int]]] = {}
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if outcome.status != "processed":
+            continue  # duplicates, stale, failed and invalid events changed nothing
+        _, counts, products = by_token.setdefault(job.auth.token_id, (job, Counter(), []))
+        counts[outcome.action or "processed"] += 1
+        if len(products) < MAX_AUDITED_PRODUCTS:
+            products.append(job.event.source_id)
+    for token_id, (job, counts, products) in by_token.items():
+        auth = job.auth
+        who = Who("token", auth.name, auth.user_id, auth.user_email, token_id)
+        summary = {"events": sum(counts.values()), **counts, "source_product_ids": products}
+        with acting(Origin("token", job.meta.source_ip, who)):
+            await audit.record(ctx, tx, "product_sync.events", "token", token_id, summary=summary)
 
 
 async def handle_webhook(

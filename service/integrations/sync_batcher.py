@@ -16,7 +16,7 @@ caller in the group.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from store import sync_writer
 
 if TYPE_CHECKING:
     from service.app.context import Context
+    from store.db import Tx
 
 MAX_GROUP = 200
 
@@ -33,6 +34,8 @@ MAX_GROUP = 200
 Processor = Callable[[sync_writer.SyncSql, Any, str], Any]
 # (job, exception) -> the outcome of a job that raised (its writes already undone)
 Failure = Callable[[Any, Exception], Any]
+# (the transaction, the group's jobs, their outcomes), awaited before the commit
+Committing = Callable[["Tx", list[Any], list[Any]], Awaitable[None]]
 
 
 @dataclass
@@ -44,10 +47,17 @@ class _Pending:
 
 
 class Batcher:
-    def __init__(self, ctx: Context, process: Processor, failed: Failure) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        process: Processor,
+        failed: Failure,
+        committing: Committing | None = None,
+    ) -> None:
         self._ctx = ctx
         self._process = process
         self._failed = failed
+        self._committing = committing  # last word in the group's transaction (the audit)
         self._queue: list[_Pending] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -78,6 +88,8 @@ class Batcher:
         try:
             async with self._ctx.store.transaction() as tx:
                 outcomes = await sync_writer.run(tx, lambda sql: self._run_jobs(sql, jobs, now))
+                if self._committing is not None:
+                    await self._committing(tx, jobs, outcomes)
         except BaseException as exc:
             for item in group:
                 if not item.future.done():

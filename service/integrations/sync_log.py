@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.accounts.users import User
 from service.common.errors import ServiceError, invalid
 from service.common.paging import Page, check_page
 from service.integrations.webhook_payload import EVENT_TYPES
 from store import sync_events as event_sql
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 STATUSES = ("processed", "skipped", "stale", "failed")
@@ -104,7 +104,7 @@ class EventInfo:
         return body
 
 
-def _query(actor: User, filters: EventFilters | None) -> event_sql.EventQuery:
+def _query(actor: Actor, filters: EventFilters | None) -> event_sql.EventQuery:
     filters = filters or EventFilters()
     errors: dict[str, str] = {}
     if filters.event_type is not None and filters.event_type not in EVENT_TYPES:
@@ -141,7 +141,7 @@ def _is_uuid(text: object) -> bool:
 
 async def list_events(
     ctx: Context,
-    actor: User,
+    actor: Actor,
     filters: EventFilters | None = None,
     *,
     page: int = 1,
@@ -156,7 +156,7 @@ async def list_events(
 
 
 async def recent_events(
-    ctx: Context, actor: User, *, token_id: str | None = None, limit: int = RECENT_LIMIT
+    ctx: Context, actor: Actor, *, token_id: str | None = None, limit: int = RECENT_LIMIT
 ) -> list[EventInfo]:
     """The latest events, for a console panel (optionally of one token)."""
     page = await list_events(
@@ -165,14 +165,14 @@ async def recent_events(
     return page.items
 
 
-async def get_event(ctx: Context, actor: User, event_pk: str) -> EventInfo:
+async def get_event(ctx: Context, actor: Actor, event_pk: str) -> EventInfo:
     row = await event_sql.by_id(ctx.store, event_pk.lower()) if _is_uuid(event_pk) else None
     if row is None or (row["user_id"] != actor.id and not actor.is_admin):
         raise ServiceError("event_not_found", "No event matches the given query.", 404)
     return EventInfo.from_row(row)
 
 
-async def event_stats(ctx: Context, actor: User, filters: EventFilters | None = None) -> dict:
+async def event_stats(ctx: Context, actor: Actor, filters: EventFilters | None = None) -> dict:
     raw = await event_sql.stats(ctx.store, _query(actor, filters))
     by_status = {status: raw["by_status"].get(status, 0) for status in STATUSES}
     average = raw["average_processing_time_ms"]

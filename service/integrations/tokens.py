@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
-from service.accounts.users import User
 from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError, invalid
@@ -38,6 +37,7 @@ from store import tokens as token_sql
 from store import users as user_sql
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 MAX_TOKENS_PER_USER = 100
@@ -173,7 +173,7 @@ async def _read(ctx: Context, token_id: str) -> Any:
     return await ctx.usage.consistent(lambda: token_sql.by_id(ctx.store, token_id))
 
 
-async def _owned_row(ctx: Context, actor: User, token_id: str) -> Any:
+async def _owned_row(ctx: Context, actor: Actor, token_id: str) -> Any:
     if not isinstance(token_id, str) or not _is_uuid(token_id):
         raise _not_found()
     row = await _read(ctx, token_id)
@@ -194,7 +194,7 @@ def _is_uuid(text: str) -> bool:
 
 async def generate(
     ctx: Context,
-    actor: User,
+    actor: Actor,
     *,
     name: object,
     integration_type: object = DEFAULT_TYPE,
@@ -262,7 +262,9 @@ async def generate(
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
 
-async def _owner_for(ctx: Context, actor: User, user_id: object) -> int:
+async def _owner_for(ctx: Context, actor: Actor, user_id: object) -> int:
+    if user_id is None and actor.id is None:
+        raise invalid({"user_id": "Choose the token's owner: the local operator has no account."})
     owner_id = actor.id if user_id is None else user_id
     if isinstance(owner_id, bool) or not isinstance(owner_id, int):
         raise invalid({"user_id": "A valid integer is required."})
@@ -280,7 +282,7 @@ async def _owner_for(ctx: Context, actor: User, user_id: object) -> int:
 
 async def list_tokens(
     ctx: Context,
-    actor: User,
+    actor: Actor,
     filters: TokenFilters | None = None,
     *,
     page: int = 1,
@@ -314,11 +316,11 @@ async def list_tokens(
     return Page([_info(ctx, row) for row in rows], total, page, page_size)
 
 
-async def get_token(ctx: Context, actor: User, token_id: str) -> TokenInfo:
+async def get_token(ctx: Context, actor: Actor, token_id: str) -> TokenInfo:
     return _info(ctx, await _owned_row(ctx, actor, token_id))
 
 
-async def update(ctx: Context, actor: User, token_id: str, **changes: object) -> TokenInfo:
+async def update(ctx: Context, actor: Actor, token_id: str, **changes: object) -> TokenInfo:
     """Change name, is_active, expires_at or allowed_ips. The type cannot change, and a
     revoked token cannot be changed at all."""
     if "integration_type" in changes:
@@ -353,7 +355,7 @@ async def update(ctx: Context, actor: User, token_id: str, **changes: object) ->
     return _info(ctx, await _read(ctx, token_id))
 
 
-async def regenerate(ctx: Context, actor: User, token_id: str) -> IssuedToken:
+async def regenerate(ctx: Context, actor: Actor, token_id: str) -> IssuedToken:
     """A new secret for the same token; the old one stops working at once."""
     row = await _owned_row(ctx, actor, token_id)
     if row["revoked_at"]:
@@ -378,7 +380,7 @@ async def regenerate(ctx: Context, actor: User, token_id: str) -> IssuedToken:
     return IssuedToken(secret, _info(ctx, await _read(ctx, token_id)))
 
 
-async def revoke(ctx: Context, actor: User, token_id: str) -> TokenInfo:
+async def revoke(ctx: Context, actor: Actor, token_id: str) -> TokenInfo:
     """Revoke at once and for good; a revoked token is 404 to every later change."""
     row = await _owned_row(ctx, actor, token_id)
     if row["revoked_at"]:

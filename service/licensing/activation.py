@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.accounts.passwords import digest
+from service.audit import log as audit
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.validation import missing_params
@@ -34,7 +35,7 @@ from store import licenses as sql
 from store.db import existing
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from store.db import Store, Tx
 
@@ -113,7 +114,7 @@ async def activate(
     environment: str | None = None,
     label: str = "",
     client: Client | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
 ) -> Activated | license_oauth.PendingApproval:
     """Activate a license on a site. ``actor``: a staff user (the console) may activate
     directly whatever the product's method, and is recorded as having done so."""
@@ -149,6 +150,20 @@ async def activate(
             label=label[:100],
         )
         row = existing(await sql.license_by_id(tx, row["id"]), "license")
+        if opened.created:
+            await audit.record(
+                ctx,
+                tx,
+                "license.activate",
+                "license",
+                row["id"],
+                actor=actor,
+                summary={
+                    "domain": target.domain,
+                    "method": "console" if staff else "simple",
+                    "activation_id": opened.activation["id"],
+                },
+            )
     return Activated(
         activation=activation_view(opened.activation, token=opened.token),
         license=public_license(row, now),
@@ -226,6 +241,7 @@ async def deactivate(
             raise activation_not_found()
         closed = await close_activation(tx, activation, now)
         row = existing(await sql.license_by_id(tx, row["id"]), "license")
+        await _record_deactivation(ctx, tx, closed, None)
     return {
         "deactivated": True,
         "activation": activation_view(closed),
@@ -233,7 +249,7 @@ async def deactivate(
     }
 
 
-async def deactivate_activation(ctx: Context, actor: User, activation_id: int) -> dict[str, Any]:
+async def deactivate_activation(ctx: Context, actor: Actor, activation_id: int) -> dict[str, Any]:
     """Staff (the console) closes one activation by id; returns it."""
     if not actor.can("manage_woocommerce"):
         raise ServiceError("rest_forbidden", "Sorry, you are not allowed to do that.", 403)
@@ -242,4 +258,13 @@ async def deactivate_activation(ctx: Context, actor: User, activation_id: int) -
         if activation is None or activation["status"] != "active":
             raise activation_not_found()
         closed = await close_activation(tx, activation, ctx.clock.now())
+        await _record_deactivation(ctx, tx, closed, actor)
     return activation_view(closed, admin=True)
+
+
+async def _record_deactivation(ctx: Context, tx: Tx, closed: Any, actor: Actor | None) -> None:
+    summary = {"domain": closed["domain"], "activation_id": closed["id"]}
+    license_id = closed["license_id"]
+    await audit.record(
+        ctx, tx, "license.deactivate", "license", license_id, actor=actor, summary=summary
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from service.audit import log as audit
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
 from service.common.paging import wc_page_problems, wc_window
@@ -26,7 +27,7 @@ from store import users as user_sql
 from store.licenses import LicenseQuery
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from store.db import Tx
 
@@ -162,7 +163,7 @@ def _expiry(values: dict[str, Any], now: datetime) -> None:
         values["expires_at"] = iso(now + timedelta(days=days)) if days else None
 
 
-async def create_license(ctx: Context, actor: User, payload: Any) -> dict[str, Any]:
+async def create_license(ctx: Context, actor: Actor, payload: Any) -> dict[str, Any]:
     """Issue a license by hand. The product's activation limit and validity are the
     defaults; ``license_key`` may be given (unique), else one is generated."""
     values, problems = _read(payload)
@@ -196,7 +197,31 @@ async def create_license(ctx: Context, actor: User, payload: Any) -> dict[str, A
             updated_at=stamp,
         )
         license_id = await insert_with_key(tx, values, key)
+        await audit.record(
+            ctx, tx, "license.create", "license", license_id, actor=actor, summary=_changes(values)
+        )
     return await get_license(ctx, license_id)
+
+
+# What an audit entry keeps of a license's fields: never the key itself.
+_SHOWN = ("product_id", "variation_id", "customer_id", "status", "activation_limit",
+          "expires_at", "valid_for_days", "source")  # fmt: skip
+
+
+def _changes(values: dict[str, Any]) -> dict[str, Any]:
+    shown = {name: values[name] for name in _SHOWN if name in values}
+    if "license_key" in values:
+        shown["key_changed"] = True
+    return shown
+
+
+def _action(values: dict[str, Any]) -> str:
+    """``license.block``/``unblock``/``revoke`` for a status change alone, else ``update``."""
+    if set(values) != {"status"}:
+        return "license.update"
+    return {"disabled": "license.block", "revoked": "license.revoke"}.get(
+        values["status"], "license.unblock"
+    )
 
 
 async def insert_with_key(tx: Tx, values: dict[str, Any], key: str | None = None) -> int:
@@ -210,12 +235,15 @@ async def insert_with_key(tx: Tx, values: dict[str, Any], key: str | None = None
 
 
 async def update_license(
-    ctx: Context, actor: User, license_id: int, payload: Any
+    ctx: Context, actor: Actor, license_id: int, payload: Any
 ) -> dict[str, Any]:
     values, problems = _read(payload)
     async with ctx.store.transaction() as tx:
         row = await _row(tx, license_id)
+        summary = _changes(values)
+        action = _action(values)
         await _apply(tx, row, values, problems, ctx.clock.now())
+        await audit.record(ctx, tx, action, "license", row["id"], actor=actor, summary=summary)
     return await get_license(ctx, row["id"])
 
 
@@ -251,13 +279,13 @@ async def _apply(
         await sql.sync_usage_status(tx, stamp, license_id=row["id"], from_statuses=rules.STATUSES)
 
 
-async def set_enabled(ctx: Context, actor: User, license_id: int, enabled: bool) -> dict[str, Any]:
+async def set_enabled(ctx: Context, actor: Actor, license_id: int, enabled: bool) -> dict[str, Any]:
     """Disable a license, or re-enable a disabled or revoked one (the console's keys)."""
     status = "active" if enabled else "disabled"
     return await update_license(ctx, actor, license_id, {"status": status})
 
 
-async def extend_license(ctx: Context, actor: User, license_id: int, days: int) -> dict[str, Any]:
+async def extend_license(ctx: Context, actor: Actor, license_id: int, days: int) -> dict[str, Any]:
     """Add ``days`` to the expiry, counted from now when the license has already
     expired (a renewal never starts in the past). A lifetime license stays lifetime."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VALIDITY_DAYS:
@@ -272,6 +300,10 @@ async def extend_license(ctx: Context, actor: User, license_id: int, days: int) 
             )
         expires = max(now, current) + timedelta(days=days)
         await _apply(tx, row, {"expires_at": expires}, {}, now)
+        summary = {"days": days, "expires_at": iso(expires)}
+        await audit.record(
+            ctx, tx, "license.extend", "license", row["id"], actor=actor, summary=summary
+        )
     return await get_license(ctx, row["id"])
 
 
@@ -282,4 +314,7 @@ async def delete_license(ctx: Context, license_id: int, force: bool) -> dict[str
         raise trash_not_supported("Licenses do not support trashing. Set 'force' to true.")
     async with ctx.store.transaction() as tx:
         await sql.delete_license(tx, before["id"])
+        await audit.record(
+            ctx, tx, "license.delete", "license", before["id"], summary={"force": True}
+        )
     return before

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from service.accounts.passwords import digest
+from service.audit import log as audit
 from service.common.clock import iso, parse_iso
 from service.common.errors import ServiceError
 from service.licensing.domains import Site
@@ -37,6 +38,7 @@ from store import licenses as sql
 from store.db import existing
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
     from service.accounts.users import User
     from service.app.context import Context
     from store.db import Row, Tx
@@ -132,7 +134,7 @@ def _pending(request: Row | None, now: datetime) -> Row:
     return request
 
 
-def _is_owner(request: Any, user: User) -> bool:
+def _is_owner(request: Any, user: Actor) -> bool:
     return request["customer_id"] is not None and request["customer_id"] == user.id
 
 
@@ -174,18 +176,33 @@ async def confirm(ctx: Context, user: User, state: str, decision: str) -> Decisi
     """The owner's (or staff's) decision on the request named by ``state``."""
     async with ctx.store.transaction() as tx:
         request = await sql.request_by_hash(tx, digest(state.strip()))
-        return await _decide(tx, ctx.clock.now(), request, user, decision, state.strip())
+        decided = await _decide(tx, ctx.clock.now(), request, user, decision, state.strip())
+        await _record(ctx, tx, request, decided, user)
+        return decided
 
 
-async def decide(ctx: Context, actor: User, request_id: int, decision: str) -> Decision:
+async def decide(ctx: Context, actor: Actor, request_id: int, decision: str) -> Decision:
     """The console's approve/deny by request id (it never sees the state)."""
     async with ctx.store.transaction() as tx:
         request = await sql.request_by_id(tx, request_id)
-        return await _decide(tx, ctx.clock.now(), request, actor, decision, None)
+        decided = await _decide(tx, ctx.clock.now(), request, actor, decision, None)
+        await _record(ctx, tx, request, decided, actor)
+        return decided
+
+
+async def _record(
+    ctx: Context, tx: Tx, request: Row | None, decided: Decision, actor: Actor
+) -> None:
+    assert request is not None  # _decide refused a missing request
+    action = "license.approve" if decided.approved else "license.deny"
+    summary = {"request_id": request["id"], "domain": request["domain"]}
+    await audit.record(
+        ctx, tx, action, "license", request["license_id"], actor=actor, summary=summary
+    )
 
 
 async def _decide(
-    tx: Tx, now: datetime, found: Row | None, user: User, decision: str, state: str | None
+    tx: Tx, now: datetime, found: Row | None, user: Actor, decision: str, state: str | None
 ) -> Decision:
     request = _pending(found, now)
     if not (_is_owner(request, user) or user.can("manage_woocommerce")):
@@ -228,7 +245,7 @@ async def _decide(
 
 
 async def _consume(
-    tx: Tx, request: Any, status: str, stamp: str, by: int, activation_id: int | None
+    tx: Tx, request: Any, status: str, stamp: str, by: int | None, activation_id: int | None
 ) -> None:
     if await sql.consume_request(tx, request["id"], status, stamp, by, activation_id) != 1:
         # Transactions are serialised and the request was checked in this one, so this

@@ -38,7 +38,7 @@ from store.db import Store, Tx, existing
 from store.orders import OrderQuery
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
     from service.audit.origin import Actor
 
@@ -286,7 +286,7 @@ def _target_status(values: dict[str, Any], current: str) -> str:
 
 
 async def update_order(
-    ctx: Context, order_id: int, data: Any, actor: User | None = None
+    ctx: Context, order_id: int, data: Any, actor: Actor | None = None
 ) -> dict[str, Any]:
     """A partial update. Items (``line_items``, the whole new list), ``coupon_lines``
     and ``shipping_lines`` change only while the order is pending or on hold; the status
@@ -310,7 +310,7 @@ async def update_order_in(
     data: Any,
     *,
     at: str | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
 ) -> None:
     """``update_order`` inside the caller's transaction; ``at`` (ISO UTC) dates the
     change instead of the clock (a payment confirmed later, the demo's history)."""

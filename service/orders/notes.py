@@ -14,7 +14,7 @@ from service.orders.view import render_note
 from store import orders as order_sql
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from service.app.context import Context
 
 
@@ -24,7 +24,7 @@ async def list_notes(ctx: Context, order_id: int) -> list[dict[str, Any]]:
 
 
 async def add_note(
-    ctx: Context, order_id: int, data: Any, actor: User | None = None
+    ctx: Context, order_id: int, data: Any, actor: Actor | None = None
 ) -> dict[str, Any]:
     """``note`` (required), ``customer_note`` (default false). The note is the actor's
     unless ``added_by_user`` is false (or there is no actor): then it is the system's."""
@@ -41,7 +41,7 @@ async def add_note(
             order_id,
             str(note),
             customer_note=customer_note is True,
-            author=(author.display_name or author.email) if author is not None else SYSTEM,
+            author=_name(author),
             added_by=author.id if author is not None else None,
             when=iso(ctx.clock.now()) or "",
         )
@@ -49,3 +49,8 @@ async def add_note(
         await audit.record(ctx, tx, "order.note", "order", order_id, summary=summary, actor=actor)
     row = await order_sql.note_by_id(ctx.store, note_id)
     return render_note(row)
+
+
+def _name(actor: Actor | None) -> str:
+    """A note's author: the actor's name (their email if they have none), else the system."""
+    return (actor.display_name or actor.email or SYSTEM) if actor is not None else SYSTEM

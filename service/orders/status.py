@@ -27,7 +27,7 @@ from store import coupons as coupon_sql
 from store import orders as order_sql
 
 if TYPE_CHECKING:
-    from service.accounts.users import User
+    from service.accounts.actors import Actor
     from store.db import Tx
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -60,7 +60,7 @@ def check_transition(order_id: int, old: str, new: str) -> None:
 
 
 async def add_system_note(
-    tx: Tx, order_id: int, text: str, when: str, actor: User | None = None
+    tx: Tx, order_id: int, text: str, when: str, actor: Actor | None = None
 ) -> None:
     """A private note by ``actor`` (who made the change), else by the system."""
     await order_sql.insert_note(
@@ -68,7 +68,7 @@ async def add_system_note(
         order_id,
         text,
         customer_note=False,
-        author=(actor.display_name or actor.email) if actor is not None else SYSTEM,
+        author=_name(actor),
         added_by=actor.id if actor is not None else None,
         when=when,
     )
@@ -82,7 +82,7 @@ async def enter_status(
     when: str,
     *,
     created: bool = False,
-    actor: User | None = None,
+    actor: Actor | None = None,
 ) -> None:
     """Move ``order`` (its row as it is now, status included) to ``new``, or, with
     ``created``, apply what a new order in status ``new`` entails. The status note names
@@ -186,3 +186,8 @@ async def hold_coupon_uses(tx: Tx, order: Any, items: list[Any], when: str) -> N
             )
         uses.append((coupon_id, order["id"], user_id, email, when))
     await coupon_sql.add_uses(tx, uses)
+
+
+def _name(actor: Actor | None) -> str:
+    """A note's author: the actor's name (their email if they have none), else the system."""
+    return (actor.display_name or actor.email or SYSTEM) if actor is not None else SYSTEM

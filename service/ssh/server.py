@@ -131,6 +131,7 @@ class ConsoleServer(asyncssh.SSHServer):
         self.service = service
         self.ctx = service.ctx
         self.peer = "unknown"
+        self.address = "unknown"  # ip:port
         self.user: User | None = None
         self._conn: asyncssh.SSHServerConnection | None = None
         self._attempts: dict[str, throttle.Attempt] = {}
@@ -142,6 +143,9 @@ class ConsoleServer(asyncssh.SSHServer):
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self.peer = str(peer[0]) if peer else "unknown"
+        if peer:
+            host = f"[{peer[0]}]" if ":" in str(peer[0]) else str(peer[0])
+            self.address = f"{host}:{peer[1]}"
         self.service.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -201,7 +205,7 @@ class ConsoleServer(asyncssh.SSHServer):
     # -- what a signed-in client may open ------------------------------------------------
     def session_requested(self) -> ConsoleSession:
         assert self.user is not None
-        return ConsoleSession(self.service, self.user, self.peer)
+        return ConsoleSession(self.service, self.user, self.peer, self.address)
 
     def connection_requested(
         self, dest_host: str, dest_port: int, orig_host: str, orig_port: int

@@ -6,11 +6,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from license_support import BASE, issue, licensed_product, post
-from support import Account
+from support import OPERATOR, Account
 
 from service.accounts import users as accounts
 from service.accounts.passwords import digest
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import FrozenClock
 from service.licensing import admin as licenses
 from store import licenses as sql
@@ -281,14 +280,14 @@ async def test_missing_return_url_in_oauth_mode(client, lic):
 
 
 async def test_oauth_mode_on_a_disabled_license_issues_no_state(client, ctx, lic):
-    await licenses.set_enabled(ctx, CONSOLE_ACTOR, lic["id"], False)
+    await licenses.set_enabled(ctx, OPERATOR, lic["id"], False)
     status, body = await start(client, lic)
     assert (status, body["code"]) == (403, "license_disabled")
 
 
 async def test_license_disabled_after_the_request_is_refused_on_confirm(client, ctx, lic, customer):
     _, pending = await start(client, lic)
-    await licenses.set_enabled(ctx, CONSOLE_ACTOR, lic["id"], False)
+    await licenses.set_enabled(ctx, OPERATOR, lic["id"], False)
     status, body = await confirm(client, pending["state"], customer)
     assert (status, body["code"]) == (403, "license_disabled")
     request = await sql.request_by_hash(ctx.store, digest(pending["state"]))

@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 from license_support import issue, licensed_product, post
+from support import OPERATOR
 
 from service.accounts.passwords import digest
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import FrozenClock
 from service.licensing import admin as licenses
 from service.licensing.throttle import LicenseRateLimits
@@ -75,7 +75,7 @@ async def test_check_order_of_activate(client, ctx, clock, lic, product):
     )
     assert (status, body["code"]) == (404, "license_not_found")
     # product mismatch before the mode, status and domain.
-    await licenses.update_license(ctx, CONSOLE_ACTOR, lic["id"], {"status": "disabled"})
+    await licenses.update_license(ctx, OPERATOR, lic["id"], {"status": "disabled"})
     status, body = await post(
         client,
         "/licenses/activate",
@@ -97,11 +97,11 @@ async def test_check_order_of_activate(client, ctx, clock, lic, product):
     clock.advance(days=31)
     status, body = await post(client, "/licenses/activate", {"license_key": key, "domain": "a.com"})
     assert body["code"] == "license_disabled"
-    await licenses.update_license(ctx, CONSOLE_ACTOR, lic["id"], {"status": "active"})
+    await licenses.update_license(ctx, OPERATOR, lic["id"], {"status": "active"})
     status, body = await post(client, "/licenses/activate", {"license_key": key, "domain": "x y"})
     assert (status, body["code"]) == (403, "license_expired")
     assert body["data"]["expires_at"] == lic["expires_at"]
-    await licenses.update_license(ctx, CONSOLE_ACTOR, lic["id"], {"valid_for_days": 10})
+    await licenses.update_license(ctx, OPERATOR, lic["id"], {"valid_for_days": 10})
     status, body = await post(client, "/licenses/activate", {"license_key": key, "domain": "x y"})
     assert (status, body["code"]) == (400, "invalid_domain")
 
@@ -288,7 +288,7 @@ async def test_expiry_boundary(client, ctx, clock, lic):
 
 
 async def test_disabled_and_expired_reports_disabled(client, ctx, clock, lic):
-    await licenses.update_license(ctx, CONSOLE_ACTOR, lic["id"], {"status": "revoked"})
+    await licenses.update_license(ctx, OPERATOR, lic["id"], {"status": "revoked"})
     clock.advance(days=40)
     _, body = await post(client, "/licenses/validate", {"license_key": lic["license_key"]})
     assert body["code"] == "license_disabled" and body["license"]["status"] == "revoked"

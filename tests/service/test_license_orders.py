@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from license_support import licensed_product
+from support import OPERATOR
 
 from service import catalog
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.clock import FrozenClock
 from service.licensing import admin as licenses
 from service.orders.events import OrderChange, OrderLine, order_status_changed
@@ -110,7 +110,7 @@ async def test_a_revoked_license_stays_revoked(ctx):
     lines = [OrderLine(1, plugin["id"], 0, 1)]
     await change(ctx, "pending", "processing", lines)
     (lic,) = await of_order(ctx)
-    await licenses.update_license(ctx, CONSOLE_ACTOR, lic["id"], {"status": "revoked"})
+    await licenses.update_license(ctx, OPERATOR, lic["id"], {"status": "revoked"})
     await change(ctx, "processing", "cancelled", lines)
     await change(ctx, "cancelled", "completed", lines)
     (lic,) = await of_order(ctx)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import make_account
+from support import OPERATOR, make_account
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.common.html_text import plain_text
 from service.demo import seed as demo
@@ -28,37 +27,35 @@ async def bob(ctx):
 
 async def test_console_lifecycle(ctx, alice):
     issued = await tokens.generate(
-        ctx, CONSOLE_ACTOR, name="Console made", user_id=alice.id, allowed_ips=["10.0.0.0/8"]
+        ctx, OPERATOR, name="Console made", user_id=alice.id, allowed_ips=["10.0.0.0/8"]
     )
     assert isinstance(issued, tokens.IssuedToken)
     assert issued.info.user_email == "alice@example.com" and issued.info.status == "active"
     assert issued.info.allowed_ips == ("10.0.0.0/8",)
-    page = await tokens.list_tokens(ctx, CONSOLE_ACTOR, tokens.TokenFilters(search="console"))
+    page = await tokens.list_tokens(ctx, OPERATOR, tokens.TokenFilters(search="console"))
     assert [info.id for info in page.items] == [issued.info.id] and page.count == 1
-    changed = await tokens.update(ctx, CONSOLE_ACTOR, issued.info.id, name="Renamed")
+    changed = await tokens.update(ctx, OPERATOR, issued.info.id, name="Renamed")
     assert changed.name == "Renamed" and changed.allowed_ips == ("10.0.0.0/8",)
-    rotated = await tokens.regenerate(ctx, CONSOLE_ACTOR, issued.info.id)
+    rotated = await tokens.regenerate(ctx, OPERATOR, issued.info.id)
     assert rotated.token != issued.token and rotated.info.rotated_at
     with pytest.raises(ServiceError) as err:
         await tokens.authenticate(ctx, issued.token, "10.1.2.3")
     assert err.value.status == 401
     auth = await tokens.authenticate(ctx, rotated.token, "10.1.2.3")
     assert auth.user_id == alice.id and auth.usage_count == 1
-    revoked = await tokens.revoke(ctx, CONSOLE_ACTOR, issued.info.id)
+    revoked = await tokens.revoke(ctx, OPERATOR, issued.info.id)
     assert revoked.status == "revoked"
     with pytest.raises(ServiceError) as err:
-        await tokens.revoke(ctx, CONSOLE_ACTOR, issued.info.id)
+        await tokens.revoke(ctx, OPERATOR, issued.info.id)
     assert err.value.status == 404
-    assert (await tokens.list_tokens(ctx, CONSOLE_ACTOR)).count == 0
-    everything = await tokens.list_tokens(
-        ctx, CONSOLE_ACTOR, tokens.TokenFilters(include_revoked=True)
-    )
+    assert (await tokens.list_tokens(ctx, OPERATOR)).count == 0
+    everything = await tokens.list_tokens(ctx, OPERATOR, tokens.TokenFilters(include_revoked=True))
     assert everything.items[0].usage_count == 1
 
 
 async def test_console_must_name_an_owner(ctx):
     with pytest.raises(ServiceError) as err:
-        await tokens.generate(ctx, CONSOLE_ACTOR, name="nobody's")
+        await tokens.generate(ctx, OPERATOR, name="nobody's")
     assert err.value.status == 400 and "user_id" in err.value.fields
 
 
@@ -115,7 +112,7 @@ async def test_recent_events_for_a_token(ctx, alice):
     assert [e.event_id for e in recent] == ["c", "a"]
     assert all(isinstance(e, sync.EventInfo) for e in recent)
     assert recent[0].token_name == "t"
-    assert len(await sync.recent_events(ctx, CONSOLE_ACTOR, limit=2)) == 2
+    assert len(await sync.recent_events(ctx, OPERATOR, limit=2)) == 2
 
 
 async def test_demo_seed_is_idempotent_and_shows_secrets_once(ctx):
@@ -127,10 +124,10 @@ async def test_demo_seed_is_idempotent_and_shows_secrets_once(ctx):
     for secret in secrets:
         await tokens.authenticate(ctx, secret, "127.0.0.1")
     assert await demo.seed(ctx) == []
-    page = await tokens.list_tokens(ctx, CONSOLE_ACTOR, tokens.TokenFilters(include_revoked=True))
+    page = await tokens.list_tokens(ctx, OPERATOR, tokens.TokenFilters(include_revoked=True))
     assert {info.status for info in page.items} == {"active", "revoked"}
     assert page.count == 4
-    stats = await sync.event_stats(ctx, CONSOLE_ACTOR)
+    stats = await sync.event_stats(ctx, OPERATOR)
     assert stats["by_status"]["processed"] >= 5 and stats["by_status"]["stale"] == 1
     assert stats["by_status"]["skipped"] == 1 and stats["duplicates"] == 1
     products = await ctx.store.fetchval("SELECT count(*) FROM knowledge_products")

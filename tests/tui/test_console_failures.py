@@ -9,12 +9,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from support import OPERATOR
 from textual.widgets import DataTable, Static
 
 import run
 import tui.app
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.app.runtime import Runtime
 from service.integrations import tokens
 from tui.app import ConsoleApp
@@ -42,7 +42,7 @@ async def test_a_failing_service_call_in_an_action_is_reported_and_the_console_g
     runtime, monkeypatch, console_log
 ):
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
-    await tokens.generate(runtime.ctx, CONSOLE_ACTOR, name="Plugin [/] test", user_id=owner.id)
+    await tokens.generate(runtime.ctx, OPERATOR, name="Plugin [/] test", user_id=owner.id)
 
     async def broken(*_args, **_kwargs):
         raise RuntimeError("store is [bold]gone[/] \x1b[31m")

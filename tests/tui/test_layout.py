@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from license_support import issue, licensed_product
+from support import OPERATOR
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent
 from wait_support import settled, until
 
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.catalog import products as catalog_products
 from service.integrations import tokens
 from service.licensing import activation as license_activation
@@ -149,7 +149,7 @@ async def dialogs(ctx: Any) -> list[tuple[str, Any]]:
     """The main dialogs, built over the demo shop's data."""
     users = await accounts.list_users(ctx)
     token = (
-        await tokens.list_tokens(ctx, CONSOLE_ACTOR, tokens.TokenFilters(), page=1, page_size=1)
+        await tokens.list_tokens(ctx, OPERATOR, tokens.TokenFilters(), page=1, page_size=1)
     ).items[0]
     products, _ = await catalog_products.list_products(
         ctx, catalog_products.ProductFilters(search="HOD-001")
@@ -206,7 +206,7 @@ async def test_a_long_note_is_readable_in_full(demo_runtime):
     order = (await orders.list_orders(ctx, orders.OrderFilters(per_page=1)))[0][0]
     paragraphs = [f"{i}. تماس با مشتری درباره‌ی ارسال، بسته دوباره فرستاده شد." for i in range(60)]
     text = "\n".join(paragraphs) + "\nthe end"
-    await order_notes.add_note(ctx, order["id"], {"note": text}, CONSOLE_ACTOR)
+    await order_notes.add_note(ctx, order["id"], {"note": text}, OPERATOR)
     app = ConsoleApp(demo_runtime)
     async with app.run_test(size=SMALL) as pilot:
         app.push_screen(OrderModal(order["id"]))

@@ -83,7 +83,9 @@ async def test_activate_on_a_domain_and_copy_the_token(runtime, ctx):
     )
     assert verdict.valid
     activation = await sql.activation_for_domain(ctx.store, lic["id"], "customer-shop.ir")
-    assert activation["method"] == "console" and activation["activated_by"] == 0
+    assert (
+        activation["method"] == "console" and activation["activated_by"] is None
+    )  # the operator has no id
 
 
 async def test_activate_form_shows_errors_and_stays_open(runtime, ctx):
@@ -142,9 +144,9 @@ async def test_approve_a_pending_oauth_request_and_see_it_vanish(runtime, ctx):
         await pilot.press("enter")
         await wait_until(pilot, lambda: not rows(app.screen, "#pending-table"))
     request = await sql.request_by_id(ctx.store, 1)
-    assert request["status"] == "approved" and request["confirmed_by"] == 0
+    assert request["status"] == "approved" and request["confirmed_by"] is None
     activation = await sql.activation_for_domain(ctx.store, lic["id"], "shop.ir")
-    assert activation["method"] == "oauth" and activation["activated_by"] == 0
+    assert activation["method"] == "oauth" and activation["activated_by"] is None
     assert (await license_activation.validate(ctx, lic["license_key"], domain="shop.ir")).valid
 
 
@@ -254,7 +256,7 @@ async def test_issue_disable_reenable_and_extend(runtime, ctx):
         await pilot.press("c")
         assert app.clipboard == key
     (lic,), _ = await licenses.list_licenses(ctx)
-    assert lic["activation_limit"] is None and lic["created_by"] == 0
+    assert lic["activation_limit"] is None and lic["created_by"] is None
 
 
 async def test_search_and_status_filter(runtime, ctx):

@@ -5,13 +5,12 @@ administrator stays; an application password is named before it is made."""
 from __future__ import annotations
 
 from license_support import issue, licensed_product
-from support import make_account
+from support import OPERATOR, make_account
 from table_support import cell_text
 from textual.widgets import DataTable, Input, Select, Static
 from wait_support import settled, until
 
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
 from service.licensing import admin as licenses
@@ -121,7 +120,7 @@ async def test_deactivating_a_user_asks_first(runtime):
 async def test_token_regenerate_and_revoke_cancelled_leave_it_working(runtime):
     ctx = runtime.ctx
     owner = await accounts.create_user(ctx, "owner@example.com", "owner-password", "customer")
-    issued = await tokens.generate(ctx, CONSOLE_ACTOR, name="Main store", user_id=owner.id)
+    issued = await tokens.generate(ctx, OPERATOR, name="Main store", user_id=owner.id)
     app = ConsoleApp(runtime)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_screen(pilot, "2", "#token-table")

@@ -3,6 +3,7 @@ open one, change its status, add a note; revenue chart and top products."""
 
 from __future__ import annotations
 
+from support import OPERATOR
 from table_support import records
 from textual.widgets import DataTable, Input, OptionList, Select, Sparkline, Static, TabbedContent
 from wait_support import settled
@@ -41,7 +42,7 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
     pending, total = await orders.list_orders(
         ctx, orders.OrderFilters(statuses=("pending",), per_page=100)
     )
-    app = ConsoleApp(runtime)
+    app = ConsoleApp(runtime, actor=OPERATOR)
     async with app.run_test(size=(170, 50)) as pilot:
         tab = await open_tab(app, pilot, "orders")
         listed = rows(tab, ".tab-table")
@@ -101,7 +102,7 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         assert any(n["note"].startswith("Order status changed from Pending") for n in notes)
         changed = [n for n in await order_notes.list_notes(ctx, target["id"]) if n not in before]
         status_note = next(n for n in changed if "to Cancelled" in n["note"])
-        assert status_note["author"] == "Console"  # the console's operator, not "system"
+        assert status_note["author"] == OPERATOR.display_name  # the operator, not "system"
         await pilot.press("v")  # the newest note, in full
         await settled(pilot)
         assert isinstance(app.screen, TextModal)
@@ -118,7 +119,8 @@ async def test_orders_list_filter_detail_status_and_note(demo_runtime):
         await settled(pilot)
         assert isinstance(app.screen, OrderModal)
         saved = await order_notes.list_notes(ctx, target["id"])
-        assert saved[0]["note"] == "با مشتری تماس گرفته شد" and saved[0]["author"] == "Console"
+        assert saved[0]["note"] == "با مشتری تماس گرفته شد"
+        assert saved[0]["author"] == OPERATOR.display_name
         assert rows(app.screen, "#order-notes")[0]["note"] == "با مشتری تماس گرفته شد"
 
         await pilot.press("s")  # cancelled is final

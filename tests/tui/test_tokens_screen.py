@@ -164,12 +164,13 @@ async def test_users_screen_creates_a_user_and_a_token_for_them(runtime):
 
 
 async def test_details_show_the_tokens_recent_webhook_events(runtime):
-    from service.accounts.users import CONSOLE_ACTOR
+    from support import OPERATOR
+
     from service.integrations import sync
     from tui.modals.token_detail import TokenDetailModal
 
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
-    issued = await tokens.generate(runtime.ctx, CONSOLE_ACTOR, name="Shop", user_id=owner.id)
+    issued = await tokens.generate(runtime.ctx, OPERATOR, name="Shop", user_id=owner.id)
     auth = await tokens.authenticate(runtime.ctx, issued.token, "127.0.0.1")
     await sync.handle_webhook(
         runtime.ctx,
@@ -200,13 +201,12 @@ async def test_details_show_the_tokens_recent_webhook_events(runtime):
 
 async def test_persian_names_keep_the_table_aligned(runtime):
     from rich.cells import cell_len
-
-    from service.accounts.users import CONSOLE_ACTOR
+    from support import OPERATOR
 
     owner = await accounts.create_user(runtime.ctx, "o@example.com", "owner-password", "customer")
     names = ["فروشگاه اصلی", "Main store", "می‌شود ۲"]
     for name in names:
-        await tokens.generate(runtime.ctx, CONSOLE_ACTOR, name=name, user_id=owner.id)
+        await tokens.generate(runtime.ctx, OPERATOR, name=name, user_id=owner.id)
     app = ConsoleApp(runtime)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_tokens(pilot)

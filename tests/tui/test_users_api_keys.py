@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from support import OPERATOR
 from textual.widgets import DataTable, Input, Static
 
 from service.accounts import api_keys
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from tui.app import ConsoleApp
 from tui.modals.api_key_form import ApiKeyFormModal
 from tui.modals.reveal import RevealSecretModal
@@ -48,6 +48,6 @@ async def test_users_screen_creates_and_reveals_a_key_once(runtime):
         assert ck.startswith("ck_") and cs.startswith("cs_")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, RevealSecretModal))
-    [key] = await api_keys.list_for_user(ctx, CONSOLE_ACTOR, user.id)
+    [key] = await api_keys.list_for_user(ctx, OPERATOR, user.id)
     assert key.description == "[b]Sync[/b]" and key.permissions == "read"
     assert key.truncated_key == ck[-7:]

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service.accounts import api_keys
-from service.accounts.users import CONSOLE_ACTOR, User
+from service.accounts.users import User
 from tui.modals.form import FormModal
 from tui.text import markup
 
@@ -51,7 +51,7 @@ class ApiKeyFormModal(FormModal["api_keys.NewApiKey"]):
         ctx = self.app.runtime.ctx  # type: ignore[attr-defined]
         return await api_keys.create(
             ctx,
-            CONSOLE_ACTOR,
+            self.actor,
             self._user.id,
             self.query_one("#description", Input).value,
             str(self.query_one("#permissions", Select).value),

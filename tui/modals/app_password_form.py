@@ -36,5 +36,7 @@ class AppPasswordModal(FormModal[str]):
 
     async def submit(self) -> str:
         label = self.query_one("#label", Input).value
-        _, password = await accounts.create_app_password(self.ctx, self._user.id, label)
+        _, password = await accounts.create_app_password(
+            self.ctx, self._user.id, label, actor=self.actor
+        )
         return password

@@ -7,11 +7,10 @@ from typing import Any
 
 from textual.app import App
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from tui.format import moment
-from tui.host import context_of
+from tui.host import actor_of, context_of
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_activate import (
     ACTIVATION_STEPS,
@@ -71,7 +70,7 @@ async def toggle_enabled(app: App, lic: dict[str, Any]) -> bool:
         return False
     ctx = context_of(app)
     try:
-        await licenses.set_enabled(ctx, CONSOLE_ACTOR, lic["id"], blocked)
+        await licenses.set_enabled(ctx, actor_of(app), lic["id"], blocked)
     except ServiceError as err:
         app.notify(err.message, severity="error")
         return False

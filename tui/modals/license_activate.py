@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import activation as license_activation
 from service.licensing.domains import ENVIRONMENTS
@@ -70,7 +69,7 @@ class ActivateDomainModal(FormModal[license_activation.Activated]):
                 mode="simple",
                 environment=str(self.query_one("#environment", Select).value),
                 label=self.query_one("#label", Input).value.strip(),
-                actor=CONSOLE_ACTOR,
+                actor=self.actor,
             )
         except ServiceError as err:
             raise with_fields(err) from None

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import activation as license_activation
 from service.licensing import admin as licenses
@@ -148,9 +147,7 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
         if not await self.app.push_screen_wait(confirm):
             return
         try:
-            await license_activation.deactivate_activation(
-                self.ctx, CONSOLE_ACTOR, activation["id"]
-            )
+            await license_activation.deactivate_activation(self.ctx, self.actor, activation["id"])
         except ServiceError as err:
             self.notify(err.message, severity="error")
             return

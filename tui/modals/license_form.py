@@ -9,7 +9,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from tui.format import moment
@@ -103,7 +102,7 @@ class IssueLicenseModal(FormModal[dict[str, Any]]):
             if value is not None:
                 payload[name] = None if value == "null" else value
         try:
-            return await licenses.create_license(ctx, CONSOLE_ACTOR, payload)
+            return await licenses.create_license(ctx, self.actor, payload)
         except ServiceError as err:
             raise with_fields(err) from None
 
@@ -140,6 +139,6 @@ class ExtendLicenseModal(FormModal[dict[str, Any]]):
                 fields={"days": [f"a whole number (digits 0-9) from 1 to {MAX_DAYS}"]},
             )
         try:
-            return await licenses.extend_license(ctx, CONSOLE_ACTOR, self.license["id"], days)
+            return await licenses.extend_license(ctx, self.actor, self.license["id"], days)
         except ServiceError as err:
             raise with_fields(err) from None

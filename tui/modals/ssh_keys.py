@@ -65,7 +65,7 @@ class SshKeysModal(Guarded, UsesContext, Dialog[None]):
     async def reload(self) -> None:
         table = self.query_one("#ssh-key-table", DataTable)
         table.clear()
-        for key in await ssh_keys.list_for_user(self.ctx, self._user.id):
+        for key in await ssh_keys.list_for_user(self.ctx, self._user.id, actor=self.actor):
             table.add_row(
                 key.fingerprint,
                 key.key_type,
@@ -94,7 +94,7 @@ class SshKeysModal(Guarded, UsesContext, Dialog[None]):
         text = self.query_one("#ssh-key-text", Input)
         errors = self.query_one("#form-errors", Static)
         try:
-            key = await ssh_keys.add(self.ctx, self._user.id, text.value)
+            key = await ssh_keys.add(self.ctx, self._user.id, text.value, actor=self.actor)
         except ServiceError as err:
             errors.update(block(" ".join(err.fields.get("public_key", [])) or err.message))
             return
@@ -119,7 +119,7 @@ class SshKeysModal(Guarded, UsesContext, Dialog[None]):
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Remove", danger=True)):
             return
         try:
-            await ssh_keys.remove(self.ctx, self._user.id, fingerprint)
+            await ssh_keys.remove(self.ctx, self._user.id, fingerprint, actor=self.actor)
         except ServiceError as err:
             self.notify(err.message, severity="error")
         self.reload()

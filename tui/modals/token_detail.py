@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.integrations import sync, tokens
 from tui.failures import Guarded
 from tui.format import ago, moment
@@ -71,7 +70,7 @@ class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
 
     async def _fill_events(self) -> None:
         ctx = self.ctx
-        events = await sync.recent_events(ctx, CONSOLE_ACTOR, token_id=self.info.id, limit=RECENT)
+        events = await sync.recent_events(ctx, self.actor, token_id=self.info.id, limit=RECENT)
         table = self.query_one("#token-events", DataTable)
         for event in events:
             table.add_row(

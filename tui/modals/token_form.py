@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from service.accounts.users import CONSOLE_ACTOR, User
+from service.accounts.users import User
 from service.common.clock import iso
 from service.integrations import tokens
 from tui.modals.form import FormModal
@@ -76,7 +76,7 @@ class GenerateTokenModal(FormModal["tokens.IssuedToken"]):
         ips = [p.strip() for p in self.query_one("#ips", Input).value.split(",") if p.strip()]
         return await tokens.generate(
             ctx,
-            CONSOLE_ACTOR,
+            self.actor,
             name=self.query_one("#name", Input).value,
             integration_type=self.query_one("#type", Select).value,
             expires_at=self._expiry(self.query_one("#expires", Input).value),

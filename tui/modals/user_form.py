@@ -47,6 +47,7 @@ class CreateUserModal(FormModal["accounts.User"]):
             self.query_one("#password", Input).value,
             str(self.query_one("#role", Select).value),
             self.query_one("#display-name", Input).value or None,
+            actor=self.actor,
         )
 
 

@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.licensing import admin as licenses
 from service.licensing import oauth as license_oauth
@@ -325,7 +324,7 @@ class PendingRequests(Guarded, UsesContext, Vertical):
         self, request: dict[str, Any], decision: str
     ) -> license_oauth.Decision | None:
         try:
-            result = await license_oauth.decide(self.ctx, CONSOLE_ACTOR, request["id"], decision)
+            result = await license_oauth.decide(self.ctx, self.actor, request["id"], decision)
         except ServiceError as err:
             self.notify(err.message, severity="error")
             result = None

@@ -13,7 +13,6 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
 from service.accounts import users as accounts
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.integrations import tokens
 from tui.format import ago
@@ -96,7 +95,7 @@ class TokensScreen(ConsoleScreen):
         items: list[tokens.TokenInfo] = []
         for number in range(1, self.pages + 1):
             page = await tokens.list_tokens(
-                self.ctx, CONSOLE_ACTOR, filters, page=number, page_size=PAGE
+                self.ctx, self.actor, filters, page=number, page_size=PAGE
             )
             items.extend(page.items)
             if len(page.items) < PAGE:
@@ -160,7 +159,7 @@ class TokensScreen(ConsoleScreen):
 
     @work
     async def action_generate(self, owner_id: int | None = None) -> None:
-        users = await accounts.list_users(self.ctx)
+        users = await accounts.list_users(self.ctx, actor=self.actor)
         issued = await self.app.push_screen_wait(GenerateTokenModal(users, owner_id))
         if issued is not None:
             await self.reveal(issued, "Token created")
@@ -188,7 +187,7 @@ class TokensScreen(ConsoleScreen):
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Regenerate")):
             return
         try:
-            issued = await tokens.regenerate(self.ctx, CONSOLE_ACTOR, info.id)
+            issued = await tokens.regenerate(self.ctx, self.actor, info.id)
         except ServiceError as err:
             self.notify(err.message, severity="error")
             return
@@ -208,7 +207,7 @@ class TokensScreen(ConsoleScreen):
         if not await self.app.push_screen_wait(ConfirmModal(question, yes="Revoke", danger=True)):
             return
         try:
-            await tokens.revoke(self.ctx, CONSOLE_ACTOR, info.id)
+            await tokens.revoke(self.ctx, self.actor, info.id)
         except ServiceError as err:
             self.notify(err.message, severity="error")
             return

@@ -1,5 +1,8 @@
 """Users: list, create, change role, deactivate; and the guide's admin flow, a new
-integration token (or application password) for a chosen user."""
+integration token (or application password) for a chosen user.
+
+Everything is done as the console's actor: someone who is not an administrator (a shop
+manager over SSH) sees only their own account and none of the keys that manage others."""
 
 from __future__ import annotations
 
@@ -35,6 +38,8 @@ APP_PASSWORD_STEPS = (
 
 # The email names the account and stays put when the table scrolls sideways.
 COLUMNS = ("email", "role", "status", "name", "created", "id")
+# Actions on other people's accounts: administrators only (service/accounts/users.py).
+ADMIN_ACTIONS = frozenset({"create", "role", "toggle_active", "unlock"})
 
 
 class UsersScreen(ConsoleScreen):
@@ -84,7 +89,7 @@ class UsersScreen(ConsoleScreen):
     async def reload(self) -> None:
         table = self.query_one("#user-table", DataTable)
         selected = self.selected()
-        users = await accounts.list_users(self.ctx)
+        users = await accounts.list_users(self.ctx, actor=self.actor)
         locks = self.ctx.guesses.locks()
         table.clear()
         self.users = {u.id: u for u in users}
@@ -102,6 +107,11 @@ class UsersScreen(ConsoleScreen):
             )
         if selected and selected.id in self.users:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ADMIN_ACTIONS and not self.actor.is_admin:
+            return False  # hidden: the service would refuse it
+        return super().check_action(action, parameters)
 
     def selected(self) -> accounts.User | None:
         table = self.query_one("#user-table", DataTable)
@@ -151,7 +161,7 @@ class UsersScreen(ConsoleScreen):
 
     async def _update(self, user: accounts.User, **changes: Any) -> None:
         try:
-            updated = await accounts.update_user(self.ctx, user.id, **changes)
+            updated = await accounts.update_user(self.ctx, user.id, **changes, actor=self.actor)
         except ServiceError as err:
             self.notify(err.message, severity="error")
             return
@@ -172,9 +182,11 @@ class UsersScreen(ConsoleScreen):
         )
         confirm = ConfirmModal(question, yes="Unlock")
         if await self.app.push_screen_wait(confirm):
-            limiter = self.ctx.guesses
-            for name in (user.email, user.display_name):
-                limiter.unlock(name)
+            try:
+                await accounts.unlock_sign_in(self.ctx, user, actor=self.actor)
+            except ServiceError as err:
+                self.notify(err.message, severity="error")
+                return
             self.notify(f"Unlocked {user.email}.", markup=False)
             self.reload()
 

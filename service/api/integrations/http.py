@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from service.audit.origin import Who, begin, current
 from service.common.errors import ServiceError
 from service.http.auth import request_ip
 from service.http.platform import API_V1
@@ -37,7 +39,11 @@ async def token_auth(request: web.Request, ctx: Context) -> tokens.TokenAuth:
             401,
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    return await tokens.authenticate(ctx, credentials.strip(), request_ip(request, ctx))
+    auth = await tokens.authenticate(ctx, credentials.strip(), request_ip(request, ctx))
+    # the rest of this request acts as the token, for its owner (the audit origin)
+    who = Who("token", auth.name, auth.user_id, auth.user_email, auth.token_id)
+    begin(replace(current(), face="token", who=who))
+    return auth
 
 
 def plugin_errors(handler: Handler) -> Handler:

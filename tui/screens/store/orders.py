@@ -1,6 +1,6 @@
 """Orders: a list filtered by status and searched by number, name, email or product;
 enter opens an order (lines, totals, notes), where ``s`` changes its status and ``n``
-adds a note. The console acts as CONSOLE_ACTOR."""
+adds a note, as the console's actor (the signed-in user or the local operator)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from service.accounts.users import CONSOLE_ACTOR
 from service.common.errors import ServiceError
 from service.orders import crud as orders
 from service.orders import notes as order_notes
@@ -247,7 +246,7 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
         if not await self.app.push_screen_wait(confirm):
             return
         try:
-            await orders.update_order(self.ctx, self.order_id, {"status": chosen}, CONSOLE_ACTOR)
+            await orders.update_order(self.ctx, self.order_id, {"status": chosen}, self.actor)
         except ServiceError as err:
             self.notify(err.message, title="Status not changed", severity="error")
             return
@@ -333,4 +332,4 @@ class NoteModal(FormModal[dict[str, Any]]):
             "note": self.query_one("#note-text", Input).value,
             "customer_note": self.query_one("#note-customer", Checkbox).value,
         }
-        return await order_notes.add_note(ctx, self.order_id, data, CONSOLE_ACTOR)
+        return await order_notes.add_note(ctx, self.order_id, data, self.actor)
