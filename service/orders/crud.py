@@ -40,7 +40,7 @@ from store.orders import OrderQuery
 if TYPE_CHECKING:
     from service.accounts.actors import Actor
     from service.app.context import Context
-    from service.audit.origin import Actor
+    from service.audit.origin import Actor as AuditActor
 
 ORDER_ORDERBY = ("date", "id", "include", "title", "slug", "modified")
 
@@ -438,7 +438,7 @@ async def order_state(tx: Tx, order_id: int) -> dict[str, Any]:
 
 
 async def record_created(
-    ctx: Context, tx: Tx, order_id: int, action: str, actor: Actor | None = None
+    ctx: Context, tx: Tx, order_id: int, action: str, actor: AuditActor | None = None
 ) -> None:
     """One entry for a new order: its status, buyer, items, coupons and total."""
     state = await order_state(tx, order_id)
