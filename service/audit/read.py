@@ -9,6 +9,7 @@ means the end of that day (``--until 2026-12-01`` includes the 1st).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -107,3 +108,27 @@ def query_from(
         since=values["since"],
         until=values["until"],
     )
+
+
+def brief(summary: object, limit: int = 80) -> str:
+    """A summary on one line, ``status=completed, note=…``, for tables (the whole JSON is
+    in the entry's detail view). Show it through the face's own escaping."""
+    if isinstance(summary, dict):
+        text = ", ".join(f"{key}={_brief_value(value)}" for key, value in summary.items())
+    else:
+        text = _brief_value(summary)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _brief_value(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def split_target(text: str | None) -> tuple[str | None, str | None]:
+    """``order:12`` as (``order``, ``12``); ``order`` as (``order``, None)."""
+    if not text:
+        return None, None
+    kind, _, ident = text.partition(":")
+    return kind.strip() or None, ident.strip() or None
