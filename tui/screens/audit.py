@@ -81,6 +81,7 @@ class AuditScreen(ConsoleScreen):
         self.newest = -1  # the newest entry id when last loaded (-1: never loaded)
         self.filters = audit.AuditQuery()
         self.problem = ""  # why the filters are not applied
+        self._stale = False  # the log changed while a load was under way
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -144,19 +145,31 @@ class AuditScreen(ConsoleScreen):
         total, entries = await search(self.ctx, query, limit=max(PAGE, keep))
         self.newest = newest
         self.show(entries, total)
+        self._after_load()
 
     def refresh_live(self) -> None:
         """New entries appear on top (the cursor stays on its entry); nothing is read
-        again unless the log grew."""
-        if self.allowed() and self.newest >= 0:
-            self._refresh_live()
-
-    @work(exclusive=True, group="audit-reload")
-    async def _refresh_live(self) -> None:
-        if await latest(self.ctx) == self.newest:
+        again unless the log grew. A load under way (a filter, the next page) is left to
+        finish, and the check runs after it."""
+        if not self.allowed() or self.newest < 0:
             return
+        if self._loading():
+            self._stale = True
+            return
+        self._refresh_live()
+
+    def _loading(self) -> bool:
+        return any(w.group == "audit-reload" and not w.is_finished for w in self.workers)
+
+    @work(exclusive=True, group="audit-live")
+    async def _refresh_live(self, after_load: bool = False) -> None:
+        """``after_load``: called by a load as it ends (its worker is not finished yet)."""
         newest = await latest(self.ctx)
+        if newest == self.newest or (self._loading() and not after_load):
+            return
         total, entries = await search(self.ctx, self.filters, limit=max(PAGE, len(self.entries)))
+        if self._loading() and not after_load:  # a newer load started: it shows the truth
+            return
         self.newest = newest
         self.show(entries, total)
 
@@ -169,10 +182,16 @@ class AuditScreen(ConsoleScreen):
         older = replace(self.filters, before_id=self.entries[-1].id)
         _, entries = await search(self.ctx, older, limit=PAGE)
         self.show(self.entries + entries, self.total)
+        self._after_load()
+
+    def _after_load(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._refresh_live(after_load=True)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         last = event.cursor_row >= event.data_table.row_count - 1
-        if last and self.total > len(self.entries) > 0:
+        if last and self.total > len(self.entries) > 0 and not self._loading():
             self.load_more()
 
     def show(self, entries: list[AuditEntry], total: int) -> None:
