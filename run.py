@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from service.accounts.actors import Actor
     from service.app.context import Context
 
-COMMANDS = ("console", "serve", "users", "routes")
+COMMANDS = ("console", "serve", "users", "routes", "audit")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -77,9 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
     tls_flags(serve)
     ssh_flags(serve)
+    retention_flag(serve)
     _add_console(sub, command)
     _add_users(sub, command)
     _add_routes(sub, command)
+    _add_audit(sub, command)
     return parser
 
 
@@ -103,6 +105,7 @@ def _add_console(sub: Any, command: AddCommand) -> None:
     console = command(sub, "console", "Run the admin console with the API in the same process.")
     tls_flags(console)
     ssh_flags(console)
+    retention_flag(console)
     console.add_argument(
         "--no-api",
         action="store_true",
@@ -187,6 +190,34 @@ def _add_routes(sub: Any, command: AddCommand) -> None:
     spec.add_argument("--format", choices=("json", "yaml"), default="json")
 
 
+def _add_audit(sub: Any, command: AddCommand) -> None:
+    audit = command(sub, "audit", "Read the audit log, newest first.")
+    audit.add_argument("--since", help="from: 2026-12-01, 2026-12-01T09:30Z, 24h, 7d")
+    audit.add_argument("--until", help="before (a bare date: to the end of that day)")
+    audit.add_argument("--actor", help="a user id, or part of an email or token name")
+    audit.add_argument("--action", help="an action, or a prefix ending in '.' (order.)")
+    audit.add_argument("--target", metavar="TYPE[:ID]", help="e.g. order:12 or token")
+    audit.add_argument("--face", help="api, wp, token, console, ssh, cli or system")
+    audit.add_argument("--limit", type=int, default=50, metavar="N", help="default %(default)s")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def retention_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--audit-retention-days",
+        type=_days,
+        metavar="DAYS",
+        help="keep audit entries this many days, 0 for ever "
+        f"(default {Settings().audit_retention_days}; SHOPKEEP_AUDIT_RETENTION_DAYS)",
+    )
+
+
+def _days(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError("a whole number of days, 0 for ever")
+    return int(text)
+
+
 def tls_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
     parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
@@ -263,6 +294,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.ssh_host = getattr(args, "ssh_host", None)
     settings.ssh_max_sessions = getattr(args, "ssh_max_sessions", settings.ssh_max_sessions)
     settings.ssh_idle_timeout_s = getattr(args, "ssh_idle_timeout", settings.ssh_idle_timeout_s)
+    if getattr(args, "audit_retention_days", None) is not None:
+        settings.audit_retention_days = args.audit_retention_days
     return settings
 
 
@@ -435,6 +468,63 @@ async def cmd_ssh_keys(ctx: Context, args: argparse.Namespace, operator: Actor) 
     return 0
 
 
+async def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from service.app.context import Context
+    from service.audit import log as audit_log
+    from service.audit import read as audit
+    from tui.format import moment
+    from tui.text import visible
+
+    if not 1 <= args.limit <= 10_000:
+        return fail("--limit: choose 1 to 10000", 2)
+    target_type, target_id = audit.split_target(args.target)
+    ctx = await Context.open(settings)
+    try:
+        filters = {
+            "since": args.since,
+            "until": args.until,
+            "actor": args.actor,
+            "action": args.action,
+            "face": args.face,
+            "target_type": target_type,
+            "target_id": target_id,
+        }
+        query = audit.query_from(filters, ctx.clock.now())
+        total, entries = await audit_log.search(ctx, query, limit=args.limit)
+    finally:
+        await ctx.close()
+    if args.json:
+        for entry in entries:
+            print(json.dumps(entry.public()))  # ASCII: control characters escaped
+        return 0
+    columns = ("time", "actor", "face", "address", "action", "target", "outcome", "summary")
+    widths = (20, 28, 7, 15, 20, 16, 7, 0)
+    rows = [
+        (
+            moment(e.at),
+            e.actor.name,
+            e.face,
+            e.address or "",
+            e.action,
+            f"{e.target_type}:{e.target_id}" if e.target_id else e.target_type,
+            e.outcome,
+            audit.brief(e.summary),
+        )
+        for e in entries
+    ]
+    for row in [columns, *rows]:
+        cells = [
+            visible(value, limit=width or 80).ljust(width)
+            for value, width in zip(row, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+    more = f"; the newest {len(entries)} shown (--limit)" if total > len(entries) else ""
+    print(f"{total} entr{'y' if total == 1 else 'ies'}{more}", file=sys.stderr)
+    return 0
+
+
 def _read_text(path: str) -> str | None:
     from service.accounts.ssh_keys import MAX_KEY_TEXT
 
@@ -490,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
                     as_email=getattr(args, "as_email", None),
                 )
             )
+        if command == "audit":
+            return asyncio.run(cmd_audit(settings, args))
         return asyncio.run(cmd_users(settings, args))
     except (StartupError, StoreError) as exc:
         return fail(str(exc))

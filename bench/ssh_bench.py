@@ -1,18 +1,21 @@
 """API throughput with consoles open over SSH, against headless, in the same harness.
 
     python bench/ssh_bench.py                  # three consoles on the Dashboard
-    python bench/ssh_bench.py --consoles 5 --seconds 10
+    python bench/ssh_bench.py --consoles 5 --seconds 10 --rounds 7
 
 ``run.py serve`` headless is loaded with wrk (``auth/me`` with a JWT, 32 connections)
-as in ``http_bench.py``; then ``serve --ssh-port`` on the same database with N SSH
+as in ``http_bench.py``; and ``serve --ssh-port`` (its own database) with N SSH
 clients (asyncssh, in this process) each holding a 160x45 console on the Dashboard,
-reading everything it draws, under the same load. A benchmark, not a test.
+reading everything it draws, under the same load. Both servers run side by side and
+are loaded in turn (headless, SSH, headless, ...) so a change in the machine's load hits
+both alike; the ratio of each pair, then the median. A benchmark, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +24,7 @@ import threading
 from pathlib import Path
 
 import asyncssh
-from http_bench import REPO, _me, free_port, run_wrk, start_shopkeep
+from http_bench import REPO, _cpu_seconds, _me, _spread, free_port, run_wrk, start_shopkeep
 
 DASHBOARD = b"Requests per second"
 
@@ -88,22 +91,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--consoles", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating headless/SSH runs")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("the benchmarks need wrk (apt-get install wrk)")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        sk = start_shopkeep(workdir)
-        path, headers, _ = _me(sk, workdir)
-        headless = run_wrk(sk.url + path, connections=32, seconds=args.seconds, headers=headers)
-        sk.stop()
-
+        headless = start_shopkeep(workdir)
         ssh_port = free_port()
         other = workdir / "ssh"
         other.mkdir()
-        sk = start_shopkeep(other, "--ssh-port", str(ssh_port))
+        served = start_shopkeep(other, "--ssh-port", str(ssh_port))
         key = asyncssh.generate_private_key("ssh-ed25519")
-        cli = [sys.executable, str(REPO / "run.py"), "--db", str(sk.db), "users", "ssh-key"]
+        cli = [sys.executable, str(REPO / "run.py"), "--db", str(served.db), "users", "ssh-key"]
         subprocess.run(
             [*cli, "add", "bench@example.com", "-"],
             input=key.export_public_key().decode(),
@@ -111,19 +112,38 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        pairs: list[tuple[float, float]] = []
+        cpu: list[tuple[float, float]] = []  # server CPU microseconds a request
         try:
             with Consoles(ssh_port, key, args.consoles) as consoles:
-                path, headers, _ = _me(sk, other)
-                loaded = run_wrk(
-                    sk.url + path, connections=32, seconds=args.seconds, headers=headers
-                )
+                for number in range(1, args.rounds + 1):
+                    rps, used = [], []
+                    for sk in (headless, served):
+                        path, headers, _ = _me(sk, workdir)
+                        before = _cpu_seconds(sk.proc.pid)
+                        result = run_wrk(
+                            sk.url + path, connections=32, seconds=args.seconds, headers=headers
+                        )
+                        spent = _cpu_seconds(sk.proc.pid) - before
+                        used.append(spent * 1e6 / max(1, result.requests))
+                        rps.append(result.rps)
+                    pairs.append((rps[0], rps[1]))
+                    cpu.append((used[0], used[1]))
+                    print(
+                        f"round {number}: headless {rps[0]:>7.0f} req/s ({used[0]:.1f} us CPU "
+                        f"a request), {args.consoles} SSH consoles {rps[1]:>7.0f} req/s "
+                        f"({used[1]:.1f} us), ratio {rps[1] / rps[0]:.2f}"
+                    )
                 drawn = list(consoles.bytes)
         finally:
-            sk.stop()
-    print(f"headless serve:          {headless.rps:.0f} req/s (p99 {headless.p99_ms:.2f} ms)")
-    print(f"{args.consoles} SSH consoles open: {loaded.rps:.0f} req/s (p99 {loaded.p99_ms:.2f} ms)")
-    print(f"ratio ssh/headless: {loaded.rps / headless.rps:.2f} (target 0.8)")
+            served.stop()
+            headless.stop()
+    print(f"headless req/s: {_spread([h for h, _ in pairs])}")
+    print(f"SSH      req/s: {_spread([c for _, c in pairs])}")
+    print(f"ratio ssh/headless: {_spread([c / h for h, c in pairs])} (target 0.8)")
+    print(f"CPU a request, headless/ssh: {_spread([h / c for h, c in cpu])} (less noisy)")
     print(f"bytes drawn per console: {drawn}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from service.api import analytics, catalog, licensing, openapi, settings
+from service.api import analytics, audit, catalog, licensing, openapi, settings
 from service.api.accounts import api_keys, auth, customers
 from service.api.integrations import knowledge, sync, tokens
 from service.api.orders import coupons, orders
@@ -24,7 +24,7 @@ WP_CONTROLLERS: list = [
 
 # Platform surface (served by aiohttp's router, recorded in the registry); then
 # GET /openapi.json, the document of all of them.
-PLATFORM_MODULES = [auth, api_keys, tokens, sync, knowledge, openapi]
+PLATFORM_MODULES = [auth, api_keys, tokens, sync, knowledge, audit, openapi]
 
 
 def register_all(registry: RouteRegistry) -> None:

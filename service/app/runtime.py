@@ -14,12 +14,14 @@ import logging
 import signal
 import ssl
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from service.app.assembly import build_registry, create_app
 from service.app.context import Context
+from service.audit import log as audit
 from service.common.clock import Clock
 from service.common.config import Settings
 from service.demo import seed as demo
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from service.ssh.session import ConsoleFactory
 
 log = logging.getLogger("shopkeep.runtime")
+RETENTION_INTERVAL_S = 24 * 3600.0
 
 
 class StartupError(Exception):
@@ -49,6 +52,7 @@ class Runtime:
         self.notices: list[str] = []
         self.ssh: SshService | None = None
         self._stop = asyncio.Event()
+        self._retention: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str | None:
@@ -62,7 +66,30 @@ class Runtime:
         self.ctx.registry = build_registry()
         if self.settings.demo:
             self.notices.extend(await demo.seed(self.ctx))
+        if self.settings.audit_retention_days > 0:
+            await self.prune_audit()
+            self._retention = asyncio.create_task(self._prune_daily(), name="audit-retention")
         return self.ctx
+
+    async def prune_audit(self) -> int:
+        """Retention: the only deletion of audit entries (see the audit_log trigger)."""
+        assert self.ctx is not None
+        removed = await audit.prune(self.ctx, self.settings.audit_retention_days)
+        if removed:
+            log.info(
+                "audit log: removed %d entries older than %d days",
+                removed,
+                self.settings.audit_retention_days,
+            )
+        return removed
+
+    async def _prune_daily(self) -> None:
+        while True:
+            await asyncio.sleep(RETENTION_INTERVAL_S)
+            try:
+                await self.prune_audit()
+            except Exception:  # the store is busy or closing: try again tomorrow
+                log.exception("audit log retention failed")
 
     async def start_api(self) -> str:
         assert self.ctx is not None
@@ -171,6 +198,11 @@ class Runtime:
         return code
 
     async def close(self) -> None:
+        if self._retention is not None:
+            self._retention.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._retention
+            self._retention = None
         if self.ssh is not None:
             await self.ssh.close()
             self.ssh = None

@@ -57,6 +57,9 @@ class Settings:
     ssh_host: str | None = None
     ssh_max_sessions: int = 8
     ssh_idle_timeout_s: float = 30 * 60.0
+    # The audit log keeps entries this many days (0: for ever); serve and console prune
+    # older ones at start-up and once a day.
+    audit_retention_days: int = field(default_factory=lambda: _env_int(RETENTION_ENV, 365))
 
     @property
     def log_path(self) -> str:
@@ -80,6 +83,14 @@ class Settings:
     def base_url(self) -> str:
         scheme = "https" if self.tls_cert else "http"
         return self.site_url or f"{scheme}://{self.host}:{self.port}"
+
+
+RETENTION_ENV = "SHOPKEEP_AUDIT_RETENTION_DAYS"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else default
 
 
 def env_defaults() -> dict[str, object]:

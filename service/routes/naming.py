@@ -65,7 +65,7 @@ UNCOUNTABLE = frozenset({
     "staff", "series", "species", "content", "history", "progress", "cart", "checkout",
     "account", "profile", "shop", "me", "auth", "oauth", "config", "configuration", "schema",
     "index", "inventory", "stock", "shipping", "billing", "tax", "overview", "dashboard",
-    "home", "api", "wp", "wc",
+    "home", "api", "wp", "wc", "audit",
 })  # fmt: skip
 IRREGULAR_PLURALS = frozenset({
     "people", "children", "men", "women", "feet", "teeth", "mice", "geese", "criteria",

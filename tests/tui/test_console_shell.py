@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from table_support import records
 from textual.widgets import DataTable, Static
 from wait_support import settled, until
 
 from tui.app import ConsoleApp
 from tui.screens.help import HelpScreen
+from tui.widgets.request_log import RequestLog
 
 
 async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_client):
@@ -18,9 +18,9 @@ async def test_dashboard_shows_a_request_made_through_the_api(runtime, aiohttp_c
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{runtime.url}/wp-json/definitely/missing") as resp:
                 assert resp.status == 404
-        table = app.screen.query_one("#requests", DataTable)
-        await until(lambda: table.row_count, pilot, what="the request is listed")
-        row = records(table)[-1]
+        log = app.screen.query_one("#requests", RequestLog)
+        await until(lambda: log.row_count, pilot, what="the request is listed")
+        row = log.records()[-1]
         assert (row["method"], row["path"], row["status"]) == (
             "GET",
             "/wp-json/definitely/missing",

@@ -13,17 +13,20 @@ from wait_support import settled, until
 
 from tui.app import ConsoleApp
 from tui.text import visible
+from tui.widgets.request_log import RequestLog
 
 STORE_TABS = ["products", "categories", "customers", "carts", "orders", "analytics"]
 
 
 def texts(screen) -> str:
-    """Every cell and every Static of ``screen``, as the plain text shown."""
+    """Every cell, every Static and the Dashboard's requests of ``screen``, as the plain
+    text shown."""
     parts = []
     for table in screen.query(DataTable):
         for i in range(table.row_count):
             parts.extend(str(cell) for cell in table.get_row_at(i))
     parts.extend(str(static.render()) for static in screen.query(Static))
+    parts.extend(log.render().plain for log in screen.query(RequestLog))
     return "\n".join(parts)
 
 

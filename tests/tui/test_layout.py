@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import pytest
 from license_support import issue, licensed_product
 from support import OPERATOR
@@ -17,6 +18,7 @@ from wait_support import settled, until
 
 from service.accounts import users as accounts
 from service.catalog import products as catalog_products
+from service.common.stats import HISTORY
 from service.integrations import tokens
 from service.licensing import activation as license_activation
 from service.licensing import admin as licenses
@@ -38,13 +40,13 @@ from tui.modals.user_form import CreateUserModal, RoleModal
 from tui.screens.store.carts import CartModal
 from tui.screens.store.catalog import ProductModal
 from tui.screens.store.orders import NoteModal, OrderModal, StatusModal
+from tui.widgets.request_log import RequestLog
 
 SMALL, LARGE = (80, 24), (120, 40)
 SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
 
 # (mode, store tab, table, the columns shown whole at 80x24, and more at 120x40)
 TABLES = [
-    ("dashboard", None, "#requests", {"time (UTC)", "method", "status", "ms"}, {"path"}),
     ("tokens", None, "#token-table", {"name", "status", "owner"}, {"type", "last used"}),
     ("users", None, "#user-table", {"email", "role", "status"}, {"name", "created"}),
     ("routes", None, "#route-table", {"#", "route", "findings"}, {"methods"}),
@@ -112,17 +114,35 @@ async def test_every_screen_shows_its_key_columns(demo_runtime, size):
         for mode, tab, selector, key_columns, more in TABLES:
             await show(app, pilot, mode, tab)
             table = app.screen.query_one(selector, DataTable)
-            if mode == "dashboard":
-                app.screen.refresh_stats(force=True)
-            else:
-                await until(lambda t=table: t.row_count, pilot, what=f"{selector} has rows")
+            await until(lambda t=table: t.row_count, pilot, what=f"{selector} has rows")
             where = f"{selector} at {size}"
             assert app.screen.region.contains_region(table.region), where
             assert table.region.height >= 3, where  # the header and at least two rows
             expected = key_columns | (more if size == LARGE else set())
             assert expected <= whole_columns(table), (where, whole_columns(table))
-            if mode != "dashboard":  # a log of requests: its time column is its key
-                assert table.fixed_columns >= 1, where
+            assert table.fixed_columns >= 1, where
+
+
+@SIZES
+async def test_the_dashboard_shows_each_request_whole(runtime, size):
+    """Time, method, status and ms of the last requests, and their paths at 120 columns."""
+    app = ConsoleApp(runtime)
+    async with app.run_test(size=size) as pilot:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(60):
+                async with http.get(f"{runtime.url}/wp-json/{'x' * 60}") as resp:
+                    assert resp.status == 404
+        log = app.screen.query_one("#requests", RequestLog)
+        await until(lambda: log.row_count == HISTORY, pilot)  # the last 50 of 60
+        await settled(pilot)
+        assert app.screen.region.contains_region(log.region)
+        lines = [line.rstrip() for line in log.render().plain.split("\n")]
+        assert len(lines) == log.region.height >= 3  # the header and at least two requests
+        assert lines[0].split() == ["time", "(UTC)", "method", "status", "ms", "path"]
+        assert all(" GET " in line and " 404 " in line for line in lines[1:])
+        if size == LARGE:
+            assert all(len(line) <= log.region.width for line in lines)
+            assert all(line.endswith("/wp-json/" + "x" * 60) for line in lines[1:])
 
 
 async def test_the_identifying_column_stays_when_a_table_scrolls_sideways(demo_runtime):

@@ -10,7 +10,7 @@ import asyncio
 import aiohttp
 import pytest
 from support import make_account
-from table_support import cell_text, column_index
+from table_support import column_index
 from textual.widgets import DataTable, Static, TabbedContent
 from wait_support import settled, until
 
@@ -23,6 +23,7 @@ from service.orders.status import TRANSITIONS
 from service.orders.view import STATUS_LABELS
 from tui.app import ConsoleApp
 from tui.modals.demo_accounts import DemoAccountsModal
+from tui.widgets.request_log import RequestLog
 
 SLOW_S = 0.25
 
@@ -110,12 +111,10 @@ async def test_the_dashboard_latency_is_the_whole_request(slow_runtime):
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{slow_runtime.url}/wp-json/definitely/missing") as resp:
                 assert resp.status == 404
-        table = app.screen.query_one("#requests", DataTable)
-        await until(lambda: table.row_count, pilot, what="the request is listed")
-        last = table.row_count - 1
-        method, path, status, ms = (
-            cell_text(table, last, label) for label in ("method", "path", "status", "ms")
-        )
+        log = app.screen.query_one("#requests", RequestLog)
+        await until(lambda: log.row_count, pilot, what="the request is listed")
+        last = log.records()[-1]
+        method, path, status, ms = (last[label] for label in ("method", "path", "status", "ms"))
         assert (method, path, status) == ("GET", "/wp-json/definitely/missing", "404")
         assert float(ms) >= SLOW_S * 1000  # the handler alone took a fraction of a ms
 
@@ -134,7 +133,7 @@ async def test_without_the_api_the_dashboard_says_it_cannot_see_traffic(settings
             note = str(app.screen.query_one("#no-traffic", Static).render())
             assert "--no-api" in note and "not visible here" in note
             assert "not visible here" in str(app.screen.query_one("#total", Static).render())
-            assert not app.screen.query_one("#requests", DataTable).display
+            assert not app.screen.query_one("#requests", RequestLog).display
     finally:
         await runtime.close()
 

@@ -23,6 +23,7 @@ SCREENS = [
     ("4", "routes", "Routes"),
     ("5", "store", "Store"),
     ("6", "licenses", "Licenses"),
+    ("7", "audit", "Audit"),
 ]
 
 
@@ -79,6 +80,7 @@ async def test_every_screen_footer_shows_its_keys(runtime):
         "routes": {"Help", "Filter", "Findings"},
         "store": {"Help", "Search", "Details", "Prev tab", "Next tab"},
         "licenses": {"Help", "Details", "Issue", "Activate on domain", "Prev tab", "Next tab"},
+        "audit": {"Help", "Details", "Filter", "Clear filters"},
     }
     app = ConsoleApp(runtime)
     async with app.run_test(size=(160, 40)) as pilot:

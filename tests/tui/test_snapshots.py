@@ -243,6 +243,7 @@ SCREENS: dict[str, RunBefore] = {
     "store-analytics": store_tab("analytics"),
     "licenses": screen("licenses", "6"),
     "licenses-pending": licenses_pending,
+    "audit": screen("audit", "7"),
     "help": help_over_tokens,
 }
 

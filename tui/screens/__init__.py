@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
+from tui.screens.audit import AuditScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.licenses import LicensesScreen
 from tui.screens.routes import RoutesScreen
@@ -33,4 +34,5 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("routes", "Routes", "4", "Route registry and conflict checks", RoutesScreen),
     ScreenSpec("store", "Store", "5", "Products, categories, customers", StoreScreen),
     ScreenSpec("licenses", "Licenses", "6", "Licenses, activations, OAuth", LicensesScreen),
+    ScreenSpec("audit", "Audit", "7", "Who changed what, on which face (live)", AuditScreen),
 ]

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
-from service.common.stats import RequestRecord, RequestStats
-from tui.format import clock_time
+from service.common.stats import RequestStats
 from tui.messages import StatsChanged
 from tui.screens.base import ConsoleScreen
-from tui.text import Cell, cell, markup
+from tui.text import markup
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.request_log import RequestLog
 
 
 def format_uptime(seconds: float) -> str:
@@ -35,8 +34,6 @@ class DashboardScreen(ConsoleScreen):
         super().__init__(id="dashboard")
         self._shown_version = -1
         self._last_row_seq = 0
-        self._row_seqs: list[int] = []  # the request each row shows, top to bottom
-        self._widths = [0] * 5  # the widest value shown in each column so far
         self._unsubscribe: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -49,9 +46,7 @@ class DashboardScreen(ConsoleScreen):
         with Vertical(id="dash-spark-box"):
             yield Static("Requests per second, last 60 s", classes="caption")
             yield Sparkline([0] * 60, id="rps", summary_function=max)
-        table: DataTable[Cell] = DataTable(id="requests", cursor_type="row", zebra_stripes=True)
-        table.add_columns("time (UTC)", "method", "status", "ms", "path")
-        yield table
+        yield RequestLog(id="requests")
         yield KeyFooter()
 
     @property
@@ -125,45 +120,10 @@ class DashboardScreen(ConsoleScreen):
         self._show_recent()
 
     def _show_recent(self) -> None:
-        """The last requests, newest last. Rows are added until the table holds
-        HISTORY of them, then rewritten in place: under load every refresh replaces
-        all of them, and removing and adding rows costs a layout of the screen each."""
-        table = self.query_one("#requests", DataTable)
+        """The last requests, newest at the bottom (each line made once)."""
+        log = self.query_one("#requests", RequestLog)
         records = list(self.stats.recent)
         if not records or records[-1].seq == self._last_row_seq:
             return
         self._last_row_seq = records[-1].seq
-        columns = [column.key for column in table.ordered_columns]
-        shown = table.row_count
-        for index, record in enumerate(records[:shown]):
-            if self._row_seqs[index] == record.seq:
-                continue
-            self._row_seqs[index] = record.seq
-            for position, value in enumerate(self._row(record)):
-                wider = self._widens(position, value)
-                table.update_cell(str(index), columns[position], value, update_width=wider)
-        for index, record in enumerate(records[shown:], start=shown):
-            values = self._row(record)
-            for position, value in enumerate(values):
-                self._widens(position, value)
-            table.add_row(*values, key=str(index))  # keyed by position: rows are reused
-            self._row_seqs.append(record.seq)
-        table.scroll_end(animate=False)
-
-    @staticmethod
-    def _row(record: RequestRecord) -> tuple[Cell, ...]:
-        return (
-            clock_time(record.at),
-            cell(record.method, 10),
-            str(record.status),
-            f"{record.ms:.1f}",
-            cell(record.path, 80),
-        )
-
-    def _widens(self, position: int, value: Cell) -> bool:
-        """Whether ``value`` is wider than any shown in its column so far."""
-        width = cell_len(str(value))
-        if width <= self._widths[position]:
-            return False
-        self._widths[position] = width
-        return True
+        log.show(records)
