@@ -35,8 +35,7 @@ class Terminal(Protocol):
     """What a console's driver sees of its SSH session."""
 
     user: User
-    peer: str
-    address: str  # the peer's ip:port, as the audit log records it
+    peer: str  # the client's IP (no port), as the audit log records it
     term_type: str
     size: tuple[int, int]
 
@@ -57,11 +56,10 @@ ConsoleFactory = Callable[[Terminal], Console]
 
 
 class ConsoleSession(asyncssh.SSHServerSession[bytes]):
-    def __init__(self, service: SshService, user: User, peer: str, address: str = "") -> None:
+    def __init__(self, service: SshService, user: User, peer: str) -> None:
         self.service = service
         self.user = user
         self.peer = peer
-        self.address = address or peer
         self.term_type = ""
         self.size = DEFAULT_SIZE
         self.request = ""  # "shell", "exec" or "subsystem NAME"
