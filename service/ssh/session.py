@@ -48,6 +48,8 @@ class Terminal(Protocol):
 class Console(Protocol):
     """A console app as the server drives it (a Textual ``App`` is one)."""
 
+    signed_out: str  # why the console ended itself (shown to the client), or ""
+
     async def run_async(self) -> object: ...
     def exit(self) -> None: ...
 
@@ -167,6 +169,7 @@ class ConsoleSession(asyncssh.SSHServerSession[bytes]):
     async def _run(self, console: Console) -> None:
         try:
             await console.run_async()
+            self._farewell = self._farewell or console.signed_out
         except Exception:
             log.exception("ssh console of %s from %s crashed", self.user.email, self.peer)
         finally:
