@@ -356,6 +356,9 @@ async def cmd_console(settings: Settings, with_api: bool, as_email: str | None =
         code = await runtime.run_console(app)
     finally:
         await runtime.close()
+    if app.signed_out:  # `--as` an account that lost the right to a console meanwhile
+        print(app.signed_out, file=sys.stderr)
+        return 1
     if code:
         cause = f" ({summary(app.fatal_error)})" if app.fatal_error else ""
         return fail(

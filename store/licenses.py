@@ -169,12 +169,12 @@ async def sync_usage_status(
     license_id: int | None = None,
     order_id: int | None = None,
     from_statuses: Sequence[str] = ("active", "inactive"),
-) -> None:
+) -> int:
     """``active`` while a site is activated, else ``inactive``, for the licenses (of
-    one id or one order) whose status is one of ``from_statuses``."""
+    one id or one order) whose status is one of ``from_statuses``; how many."""
     params: dict[str, Any] = {"when": when, "id": license_id, "order_id": order_id}
     target = "id = :id" if license_id is not None else "order_id = :order_id"
-    await tx.execute(
+    return await tx.execute(
         "UPDATE licenses SET updated_at = :when, status = CASE WHEN EXISTS (SELECT 1 FROM"
         " license_activations a WHERE a.license_id = licenses.id AND a.status = 'active')"
         f" THEN 'active' ELSE 'inactive' END WHERE {target}"

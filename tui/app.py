@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
+from service.accounts import ssh_keys
 from service.accounts.users import User
 from service.audit.origin import Face, Origin, acting
 from tui.commands import ScreenActions
@@ -76,12 +77,36 @@ class ConsoleApp(Guarded, RuntimeApp):
         self.fatal_error: BaseException | None = None
         # the account signed in (over SSH, or `console --as`); None for the local operator
         self.user = self.actor if isinstance(self.actor, User) else None
+        # why the console ended itself: the account may no longer hold one ("" otherwise)
+        self.signed_out = ""
         # who, through which face and from where, for every audit entry this console writes
         self.origin = Origin(face, address, self.actor.audit_identity())
-        where = runtime.url or "API not served here (--no-api)"
+        self._show_who()
+
+    def _show_who(self) -> None:
+        where = self.runtime.url or "API not served here (--no-api)"
         self.sub_title = visible(
-            f"{signed_in(self.user)} · {where}" if self.user else f"{where} · {runtime.settings.db}"
+            f"{signed_in(self.user)} · {where}"
+            if self.user
+            else f"{where} · {self.runtime.settings.db}"
         )
+
+    async def reread_user(self) -> bool:
+        """Stored data changed: act for the signed-in account as it is now (a new role's
+        rights, a new name), or end this console when they may no longer hold one
+        (deleted, deactivated, no longer staff). False when the console is ending."""
+        if self.user is None:
+            return True
+        now, why = await ssh_keys.console_user_now(context_of(self), self.user)
+        if now is None:
+            log.info("console of %s ended: %s", self.user.email, why)
+            self.signed_out = f"shopkeep: signed out: {why}."
+            self.exit()
+            return False
+        if now != self.user:
+            self.user = self.actor = now
+            self._show_who()
+        return True
 
     async def run_async(self, *args: Any, **kwargs: Any) -> Any:
         """Run as this console's origin: Textual starts its message pumps and workers as
@@ -97,7 +122,7 @@ class ConsoleApp(Guarded, RuntimeApp):
                 yield pilot
 
     def on_mount(self) -> None:
-        self.live = LiveData(self, context_of(self).changes)
+        self.live = LiveData(self, context_of(self).changes, first=self.reread_user)
         self.live.start()
         if self.user is not None:
             return

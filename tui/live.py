@@ -11,7 +11,7 @@ Screens in other modes reload when they are shown again (``on_screen_resume``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.app import App
@@ -26,9 +26,19 @@ MIN_INTERVAL_S = 1.0
 
 
 class LiveData:
-    def __init__(self, app: App[Any], changes: Changes) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        changes: Changes,
+        *,
+        first: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
+        """``first`` runs before each delivery (the console rereads who is signed in,
+        so the screens reload with their current rights); when it returns False the
+        delivery is dropped (the console is ending)."""
         self.app = app
         self.changes = changes
+        self._first = first
         self.delivered = 0  # how many DataChanged rounds were sent (for tests)
         self._pending = False
         self._last = -MIN_INTERVAL_S
@@ -58,9 +68,11 @@ class LiveData:
         delay = max(COALESCE_S, self._last + MIN_INTERVAL_S - time.monotonic())
         self.app.set_timer(delay, self._deliver)
 
-    def _deliver(self) -> None:
+    async def _deliver(self) -> None:
         self._pending = False
         self._last = time.monotonic()
+        if self._first is not None and not await self._first():
+            return
         self.delivered += 1
         for screen in self.app.screen_stack:
             screen.post_message(DataChanged())

@@ -122,7 +122,7 @@ def console_factory(runtime: Runtime) -> ConsoleFactory:
             runtime,
             actor=terminal.user,
             face="ssh",
-            address=terminal.address,
+            address=terminal.peer,
             driver_class=bound_driver(terminal),
         )
         console = app.console

@@ -2,7 +2,8 @@
 
 A key is ``ck_`` + 40 hex characters with a secret ``cs_`` + 40 hex, as WooCommerce
 makes them (``wc_rand_hash``). Who may manage a user's keys: that user, or an
-administrator (the console acts as one). How the key and secret are kept:
+administrator (the local operator at the console or CLI has an administrator's
+authority; over SSH the console acts as the signed-in user). How the key and secret are kept:
 ``service.accounts.api_key_crypto``; how a request proves them: ``api_key_auth``.
 """
 

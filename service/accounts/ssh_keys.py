@@ -174,6 +174,25 @@ async def remove(
         )
 
 
+async def console_user_now(ctx: Context, user: User) -> tuple[User | None, str]:
+    """``user`` as stored now, while they may still hold a console (a new role or name
+    takes effect); else None and why not: deleted, deactivated, or now in a role that
+    opens no console."""
+    row = await user_sql.by_id(ctx.store, user.id)
+    if row is None:
+        return None, f"the account {user.email} was deleted"
+    now = User.from_row(row)
+    if not now.is_active:
+        return None, f"the account {now.email} was deactivated"
+    if now.role not in CONSOLE_ROLES:
+        role = now.role.replace("_", " ")
+        return None, (
+            f"{now.email} is now a {role}; only administrators and shop managers "
+            "may open the console"
+        )
+    return now, ""
+
+
 async def console_user(ctx: Context, login: str, fingerprint: str) -> User | None:
     """The user ``login`` (an email) names, when they may open the console with the key
     of ``fingerprint``; None otherwise (unknown user, key, customer or inactive alike)."""

@@ -41,7 +41,7 @@ class Actor(Protocol):
 @dataclass(frozen=True, slots=True)
 class Origin:
     face: Face
-    address: str | None = None  # the client's IP, or the SSH peer
+    address: str | None = None  # the client's IP (an SSH client's too), never a port
     who: Who | None = None  # None until the face knows its caller
 
 

@@ -198,7 +198,13 @@ async def create_license(ctx: Context, actor: Actor, payload: Any) -> dict[str, 
         )
         license_id = await insert_with_key(tx, values, key)
         await audit.record(
-            ctx, tx, "license.create", "license", license_id, actor=actor, summary=_changes(values)
+            ctx,
+            tx,
+            "license.create",
+            "license",
+            license_id,
+            actor=actor,
+            summary=license_summary(values),
         )
     return await get_license(ctx, license_id)
 
@@ -208,7 +214,7 @@ _SHOWN = ("product_id", "variation_id", "customer_id", "status", "activation_lim
           "expires_at", "valid_for_days", "source")  # fmt: skip
 
 
-def _changes(values: dict[str, Any]) -> dict[str, Any]:
+def license_summary(values: dict[str, Any]) -> dict[str, Any]:
     shown = {name: values[name] for name in _SHOWN if name in values}
     if "license_key" in values:
         shown["key_changed"] = True
@@ -240,7 +246,7 @@ async def update_license(
     values, problems = _read(payload)
     async with ctx.store.transaction() as tx:
         row = await _row(tx, license_id)
-        summary = _changes(values)
+        summary = license_summary(values)
         action = _action(values)
         await _apply(tx, row, values, problems, ctx.clock.now())
         await audit.record(ctx, tx, action, "license", row["id"], actor=actor, summary=summary)

@@ -4,7 +4,9 @@
 (only its SHA-256 is kept, for 15 minutes) and the store page that asks the owner.
 That page reads the request (:func:`describe`) and posts the owner's decision
 (:func:`confirm`); the console approves or denies by request id on the owner's
-behalf (:func:`decide`), recorded as the console (user 0).
+behalf (:func:`decide`), recorded as whoever the console acts for: the signed-in
+user (their id as the request's ``confirmed_by``), or the local operator (no user id; the audit log
+names them).
 
 State errors, in this order: unknown 404 ``oauth_state_invalid``; already approved
 or denied 409 ``oauth_state_used`` (even once past its expiry); expired 410

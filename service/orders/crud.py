@@ -274,7 +274,7 @@ async def create_order_in(
     await order_sql.replace_items(tx, order_id, item_rows(priced.totals, priced.coupons))
     row = await order_sql.by_id(tx, order_id)
     items_now = await order_sql.items_of(tx, [order_id])
-    await enter_status(tx, row, items_now, status, when, created=True)
+    await enter_status(ctx, tx, row, items_now, status, when, created=True)
     return order_id
 
 
@@ -329,7 +329,7 @@ async def update_order_in(
     if target != row["status"]:
         fresh = await order_sql.by_id(tx, row["id"])
         items = await order_sql.items_of(tx, [row["id"]])
-        await enter_status(tx, fresh, items, target, when, actor=actor)
+        await enter_status(ctx, tx, fresh, items, target, when, actor=actor)
 
 
 async def _apply_edits(ctx: Context, tx: Tx, row: Any, values: dict[str, Any], when: str) -> None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from service.common.order_states import PAID_STATUSES, REVERSED_STATUSES
 
 if TYPE_CHECKING:
+    from service.accounts.actors import Actor
+    from service.app.context import Context
     from store.db import Tx
 
 
@@ -37,6 +39,9 @@ class OrderChange:
     lines: tuple[OrderLine, ...] = field(default_factory=tuple)
     paid_at: str | None = None  # ISO UTC; set once the order is paid
     now: str = ""
+    # who changed the status, when the caller named them; else the task's audit origin
+    # (a customer's checkout, a token call) is who listeners' audit entries name
+    actor: Actor | None = None
 
     @property
     def became_paid(self) -> bool:
@@ -47,7 +52,7 @@ class OrderChange:
         return self.new_status in REVERSED_STATUSES and (self.old_status in PAID_STATUSES)
 
 
-Listener = Callable[["Tx", OrderChange], Awaitable[None]]
+Listener = Callable[["Context", "Tx", OrderChange], Awaitable[None]]
 
 LISTENERS: list[Listener] = []
 
@@ -58,6 +63,6 @@ def add_listener(listener: Listener) -> None:
         LISTENERS.append(listener)
 
 
-async def order_status_changed(tx: Tx, change: OrderChange) -> None:
+async def order_status_changed(ctx: Context, tx: Tx, change: OrderChange) -> None:
     for listener in LISTENERS:
-        await listener(tx, change)
+        await listener(ctx, tx, change)

@@ -28,6 +28,7 @@ from store import orders as order_sql
 
 if TYPE_CHECKING:
     from service.accounts.actors import Actor
+    from service.app.context import Context
     from store.db import Tx
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -75,6 +76,7 @@ async def add_system_note(
 
 
 async def enter_status(
+    ctx: Context,
     tx: Tx,
     order: Any,
     items: list[Any],
@@ -116,6 +118,7 @@ async def enter_status(
         )
     paid_at = updates.get("date_paid") or order["date_paid"]
     await order_hooks.order_status_changed(
+        ctx,
         tx,
         OrderChange(
             order_id=order["id"],
@@ -128,6 +131,7 @@ async def enter_status(
             ),
             paid_at=paid_at,
             now=when,
+            actor=actor,
         ),
     )
 

@@ -130,8 +130,7 @@ class ConsoleServer(asyncssh.SSHServer):
     def __init__(self, service: SshService) -> None:
         self.service = service
         self.ctx = service.ctx
-        self.peer = "unknown"
-        self.address = "unknown"  # ip:port
+        self.peer = "unknown"  # the client's IP: what logs, throttles and the audit log name
         self.user: User | None = None
         self._conn: asyncssh.SSHServerConnection | None = None
         self._attempts: dict[str, throttle.Attempt] = {}
@@ -143,9 +142,6 @@ class ConsoleServer(asyncssh.SSHServer):
         self._conn = conn
         peer = conn.get_extra_info("peername")
         self.peer = str(peer[0]) if peer else "unknown"
-        if peer:
-            host = f"[{peer[0]}]" if ":" in str(peer[0]) else str(peer[0])
-            self.address = f"{host}:{peer[1]}"
         self.service.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -205,7 +201,7 @@ class ConsoleServer(asyncssh.SSHServer):
     # -- what a signed-in client may open ------------------------------------------------
     def session_requested(self) -> ConsoleSession:
         assert self.user is not None
-        return ConsoleSession(self.service, self.user, self.peer, self.address)
+        return ConsoleSession(self.service, self.user, self.peer)
 
     def connection_requested(
         self, dest_host: str, dest_port: int, orig_host: str, orig_port: int

@@ -35,8 +35,7 @@ class Terminal(Protocol):
     """What a console's driver sees of its SSH session."""
 
     user: User
-    peer: str
-    address: str  # the peer's ip:port, as the audit log records it
+    peer: str  # the client's IP (no port), as the audit log records it
     term_type: str
     size: tuple[int, int]
 
@@ -49,6 +48,8 @@ class Terminal(Protocol):
 class Console(Protocol):
     """A console app as the server drives it (a Textual ``App`` is one)."""
 
+    signed_out: str  # why the console ended itself (shown to the client), or ""
+
     async def run_async(self) -> object: ...
     def exit(self) -> None: ...
 
@@ -57,11 +58,10 @@ ConsoleFactory = Callable[[Terminal], Console]
 
 
 class ConsoleSession(asyncssh.SSHServerSession[bytes]):
-    def __init__(self, service: SshService, user: User, peer: str, address: str = "") -> None:
+    def __init__(self, service: SshService, user: User, peer: str) -> None:
         self.service = service
         self.user = user
         self.peer = peer
-        self.address = address or peer
         self.term_type = ""
         self.size = DEFAULT_SIZE
         self.request = ""  # "shell", "exec" or "subsystem NAME"
@@ -169,6 +169,7 @@ class ConsoleSession(asyncssh.SSHServerSession[bytes]):
     async def _run(self, console: Console) -> None:
         try:
             await console.run_async()
+            self._farewell = self._farewell or console.signed_out
         except Exception:
             log.exception("ssh console of %s from %s crashed", self.user.email, self.peer)
         finally:

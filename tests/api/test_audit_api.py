@@ -56,12 +56,22 @@ async def get(client, account: Account | None, expect: int, **query: object) -> 
 async def test_administrators_read_entries_newest_first(client, ctx, admin, manager, clock):
     await seed(ctx, admin, manager, clock)
     data = await get(client, admin, 200)
-    assert data["count"] == 3 and data["next"] is None and data["previous"] is None
-    assert [e["action"] for e in data["results"]] == [
-        "product.create",
-        "order.refund",
-        "order.update",
+    assert data["count"] == 5 and data["next"] is None and data["previous"] is None
+    # the fixtures' accounts were made first, and their creation is recorded too
+    assert [(e["action"], e["target"]["id"]) for e in data["results"]] == [
+        ("product.create", "7"),
+        ("order.refund", "12"),
+        ("order.update", "12"),
+        ("user.create", str(manager.user.id)),
+        ("user.create", str(admin.user.id)),
     ]
+    made = data["results"][4]
+    assert (made["actor"]["kind"], made["face"], made["address"]) == ("system", "system", None)
+    assert made["summary"] == {
+        "email": admin.user.email,
+        "role": "administrator",
+        "display_name": "Admin",
+    }
     entry = data["results"][2]
     assert entry["actor"] == {
         "kind": "user",
@@ -102,7 +112,9 @@ async def test_only_administrators_may_read(client, manager, customer, who, stat
         ({"target_type": "order", "target_id": "12"}, ["order.refund", "order.update"]),
         ({"target_type": "product"}, ["product.create"]),
         ({"since": "2026-01-02"}, ["product.create", "order.refund"]),
-        ({"until": "2026-01-02T00:00:00Z"}, ["order.update"]),
+        # the fixtures' accounts (recorded on the first day) are before this moment too
+        ({"until": "2026-01-02T00:00:00Z"}, ["order.update", "user.create", "user.create"]),
+        ({"until": "2026-01-02T00:00:00Z", "face": "api"}, ["order.update"]),
         ({"since": "2026-01-02T00:00:00+00:00", "until": "2026-01-02"}, ["order.refund"]),
     ],
 )
@@ -123,11 +135,15 @@ async def test_pages(client, ctx, admin):
     for number in range(25):
         await write(ctx, "product.update", "product", number)
     first = await get(client, admin, 200, page_size=10)
-    assert first["count"] == 25 and first["previous"] is None
+    # 25 updates, then the admin fixture's own user.create: the oldest, on the last page
+    assert first["count"] == 26 and first["previous"] is None
     assert [e["target"]["id"] for e in first["results"]] == [str(n) for n in range(24, 14, -1)]
     assert first["next"].endswith("/api/v1/audit/?page_size=10&page=2")
     last = await get(client, admin, 200, page_size=10, page=3)
-    assert [e["target"]["id"] for e in last["results"]] == [str(n) for n in range(4, -1, -1)]
+    assert [(e["action"], e["target"]["id"]) for e in last["results"]] == [
+        *(("product.update", str(n)) for n in range(4, -1, -1)),
+        ("user.create", str(admin.user.id)),
+    ]
     assert last["next"] is None and "page=2" in last["previous"]
     beyond = await get(client, admin, 404, page=4, page_size=10)
     assert beyond["code"] == "not_found"

@@ -284,12 +284,20 @@ async def test_a_customers_own_account_changes(client, ctx, customer):
         headers=headers,
     )
     assert wrong.status == 400
+    before = await audit.latest(ctx)
     resp = await client.post(
         f"{W}/account/password",
         json={"current_password": PASSWORD, "new_password": new_password},
         headers=headers,
     )
     assert resp.status == 200
+    # one entry for one change: not a user.password beside it, nothing for the check
+    # of the current password
+    new_entries = [e for e in await entries(ctx) if e.id > before]
+    assert [target(e) for e in new_entries] == [
+        ("account.password", "customer", str(customer.user.id))
+    ]
+    assert (new_entries[0].face, new_entries[0].actor.kind) == ("wp", "user")
     found = await entries(ctx, target_type="customer")
     assert [target(e) for e in found] == [
         (action, "customer", str(customer.user.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from license_support import BASE, issue, licensed_product
+from orders_support import lines, post_order
 from support import basic_auth
 from wc_key_support import make_key
 
@@ -12,6 +13,7 @@ from service.accounts import users as accounts
 from service.audit import log as audit
 from service.audit.log import AuditQuery
 from service.integrations import tokens
+from service.licensing import admin as licenses
 
 HTTPS = {"X-Forwarded-Proto": "https"}
 
@@ -107,3 +109,35 @@ async def test_integration_token_events_are_the_tokens(client, ctx, manager, bat
     assert entry.summary["events"] == (2 if batch else 1)
     assert entry.summary["source_product_ids"] == ([41, 42] if batch else [41])
     assert issued.token not in repr(entry.public())
+
+
+async def test_licenses_an_order_issues_and_disables_are_by_whoever_changed_the_order(
+    client, ctx, admin, customer
+):
+    product = await licensed_product(ctx, days=30)
+    order = await post_order(
+        client, admin, customer_id=customer.user.id, line_items=lines((product["id"], 2))
+    )
+    await put_order(client, admin, order["id"], status="processing")  # paid: two licenses
+    _, issued = await audit.search(ctx, AuditQuery(action="license.create"))
+    assert len(issued) == 2
+    keys = set()
+    for entry in issued:
+        assert (entry.face, entry.address) == ("wp", "127.0.0.1") and by_user(entry, admin.user)
+        assert entry.summary["source"] == "order" and entry.summary["order_id"] == order["id"]
+        assert entry.summary["product_id"] == product["id"]
+        assert entry.summary["customer_id"] == customer.user.id
+        license = await licenses.get_license(ctx, int(entry.target_id or 0))
+        keys.add(license["license_key"])
+    assert not any(key in str(entry.summary) for key in keys for entry in issued)
+
+    await put_order(client, admin, order["id"], status="refunded")
+    disabled = await newest(ctx, "license.disable")
+    assert (disabled.target_type, disabled.target_id) == ("order", str(order["id"]))
+    assert disabled.summary == {"licenses": 2, "order_status": "refunded"}
+    assert by_user(disabled, admin.user) and disabled.face == "wp"
+
+
+async def put_order(client, account, order_id: int, **body: object) -> None:
+    resp = await client.put(f"{BASE}/orders/{order_id}", json=body, headers=account.auth)
+    assert resp.status == 200, await resp.text()

@@ -154,7 +154,7 @@ async def test_order_hooks_get_each_change_in_the_transaction(
 ):
     seen = []
 
-    async def listener(tx, change):
+    async def listener(ctx, tx, change):
         seen.append(change)
 
     monkeypatch.setattr(order_hooks, "LISTENERS", [*order_hooks.LISTENERS, listener])
@@ -173,7 +173,7 @@ async def test_order_hooks_get_each_change_in_the_transaction(
 
 
 async def test_a_failing_listener_rolls_the_change_back(client, ctx, admin, shop, monkeypatch):
-    async def broken(tx, change):
+    async def broken(ctx, tx, change):
         if change.new_status == "processing":
             raise RuntimeError("license server down")
 

@@ -22,6 +22,7 @@ def clock():
 async def change(ctx, old, new, lines, *, order_id=7, customer_id=0, email="g@example.com"):
     async with ctx.store.transaction() as tx:
         await order_status_changed(
+            ctx,
             tx,
             OrderChange(
                 order_id=order_id,
@@ -128,6 +129,7 @@ async def test_listener_rolls_back_with_the_order(ctx):
     with pytest.raises(RuntimeError):
         async with ctx.store.transaction() as tx:
             await order_status_changed(
+                ctx,
                 tx,
                 OrderChange(7, 0, "", "pending", "processing", (OrderLine(1, plugin["id"], 0, 1),),
                             PAID_AT, PAID_AT),

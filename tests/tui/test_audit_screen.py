@@ -136,7 +136,7 @@ async def test_a_shop_manager_over_ssh_is_not_shown_the_log(runtime):
     manager = await accounts.create_user(
         runtime.ctx, "manager@example.com", "manager-password", "shop_manager"
     )
-    app = ConsoleApp(runtime, user=manager)
+    app = ConsoleApp(runtime, actor=manager, face="ssh")
     async with app.run_test(size=(120, 30)) as pilot:
         await open_audit(pilot)
         assert app.screen.query_one("#audit-table", DataTable).row_count == 0

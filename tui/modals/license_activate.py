@@ -1,5 +1,6 @@
 """Activate a license on a domain from the console: the same service function as
-``POST /licenses/activate``, acting as the console (recorded as method ``console``)."""
+``POST /licenses/activate``, acting as whoever the console acts for (the activation's
+method is ``console``)."""
 
 from __future__ import annotations
 

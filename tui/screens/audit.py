@@ -26,6 +26,7 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
 
 PAGE = 100
+DENIED = "Only administrators can read the audit log."
 # The time stays put when the table scrolls sideways; who did what to which comes before
 # where from (the whole entry is in its detail view).
 COLUMNS = ("time", "actor", "action", "target", "outcome", "face", "address", "summary")
@@ -134,7 +135,8 @@ class AuditScreen(ConsoleScreen):
     async def reload(self, keep: int = PAGE) -> None:
         """The newest ``keep`` entries matching the filters (at least a page)."""
         if not self.allowed():
-            self.show_message("Only administrators can read the audit log.")
+            self.newest = -1
+            self.show_message(DENIED)
             return
         query = self.read_filters()
         if query is None:
@@ -150,8 +152,16 @@ class AuditScreen(ConsoleScreen):
     def refresh_live(self) -> None:
         """New entries appear on top (the cursor stays on its entry); nothing is read
         again unless the log grew. A load under way (a filter, the next page) is left to
-        finish, and the check runs after it."""
-        if not self.allowed() or self.newest < 0:
+        finish, and the check runs after it. The reader's rights are checked each time:
+        someone demoted meanwhile stops seeing the log, someone promoted starts."""
+        if not self.allowed():
+            if self.newest >= 0:
+                self.newest = -1
+                self.show_message(DENIED)
+            return
+        if self.newest < 0:  # nothing shown yet (not allowed then, or a bad filter)
+            if not self._loading():
+                self.reload()
             return
         if self._loading():
             self._stale = True

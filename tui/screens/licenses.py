@@ -291,7 +291,7 @@ class PendingRequests(Guarded, UsesContext, Vertical):
             return
         question = markup(
             "Approve [b]$domain[/b] for $key ($product) on behalf of $owner?"
-            "\nThe approval is recorded as the console's.",
+            "\nThe approval is recorded as yours.",
             domain=request["domain"],
             key=request["license_key_masked"],
             product=request["product_name"],

@@ -38,9 +38,19 @@ class NavBar(Vertical):
 
     def compose(self) -> ComposeResult:
         app = runtime_app(self.app)
-        where = Content.assemble(("Shopkeep", "bold $text"), "  ", app.sub_title)
-        yield Static(where, id="nav-where")
+        yield Static(self._where(app.sub_title), id="nav-where")
         yield Static(tab_strip(app.NAV, self.screen.id or ""), id="nav-tabs")
+
+    def on_mount(self) -> None:
+        # who is signed in can change (a new role, a new name): follow the app's subtitle
+        self.watch(self.app, "sub_title", self._show_where, init=False)
+
+    def _show_where(self, sub_title: str) -> None:
+        self.query_one("#nav-where", Static).update(self._where(sub_title))
+
+    @staticmethod
+    def _where(sub_title: str) -> Content:
+        return Content.assemble(("Shopkeep", "bold $text"), "  ", sub_title)
 
     @property
     def current(self) -> str:
