@@ -24,10 +24,7 @@ def build_registry() -> RouteRegistry:
 
 def create_app(ctx: Context) -> web.Application:
     app = web.Application(
-        middlewares=[
-            middlewares.stats_middleware,
-            middlewares.error_middleware,
-        ],
+        middlewares=[middlewares.error_middleware],
         client_max_size=ctx.settings.client_max_size,
         # How long an unread or stalled body is drained before the connection is closed.
         handler_args={"lingering_time": min(10.0, ctx.settings.body_read_timeout_s)},
