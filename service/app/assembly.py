@@ -24,7 +24,6 @@ def build_registry() -> RouteRegistry:
 
 def create_app(ctx: Context) -> web.Application:
     app = web.Application(
-        middlewares=[middlewares.error_middleware],
         client_max_size=ctx.settings.client_max_size,
         # How long an unread or stalled body is drained before the connection is closed.
         handler_args={"lingering_time": min(10.0, ctx.settings.body_read_timeout_s)},
@@ -34,8 +33,9 @@ def create_app(ctx: Context) -> web.Application:
     app.on_response_prepare.append(middlewares.add_surface_headers)
     if ctx.registry is None:
         ctx.registry = build_registry()
-    add_platform_routes(app, ctx.registry)
+    # Every route is guarded (errors, the Dashboard's mark, the platform's preflight).
+    add_platform_routes(app, ctx.registry, middlewares.guarded)
     # Everything else is WordPress's: /wp-json/..., ?rest_route= on any path (also in
     # a POST form), /index.php/wp-json/..., and the site page at / and /index.php.
-    app.router.add_route("*", r"/{tail:[\s\S]*}", wp.dispatch)  # newlines too
+    app.router.add_route("*", r"/{tail:[\s\S]*}", middlewares.guarded(wp.dispatch))  # newlines too
     return app

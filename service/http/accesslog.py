@@ -66,7 +66,8 @@ BUFFER = AccessLogBuffer()
 
 class BufferedAccessLogger(AbstractAccessLogger):
     """Also where the Dashboard's statistics are recorded: aiohttp calls ``log`` once the
-    answer is written, with the time since it took the request (marked by error_middleware)."""
+    answer is written, with the time since it took the request (a request
+    ``middlewares.guarded`` marked)."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         BUFFER.add(request.remote, request.method, request.path, response.status, time * 1000)
