@@ -58,40 +58,44 @@ def invalid_token() -> ServiceError:
 
 async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     """The token for ``secret`` if it may be used from ``ip``; counts the use. A token
-    seen in the last seconds costs a digest, a dictionary lookup and the counter."""
+    seen in the last seconds costs a format check, a digest, a dictionary lookup and
+    the counter."""
     throttle = ctx.token_failures
     throttle.check(ip)
-    tracker = ctx.usage
     entry = None
-    if looks_like_token(secret):
+    if looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
         digest = passwords.digest(secret)
-        known = ctx.token_cache
-        entry = known.get(digest)
-        if entry is None:
-            version = known.version
-            row = await tracker.consistent(lambda: token_sql.by_digest(ctx.store, digest))
-            if row is not None:
-                entry = token_cache.CachedToken.from_row(row)
-                known.put(digest, entry, version)
+        entry = ctx.token_cache.get(digest) or await _read(ctx, digest)
     now = iso_now(ctx.clock)
     if entry is None or not entry.usable(now):
         throttle.fail(ip)
         raise invalid_token()
-    if not client_ip.allowed(ip, entry.allowed_ips):
+    if entry.allowed_ips and not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
             "ip_not_allowed", "This token may not be used from your IP address.", 403
         )
-    tracker.record(entry.token_id, now)
-    count, last = tracker.adjust(entry.token_id, entry.usage_count, entry.last_used_at)
+    count, last = ctx.usage.record_use(entry.token_id, now, entry.usage_count, entry.last_used_at)
     return TokenAuth(
-        token_id=entry.token_id,
-        user_id=entry.user_id,
-        user_email=entry.user_email,
-        name=entry.name,
-        integration_type=entry.integration_type,
-        usage_count=count,
-        last_used_at=last,
+        entry.token_id,
+        entry.user_id,
+        entry.user_email,
+        entry.name,
+        entry.integration_type,
+        count,
+        last,
     )
+
+
+async def _read(ctx: Context, digest: str) -> token_cache.CachedToken | None:
+    """The token with ``digest`` from the store (cached unless a change overtook the read)."""
+    known = ctx.token_cache
+    version = known.version
+    row = await ctx.usage.consistent(lambda: token_sql.by_digest(ctx.store, digest))
+    if row is None:
+        return None
+    entry = token_cache.CachedToken.from_row(row)
+    known.put(digest, entry, version)
+    return entry
 
 
 def require_type(auth: TokenAuth, *types: str) -> None:
