@@ -106,6 +106,11 @@ def _wp_origin(origin: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=8)
+def _discovery_link(base_url: str) -> str:
+    return f'<{base_url}/wp-json/>; rel="https://api.w.org/"'
+
+
 async def add_surface_headers(request: web.Request, response: web.StreamResponse) -> None:
     """``on_response_prepare``: the surface's CORS headers on every answer, and on a
     REST answer the headers WordPress's ``serve_request`` sends."""
@@ -125,10 +130,9 @@ async def add_surface_headers(request: web.Request, response: web.StreamResponse
             )
         return
     if request.get(WP_REST):
-        ctx = request.app[CTX]
         headers.setdefault("X-Robots-Tag", "noindex")
         # A Link the answer sets (paging) replaces this one, as header() does in PHP.
-        headers.setdefault("Link", f'<{ctx.settings.base_url}/wp-json/>; rel="https://api.w.org/"')
+        headers.setdefault("Link", _discovery_link(request.app[CTX].settings.base_url))
         headers["X-Content-Type-Options"] = "nosniff"
     # WordPress sends CORS on REST answers only; we send it on every answer of this
     # surface (the site page too, so a browser can read its discovery Link).
