@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from service.api import add_platform_routes, register_all
 from service.app.context import Context
@@ -33,9 +34,13 @@ def create_app(ctx: Context) -> web.Application:
     app.on_response_prepare.append(middlewares.add_surface_headers)
     if ctx.registry is None:
         ctx.registry = build_registry()
+
     # Every route is guarded (errors, the Dashboard's mark, the platform's preflight).
-    add_platform_routes(app, ctx.registry, middlewares.guarded)
+    def guarded(handler: Handler) -> Handler:
+        return middlewares.guarded(handler, ctx.stats)
+
+    add_platform_routes(app, ctx.registry, guarded)
     # Everything else is WordPress's: /wp-json/..., ?rest_route= on any path (also in
     # a POST form), /index.php/wp-json/..., and the site page at / and /index.php.
-    app.router.add_route("*", r"/{tail:[\s\S]*}", middlewares.guarded(wp.dispatch))  # newlines too
+    app.router.add_route("*", r"/{tail:[\s\S]*}", guarded(wp.dispatch))  # newlines too
     return app

@@ -140,4 +140,5 @@ async def platform_user(request: web.Request, ctx: Context) -> User:
             401,
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    return await accounts.user_for_token(ctx, credentials)
+    cached = accounts.user_for_token_cached(ctx, credentials)
+    return cached or await accounts.user_for_token(ctx, credentials)

@@ -59,16 +59,29 @@ def invalid_token() -> ServiceError:
 async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     """The token for ``secret`` if it may be used from ``ip``; counts the use. A token
     seen in the last seconds costs a format check, a digest, a dictionary lookup and
-    the counter."""
-    throttle = ctx.token_failures
-    throttle.check(ip)
-    entry = None
-    if looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
-        digest = passwords.digest(secret)
-        entry = ctx.token_cache.get(digest) or await _read(ctx, digest)
+    the counter, and no await (``authenticate_cached``)."""
+    return authenticate_cached(ctx, secret, ip) or await _authenticate_read(ctx, secret, ip)
+
+
+def authenticate_cached(ctx: Context, secret: str, ip: str | None) -> TokenAuth | None:
+    """``authenticate`` when the answer needs no database read (a cached token, or a
+    secret that cannot be one); None when it does."""
+    ctx.token_failures.check(ip)
+    if not looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
+        return _accept(ctx, None, ip)
+    entry = ctx.token_cache.get(passwords.digest(secret))
+    return None if entry is None else _accept(ctx, entry, ip)
+
+
+async def _authenticate_read(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
+    return _accept(ctx, await _read(ctx, passwords.digest(secret)), ip)
+
+
+def _accept(ctx: Context, entry: token_cache.CachedToken | None, ip: str | None) -> TokenAuth:
+    """The use of ``entry`` from ``ip``, counted; or the refusal."""
     now = iso_now(ctx.clock)
     if entry is None or not entry.usable(now):
-        throttle.fail(ip)
+        ctx.token_failures.fail(ip)
         raise invalid_token()
     if entry.allowed_ips and not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(

@@ -37,7 +37,8 @@ async def token_auth(request: web.Request, ctx: Context) -> tokens.TokenAuth:
             401,
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    return await tokens.authenticate(ctx, credentials.strip(), request_ip(request, ctx))
+    secret, ip = credentials.strip(), request_ip(request, ctx)
+    return tokens.authenticate_cached(ctx, secret, ip) or await tokens.authenticate(ctx, secret, ip)
 
 
 def plugin_errors(handler: Handler) -> Handler:
