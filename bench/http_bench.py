@@ -269,8 +269,8 @@ def _admin_product(sk: Shopkeep, _: Path):
 
 CASES: list[Case] = [
     Case("namespace-index", "GET /wp-json/woonoow/v1 (namespace index)", "-", 32, _namespace_index),
-    Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.5", 32, _me),
-    Case("health", "token-authenticated GET woocommerce/health/", "0.5", 32, _health),
+    Case("me", "JWT-authenticated GET /api/v1/auth/me/", "0.8", 32, _me),
+    Case("health", "token-authenticated GET woocommerce/health/", "0.7", 32, _health),
     Case("webhook", "POST woocommerce/webhook/ product updates, 32 clients", "0.1", 32, _webhook),
     Case(
         "shop-products", "GET shop/products, 10 a page (with variations)", "0.1", 32, _shop_products

@@ -803,9 +803,19 @@ def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
         )
     out["orders: count"] = ("SELECT COALESCE(SUM(orders), 0) FROM order_days"
                             " WHERE status <> 'trash'", {})  # fmt: skip
-    out["orders search: count"] = (
-        "SELECT COUNT(*) FROM orders_search WHERE orders_search MATCH :fts",
-        {"fts": orders._search_match(orders.OrderQuery(search="kamali"))},
+    fts = orders._search_match(orders.OrderQuery(search="kamali"))
+    out["orders search: probe"] = (orders.PROBE_SQL, {"fts": fts, "dense": orders.DENSE})
+    # Past DENSE matches (as at 100k): the page and the count in one statement.
+    params = {"limit": 10, "offset": 0}
+    where = orders._where(orders.OrderQuery(search="kamali"), params)
+    out["orders search: dense page and count"] = (
+        "WITH matched(id) AS MATERIALIZED"
+        " (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
+        " SELECT o.*, (SELECT COUNT(*) FROM matched) AS matched_total"
+        " FROM orders o INDEXED BY orders_created"
+        f" WHERE {where.replace(orders.FTS_IDS, 'o.id IN matched')}"
+        " ORDER BY o.date_created DESC, o.id DESC LIMIT :limit OFFSET :offset",
+        params,
     )
     for label, search in (("products", ""), ("products search", "walnut mug")):
         params = {"now": now}

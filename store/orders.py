@@ -35,6 +35,7 @@ ORDER_BY = {
 
 
 DENSE = 500  # a search matching this many orders reads them in date order
+FTS_IDS = "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
 # The text columns of ``orders_search`` (migration 0010): what a search matches.
 SEARCHED = (
     "email", "txn", "billing_name", "phone", "company", "shipping_name", "item_names",
@@ -117,7 +118,7 @@ def _where(q: OrderQuery, params: dict[str, Any], dialect: Dialect) -> str:
         clauses.append("o.id = :search_id")  # "#123": that order, nothing else
     elif dialect == "sqlite" and (fts := _search_match(q)) is not None:
         params["fts"] = fts
-        indexed = "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
+        indexed = FTS_IDS
         if q.search.isascii() and q.search.isdigit():
             params["search_id"] = int(q.search[:18])
             indexed = f"(o.id = :search_id OR {indexed})"
@@ -161,6 +162,14 @@ def _search_match(q: OrderQuery) -> str | None:
     return f'({text}) NOT state : "trash"'
 
 
+def _searched_alone(q: OrderQuery, params: dict[str, Any]) -> bool:
+    """A search through the index among statuses, and no other filter."""
+    narrowed = (q.customer_id, q.product_id, q.after, q.before, q.include, q.exclude) != (
+        None, None, None, None, (), (),
+    )  # fmt: skip
+    return not narrowed and "fts" in params and "search_id" not in params
+
+
 async def _count(db: Store | Tx, q: OrderQuery, where: str, params: dict[str, Any]) -> int:
     """How many orders match (X-WP-Total), from an index where one can answer: the
     per-day counts (``order_days``) for a status filter alone, the search index for a
@@ -168,7 +177,7 @@ async def _count(db: Store | Tx, q: OrderQuery, where: str, params: dict[str, An
     narrowed = (q.customer_id, q.product_id, q.after, q.before, q.include, q.exclude) != (
         None, None, None, None, (), (),
     )  # fmt: skip
-    if not narrowed and "fts" in params and "search_id" not in params:
+    if _searched_alone(q, params):
         sql, counted = "SELECT COUNT(*) FROM orders_search WHERE orders_search MATCH :fts", params
     elif not narrowed and not q.search:
         counted = {}
@@ -179,18 +188,31 @@ async def _count(db: Store | Tx, q: OrderQuery, where: str, params: dict[str, An
     return int(await db.fetchval(sql, counted))
 
 
+# How many orders a search matches, counted up to :dense (DENSE): exact below it.
+PROBE_SQL = (
+    "SELECT COUNT(*) FROM (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts"
+    " LIMIT :dense)"
+)
+
+
 async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Row], int]:
     params: dict[str, Any] = {"limit": q.limit, "offset": q.offset}
     where = _where(q, params, db.dialect)
-    total = await _count(db, q, where, params)
     direction = "ASC" if q.order == "asc" else "DESC"
     if q.orderby == "include" and q.include:
         params["inc_order"] = ",".join(str(i) for i in q.include)
         order = f"instr(',' || :inc_order || ',', ',' || o.id || ',') {direction}"
     else:
         order = ORDER_BY.get(q.orderby, ORDER_BY["date"]).format(dir=direction)
+    by_date = order == ORDER_BY["date"].format(dir=direction)
+    if "fts" in params and by_date and _searched_alone(q, params):
+        total = int(await db.fetchval(PROBE_SQL, {"fts": params["fts"], "dense": DENSE}))
+        if total >= DENSE:
+            return await _dense_search(db, where, order, params)
+    else:
+        total = await _count(db, q, where, params)
     source = "orders o"
-    if "fts" in params and order == ORDER_BY["date"].format(dir=direction) and total >= DENSE:
+    if "fts" in params and by_date and total >= DENSE:
         # Many matches: walking the dates in order meets a page of them soon, where
         # sorting every match would read each one (SQLite cannot know how many match).
         source = "orders o INDEXED BY orders_created"
@@ -199,6 +221,27 @@ async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Row], int]:
         params,
     )
     return rows, total
+
+
+async def _dense_search(
+    db: Store | Tx, where: str, order: str, params: dict[str, Any]
+) -> tuple[list[Row], int]:
+    """A page of a search matching many orders, and how many: the index is searched once
+    for both (its matches kept in ``matched``), and the page read walking the dates.
+    The rows carry one column more, ``matched_total``."""
+    rows = await db.fetchall(
+        "WITH matched(id) AS MATERIALIZED"
+        " (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
+        " SELECT o.*, (SELECT COUNT(*) FROM matched) AS matched_total"
+        " FROM orders o INDEXED BY orders_created"
+        f" WHERE {where.replace(FTS_IDS, 'o.id IN matched')}"
+        f" ORDER BY {order} LIMIT :limit OFFSET :offset",
+        params,
+    )
+    if rows:
+        return rows, int(rows[0]["matched_total"])
+    count = "SELECT COUNT(*) FROM orders_search WHERE orders_search MATCH :fts"
+    return rows, int(await db.fetchval(count, params))
 
 
 # -- items -------------------------------------------------------------------------------

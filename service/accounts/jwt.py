@@ -60,7 +60,7 @@ class JwtCodec:
             self._verified[token] = claims
         if claims.token_type != token_type:
             raise invalid_token(f"Token is not an {token_type} token")
-        if claims.exp <= self._clock.now().timestamp():
+        if claims.exp <= self._clock.timestamp():
             raise invalid_token("Token is expired")
         return claims
 

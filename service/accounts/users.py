@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from service.accounts import passwords
-from service.accounts.jwt import invalid_token
+from service.accounts.jwt import Claims, invalid_token
 from service.accounts.permissions import require_admin, require_self_or_admin
 from service.audit import log as audit
 from service.audit.origin import Who
@@ -289,6 +289,18 @@ async def user_for_token(ctx: Context, token: str, token_type: str = "access") -
         row = await user_sql.by_id(ctx.store, claims.user_id)
         user = User.from_row(row) if row else None
         cache.put(claims.user_id, user)
+    return _token_user(user, claims)
+
+
+def user_for_token_cached(ctx: Context, token: str, token_type: str = "access") -> User | None:
+    """``user_for_token`` without an await when the user is cached (the request path's
+    common case); None when the user must be read."""
+    claims = ctx.jwt.decode(token, token_type)
+    found, user = ctx.users.get(claims.user_id)
+    return _token_user(user, claims) if found else None
+
+
+def _token_user(user: User | None, claims: Claims) -> User:
     if user is None or not user.is_active or user.token_version != claims.version:
         raise invalid_token("User is inactive or the token was revoked")
     return user

@@ -6,7 +6,10 @@ platform (integration) routes come last. Adding a controller is one line here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from service.api import analytics, audit, catalog, licensing, openapi, settings
 from service.api.accounts import api_keys, auth, customers
@@ -43,11 +46,16 @@ def register_all(registry: RouteRegistry) -> None:
                 )
 
 
-def add_platform_routes(app: web.Application, registry: RouteRegistry) -> None:
-    """Platform routes are served by aiohttp's router, from the registry's records."""
+def add_platform_routes(
+    app: web.Application,
+    registry: RouteRegistry,
+    wrap: Callable[[Handler], Handler] = lambda handler: handler,
+) -> None:
+    """Platform routes are served by aiohttp's router, from the registry's records;
+    each handler as ``wrap`` returns it."""
     for route in registry.platform_routes():
         for endpoint in route.endpoints:
             if endpoint.handler is None:
                 raise ValueError(f"platform route {route.path_template} has no handler")
             for method in endpoint.methods:
-                app.router.add_route(method, route.path_template, endpoint.handler)
+                app.router.add_route(method, route.path_template, wrap(endpoint.handler))

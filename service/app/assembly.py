@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from service.api import add_platform_routes, register_all
 from service.app.context import Context
@@ -24,10 +25,6 @@ def build_registry() -> RouteRegistry:
 
 def create_app(ctx: Context) -> web.Application:
     app = web.Application(
-        middlewares=[
-            middlewares.stats_middleware,
-            middlewares.error_middleware,
-        ],
         client_max_size=ctx.settings.client_max_size,
         # How long an unread or stalled body is drained before the connection is closed.
         handler_args={"lingering_time": min(10.0, ctx.settings.body_read_timeout_s)},
@@ -37,8 +34,13 @@ def create_app(ctx: Context) -> web.Application:
     app.on_response_prepare.append(middlewares.add_surface_headers)
     if ctx.registry is None:
         ctx.registry = build_registry()
-    add_platform_routes(app, ctx.registry)
+
+    # Every route is guarded (errors, the Dashboard's mark, the platform's preflight).
+    def guarded(handler: Handler) -> Handler:
+        return middlewares.guarded(handler, ctx.stats)
+
+    add_platform_routes(app, ctx.registry, guarded)
     # Everything else is WordPress's: /wp-json/..., ?rest_route= on any path (also in
     # a POST form), /index.php/wp-json/..., and the site page at / and /index.php.
-    app.router.add_route("*", r"/{tail:[\s\S]*}", wp.dispatch)  # newlines too
+    app.router.add_route("*", r"/{tail:[\s\S]*}", guarded(wp.dispatch))  # newlines too
     return app

@@ -143,10 +143,11 @@ async def platform_user(request: web.Request, ctx: Context) -> User:
             401,
             headers={"WWW-Authenticate": 'Bearer realm="api"'},
         )
-    return _signed_in(await accounts.user_for_token(ctx, credentials))
+    cached = accounts.user_for_token_cached(ctx, credentials)
+    return _signed_in(cached or await accounts.user_for_token(ctx, credentials))
 
 
 def _signed_in(user: User) -> User:
-    """The request's audit origin (started by ``stats_middleware``) now names its caller."""
+    """The request's audit origin (started by the route guard) now names its caller."""
     signed_in(user.audit_identity())
     return user

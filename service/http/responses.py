@@ -30,16 +30,25 @@ def dumps(data: Any) -> str:
         return _encoder.encode(data)
 
 
+def dumps_bytes(data: Any) -> bytes:
+    """``dumps`` as the UTF-8 bytes an answer carries (text that is not valid Unicode
+    raises UnicodeEncodeError, as encoding the answer's text did)."""
+    try:
+        return orjson.dumps(data, default=str, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError
+        return _encoder.encode(data).encode()
+
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
 def json_response(
     data: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    return web.Response(
-        text=dumps(data),
-        status=status,
-        headers=headers,
-        content_type="application/json",
-        charset="utf-8",
-    )
+    # The encoded bytes and a ready Content-Type: aiohttp's text= path would decode,
+    # re-encode and rebuild the header on every answer.
+    headers = {**headers, "Content-Type": JSON_TYPE} if headers else {"Content-Type": JSON_TYPE}
+    return web.Response(body=dumps_bytes(data), status=status, headers=headers)
 
 
 def is_platform(path: str) -> bool:

@@ -58,40 +58,57 @@ def invalid_token() -> ServiceError:
 
 async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     """The token for ``secret`` if it may be used from ``ip``; counts the use. A token
-    seen in the last seconds costs a digest, a dictionary lookup and the counter."""
-    throttle = ctx.token_failures
-    throttle.check(ip)
-    tracker = ctx.usage
-    entry = None
-    if looks_like_token(secret):
-        digest = passwords.digest(secret)
-        known = ctx.token_cache
-        entry = known.get(digest)
-        if entry is None:
-            version = known.version
-            row = await tracker.consistent(lambda: token_sql.by_digest(ctx.store, digest))
-            if row is not None:
-                entry = token_cache.CachedToken.from_row(row)
-                known.put(digest, entry, version)
+    seen in the last seconds costs a format check, a digest, a dictionary lookup and
+    the counter, and no await (``authenticate_cached``)."""
+    return authenticate_cached(ctx, secret, ip) or await _authenticate_read(ctx, secret, ip)
+
+
+def authenticate_cached(ctx: Context, secret: str, ip: str | None) -> TokenAuth | None:
+    """``authenticate`` when the answer needs no database read (a cached token, or a
+    secret that cannot be one); None when it does."""
+    ctx.token_failures.check(ip)
+    if not looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
+        return _accept(ctx, None, ip)
+    entry = ctx.token_cache.get(passwords.digest(secret))
+    return None if entry is None else _accept(ctx, entry, ip)
+
+
+async def _authenticate_read(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
+    return _accept(ctx, await _read(ctx, passwords.digest(secret)), ip)
+
+
+def _accept(ctx: Context, entry: token_cache.CachedToken | None, ip: str | None) -> TokenAuth:
+    """The use of ``entry`` from ``ip``, counted; or the refusal."""
     now = iso_now(ctx.clock)
     if entry is None or not entry.usable(now):
-        throttle.fail(ip)
+        ctx.token_failures.fail(ip)
         raise invalid_token()
-    if not client_ip.allowed(ip, entry.allowed_ips):
+    if entry.allowed_ips and not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
             "ip_not_allowed", "This token may not be used from your IP address.", 403
         )
-    tracker.record(entry.token_id, now)
-    count, last = tracker.adjust(entry.token_id, entry.usage_count, entry.last_used_at)
+    count, last = ctx.usage.record_use(entry.token_id, now, entry.usage_count, entry.last_used_at)
     return TokenAuth(
-        token_id=entry.token_id,
-        user_id=entry.user_id,
-        user_email=entry.user_email,
-        name=entry.name,
-        integration_type=entry.integration_type,
-        usage_count=count,
-        last_used_at=last,
+        entry.token_id,
+        entry.user_id,
+        entry.user_email,
+        entry.name,
+        entry.integration_type,
+        count,
+        last,
     )
+
+
+async def _read(ctx: Context, digest: str) -> token_cache.CachedToken | None:
+    """The token with ``digest`` from the store (cached unless a change overtook the read)."""
+    known = ctx.token_cache
+    version = known.version
+    row = await ctx.usage.consistent(lambda: token_sql.by_digest(ctx.store, digest))
+    if row is None:
+        return None
+    entry = token_cache.CachedToken.from_row(row)
+    known.put(digest, entry, version)
+    return entry
 
 
 def require_type(auth: TokenAuth, *types: str) -> None:

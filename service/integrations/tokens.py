@@ -20,7 +20,13 @@ from service.common.clock import iso
 from service.common.errors import ServiceError, invalid
 from service.common.paging import Page, check_page
 from service.integrations import messages as lang
-from service.integrations.token_auth import TokenAuth, authenticate, invalid_token, require_type
+from service.integrations.token_auth import (
+    TokenAuth,
+    authenticate,
+    authenticate_cached,
+    invalid_token,
+    require_type,
+)
 from service.integrations.token_rules import (
     DEFAULT_TYPE,
     INTEGRATION_TYPES,
@@ -49,6 +55,7 @@ __all__ = [
     "TokenFilters",
     "TokenInfo",
     "authenticate",
+    "authenticate_cached",
     "generate",
     "get_token",
     "invalid_token",

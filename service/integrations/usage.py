@@ -61,6 +61,20 @@ class UsageTracker:
         if self._timer is None and self._task is None and not self.closed:
             self._timer = asyncio.get_running_loop().call_later(self._interval, self._spawn)
 
+    def record_use(
+        self, token_id: str, when: str, count: int, last_used_at: str | None
+    ) -> tuple[int, str]:
+        """``record`` and then ``adjust`` in one call: the authentication hot path."""
+        self.record(token_id, when)
+        pending = self._pending[token_id]
+        count += pending[0]
+        last = max(last_used_at or "", pending[1])
+        flying = self._in_flight.get(token_id)
+        if flying is not None:
+            count += flying[0]
+            last = max(last, flying[1])
+        return count, last
+
     def adjust(self, token_id: str, count: int, last_used_at: str | None) -> tuple[int, str | None]:
         """Stored (count, last_used_at) plus what has not been stored yet."""
         for unstored in (self._in_flight, self._pending):

@@ -233,3 +233,25 @@ async def test_searching_through_the_trigram_index_finds_what_a_scan_finds(shop,
     for module in (order_sql, catalog_sql):  # the shop searches through catalog_sql
         monkeypatch.setattr(module, "trigram_match", lambda text, columns: None)
     assert indexed == await every_search()
+
+
+async def test_a_search_matching_many_orders_pages_and_counts_as_one_matching_few(
+    shop, monkeypatch
+):
+    """Past ``DENSE`` matches the index is searched once for the count and the page."""
+    ctx = shop
+
+    async def pages(text: str) -> list[Any]:
+        found = []
+        for offset in (0, 3, 40, 10_000):
+            for order in ("desc", "asc"):
+                query = OrderQuery(limit=5, offset=offset, order=order, search=text)
+                rows, total = await order_sql.list_orders(ctx.store, query)
+                found.append(([r["id"] for r in rows], total))
+        return found
+
+    texts = ["example", "mail.test", "Mug", "کمالی"]
+    few = [await pages(text) for text in texts]
+    assert all(found[0][1] > 2 for found in few)  # each is dense below
+    monkeypatch.setattr(order_sql, "DENSE", 2)
+    assert [await pages(text) for text in texts] == few
