@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from store.base import Conflict, DataError, SyncConnection
+from store.base import Conflict, DataError, Dialect, SyncConnection
 from store.db import Tx, next_seq
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     """Run ``work(SyncSql)`` on the writer's thread, inside the open transaction ``tx``."""
-    return await tx.run_sync(lambda conn: work(SyncSql(conn)))
+    return await tx.run_sync(lambda conn: work(SyncSql(conn, tx.dialect)))
 
 
 def _insert(conn: SyncConnection, table: str, row: dict[str, Any], conflict: str = "") -> int:
@@ -58,8 +58,12 @@ def is_data_error(exc: BaseException) -> bool:
 class SyncSql:
     """Statements for one transaction on the writer thread (no awaiting here)."""
 
-    def __init__(self, conn: SyncConnection) -> None:
+    def __init__(self, conn: SyncConnection, dialect: Dialect = "sqlite") -> None:
         self._conn = conn
+        # With many writers (PostgreSQL) a product is read FOR UPDATE: two events for
+        # one product, in two processes, apply one after the other, each checking
+        # staleness against what the other stored.
+        self._for_update = " FOR UPDATE" if dialect == "postgresql" else ""
 
     def isolated(self, work: Callable[[], T]) -> T:
         """``work()`` in its own savepoint. If it raises, its writes are undone and
@@ -128,12 +132,15 @@ class SyncSql:
     def product_by_external(self, user_id: int, source: str, external_id: str) -> Any:
         return self._conn.execute(
             "SELECT id, is_active, date_modified, content_hash FROM knowledge_products "
-            "WHERE user_id = ? AND external_source = ? AND external_id = ?",
+            "WHERE user_id = ? AND external_source = ? AND external_id = ?" + self._for_update,
             (user_id, source, external_id),
         ).fetchone()
 
-    def insert_product(self, row: dict[str, Any]) -> None:
-        _insert(self._conn, "knowledge_products", row)
+    def insert_product(self, row: dict[str, Any]) -> bool:
+        """Insert unless the owner's product exists (another process stored it after our
+        read: ON CONFLICT waits for its commit); True when this call inserted it."""
+        conflict = " ON CONFLICT (user_id, external_source, external_id) DO NOTHING"
+        return _insert(self._conn, "knowledge_products", row, conflict) == 1
 
     def update_product(self, product_id: str, row: dict[str, Any]) -> None:
         assignments = ", ".join(f"{name} = ?" for name in row)
