@@ -139,6 +139,7 @@ async def _move_stock(tx: Tx, order_id: int, lines: list[Any], when: str, *, tak
     assert now is not None
     sign = -1 if take else 1
     changes = []
+    await _lock_stock(tx, lines)
     for line in lines:
         product_id, variation_id, quantity = (
             line["product_id"], line["variation_id"], line["quantity"],
@@ -161,12 +162,28 @@ async def _move_stock(tx: Tx, order_id: int, lines: list[Any], when: str, *, tak
         await add_system_note(tx, order_id, f"Stock levels {verb}: {', '.join(changes)}", when)
 
 
+async def _lock_stock(tx: Tx, lines: list[Any]) -> None:
+    """Take the rows whose stock the lines draw from (a variation's parent too) before
+    reading any quantity: a concurrent order of the same product (another process on
+    PostgreSQL) waits until this one commits, then reads the quantity it left, so
+    stock that does not allow backorders never goes below zero. In id order, so two
+    orders never wait for each other."""
+    ids = {line[column] for line in lines for column in ("product_id", "variation_id")}
+    for row_id in sorted(i for i in ids if i):
+        await tx.lock("products", row_id)
+
+
 async def hold_coupon_uses(tx: Tx, order: Any, items: list[Any], when: str) -> None:
-    """Take one use of each of the order's coupons, re-checking their usage limits."""
+    """Take one use of each of the order's coupons, re-checking their usage limits. Each
+    coupon's row is taken first (in id order), so concurrent orders (other processes on
+    PostgreSQL) count the uses one after another, never the same count twice."""
     coupon_lines = [i for i in items if i["item_type"] == "coupon"]
     user_id = order["customer_id"] or None
     email = order["billing_email"]
     uses = []
+    coupon_ids = {json.loads(line["details"]).get("coupon_id", 0) for line in coupon_lines}
+    for coupon_id in sorted(i for i in coupon_ids if i):
+        await tx.lock("coupons", coupon_id)
     for line in coupon_lines:
         coupon_id = json.loads(line["details"]).get("coupon_id", 0)
         coupon = await coupon_sql.by_id(tx, coupon_id) if coupon_id else None
