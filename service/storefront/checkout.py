@@ -19,7 +19,9 @@ from service.audit.origin import ANONYMOUS, Actor, Who
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.validation import Payload, invalid_params
+from service.orders import coupons
 from service.orders import crud as orders
+from service.orders.status import lock_coupons
 from service.settings import shop_settings as store_settings
 from service.storefront.cart import CartSession, read_addresses
 from service.storefront.cart_view import CartState, PricedCart, load_state, price_cart, render
@@ -121,6 +123,9 @@ async def _addressed_state(
     if session.cart_id:
         await tx.lock("carts", session.cart_id)
     state = await load_state(tx, session.cart_id, session.customer_id)
+    if state.codes:  # before pricing: a coupon used up meanwhile is then taken off (409)
+        found = await coupons.find_by_codes(tx, state.codes)
+        await lock_coupons(tx, (row["id"] for row in found.values()))
     if not state.lines:
         raise ServiceError(
             "woocommerce_rest_cart_empty", "Cannot place an order, your cart is empty.", 400
