@@ -12,7 +12,7 @@ on a worker thread that hands each statement to the event loop: store/pg.py.)
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -25,6 +25,25 @@ T = TypeVar("T")
 async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     """Run ``work(SyncSql)`` on the writer's thread, inside the open transaction ``tx``."""
     return await tx.run_sync(lambda conn: work(SyncSql(conn, tx.dialect)))
+
+
+# The advisory-lock namespace of webhook owners (PostgreSQL; two int4 keys).
+_OWNER_LOCKS = 0x5359_4E43
+
+
+async def hold_owners(tx: Tx, user_ids: Iterable[int]) -> None:
+    """Before a group's events: hold each owner's lock until the commit (PostgreSQL).
+
+    Two processes' groups holding the same owner's events (a plugin retrying against
+    both) would otherwise claim them in different orders and deadlock on the event
+    log's unique key; taken in id order first, one group waits for the other and then
+    finds its claims (``skipped``). Owners are independent, so other tenants' groups
+    do not wait. SQLite has one writer: nothing to do."""
+    if tx.dialect != "postgresql":
+        return
+    for user_id in sorted(set(user_ids)):
+        key = user_id & 0x7FFF_FFFF  # int4; two owners sharing a key only wait more
+        await tx.execute("SELECT pg_advisory_xact_lock(?, ?)", (_OWNER_LOCKS, key))
 
 
 def _insert(conn: SyncConnection, table: str, row: dict[str, Any], conflict: str = "") -> int:
