@@ -60,8 +60,10 @@ class DataError(Exception):
 
 def next_seq(table: str) -> str:
     """The SQL value of a new row's ``seq`` (its insertion order, the tie-breaker of
-    lists sorted by a timestamp): one more than the table's largest. Evaluated inside
-    the single writer's transaction, so two inserts never get the same number."""
+    lists sorted by a timestamp): one more than the table's largest. On SQLite this is
+    evaluated inside the single writer's transaction, so two inserts never get the same
+    number; PostgreSQL, with many writers, draws it from the table's sequence instead
+    (store/pg.py rewrites this text; migration 0014)."""
     if not table.isidentifier():
         raise ValueError(f"not a table name: {table!r}")
     return f"(SELECT coalesce(max(seq), 0) + 1 FROM {table})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from store.catalog import like
-from store.db import Row, Store, Tx, next_seq
+from store.db import Conflict, Row, Store, Tx, next_seq
 
 CART_COLUMNS = (
     "id, session_key, customer_id, shipping_address, billing_address, shipping_rate_id,"
@@ -42,6 +42,22 @@ async def insert(
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
         (session_key, customer_id, shipping_address, billing_address, when, when),
     )
+
+
+async def insert_unless_taken(
+    tx: Tx, session_key: str, customer_id: int | None, when: str
+) -> int | None:
+    """A new cart's id, or None when a cart with this session key or customer exists
+    (another process created it between our read and this insert: ON CONFLICT waits
+    for its commit, and the transaction goes on)."""
+    try:
+        return await tx.insert(
+            "INSERT INTO carts (session_key, customer_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (session_key, customer_id, when, when),
+        )
+    except Conflict:
+        return None
 
 
 async def update(tx: Tx, cart_id: int, when: str, **fields: Any) -> None:

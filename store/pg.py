@@ -5,9 +5,14 @@ write SQLite's SQL with ``?`` or ``:name`` placeholders: each SQL string is tran
 once (cached) into PostgreSQL's (``$n`` placeholders, and the few idioms of SQLite's
 that PostgreSQL spells otherwise, see ``_REWRITES``).
 
-Write transactions of one process still run one at a time (``serialize_writes``), as
-on SQLite, so every read-modify-write the services do stays safe within a process;
-across processes that is the job of row locks (``Tx.lock``) and constraints.
+Write transactions run concurrently, in this process and in others on the same
+database (READ COMMITTED, PostgreSQL's default). What SQLite's single writer made safe
+is made safe here by the database itself: a service that reads, decides and writes
+first takes the row it decides on (``Tx.lock``: ``SELECT … FOR UPDATE`` on the license,
+the coupon, the product, the order, the cart), so a second writer waits for the first
+to commit and then reads what it wrote; claims are unique constraints with ``ON
+CONFLICT``; counters are additive (``SET n = n + ?``); ``seq`` comes from a sequence
+(migration 0014). ``serialize_writes=True`` restores one writer per process.
 """
 
 from __future__ import annotations
@@ -74,6 +79,12 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         r"to_char(date_trunc('week', substr(\1, 1, 10)::date), 'YYYY-MM-DD')",
     ),
     (re.compile(r"\s+INDEXED BY \w+"), ""),
+    # store/base.py next_seq: max(seq) + 1 is only safe with one writer; here each
+    # table's seq has a sequence (migration 0014).
+    (
+        re.compile(r"\(SELECT coalesce\(max\(seq\), 0\) \+ 1 FROM (\w+)\)"),
+        r"nextval('\1_seq_order')",
+    ),
 ]
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|::|\?|:[A-Za-z_]\w*")
 _translated: dict[str, tuple[str, tuple[str, ...] | None]] = {}
@@ -313,7 +324,7 @@ _open_tx: ContextVar[tuple[PgStore, PgTx, asyncio.Task[Any] | None] | None] = Co
 class PgStore(_PgQueries, Store):
     """A pool of connections to one PostgreSQL database."""
 
-    def __init__(self, url: str, pool: Any, serialize_writes: bool = True) -> None:
+    def __init__(self, url: str, pool: Any, serialize_writes: bool = False) -> None:
         self.path = redacted(url)
         self._pool = pool
         self._lock: asyncio.Lock | None = asyncio.Lock() if serialize_writes else None

@@ -12,11 +12,11 @@ on a worker thread that hands each statement to the event loop: store/pg.py.)
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from store.base import Conflict, DataError, SyncConnection
+from store.base import Conflict, DataError, Dialect, SyncConnection
 from store.db import Tx, next_seq
 
 T = TypeVar("T")
@@ -24,7 +24,26 @@ T = TypeVar("T")
 
 async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     """Run ``work(SyncSql)`` on the writer's thread, inside the open transaction ``tx``."""
-    return await tx.run_sync(lambda conn: work(SyncSql(conn)))
+    return await tx.run_sync(lambda conn: work(SyncSql(conn, tx.dialect)))
+
+
+# The advisory-lock namespace of webhook owners (PostgreSQL; two int4 keys).
+_OWNER_LOCKS = 0x5359_4E43
+
+
+async def hold_owners(tx: Tx, user_ids: Iterable[int]) -> None:
+    """Before a group's events: hold each owner's lock until the commit (PostgreSQL).
+
+    Two processes' groups holding the same owner's events (a plugin retrying against
+    both) would otherwise claim them in different orders and deadlock on the event
+    log's unique key; taken in id order first, one group waits for the other and then
+    finds its claims (``skipped``). Owners are independent, so other tenants' groups
+    do not wait. SQLite has one writer: nothing to do."""
+    if tx.dialect != "postgresql":
+        return
+    for user_id in sorted(set(user_ids)):
+        key = user_id & 0x7FFF_FFFF  # int4; two owners sharing a key only wait more
+        await tx.execute("SELECT pg_advisory_xact_lock(?, ?)", (_OWNER_LOCKS, key))
 
 
 def _insert(conn: SyncConnection, table: str, row: dict[str, Any], conflict: str = "") -> int:
@@ -58,8 +77,12 @@ def is_data_error(exc: BaseException) -> bool:
 class SyncSql:
     """Statements for one transaction on the writer thread (no awaiting here)."""
 
-    def __init__(self, conn: SyncConnection) -> None:
+    def __init__(self, conn: SyncConnection, dialect: Dialect = "sqlite") -> None:
         self._conn = conn
+        # With many writers (PostgreSQL) a product is read FOR UPDATE: two events for
+        # one product, in two processes, apply one after the other, each checking
+        # staleness against what the other stored.
+        self._for_update = " FOR UPDATE" if dialect == "postgresql" else ""
 
     def isolated(self, work: Callable[[], T]) -> T:
         """``work()`` in its own savepoint. If it raises, its writes are undone and
@@ -128,12 +151,15 @@ class SyncSql:
     def product_by_external(self, user_id: int, source: str, external_id: str) -> Any:
         return self._conn.execute(
             "SELECT id, is_active, date_modified, content_hash FROM knowledge_products "
-            "WHERE user_id = ? AND external_source = ? AND external_id = ?",
+            "WHERE user_id = ? AND external_source = ? AND external_id = ?" + self._for_update,
             (user_id, source, external_id),
         ).fetchone()
 
-    def insert_product(self, row: dict[str, Any]) -> None:
-        _insert(self._conn, "knowledge_products", row)
+    def insert_product(self, row: dict[str, Any]) -> bool:
+        """Insert unless the owner's product exists (another process stored it after our
+        read: ON CONFLICT waits for its commit); True when this call inserted it."""
+        conflict = " ON CONFLICT (user_id, external_source, external_id) DO NOTHING"
+        return _insert(self._conn, "knowledge_products", row, conflict) == 1
 
     def update_product(self, product_id: str, row: dict[str, Any]) -> None:
         assignments = ", ".join(f"{name} = ?" for name in row)

@@ -60,7 +60,16 @@ async def update_user(tx: Tx, user_id: int, **fields: Any) -> int:
 
 
 async def active_admins_except(tx: Tx, user_id: int) -> int:
-    """Active administrators other than ``user_id``, read inside the writer's transaction."""
+    """Active administrators other than ``user_id``, read inside the writer's transaction.
+
+    With many writers (PostgreSQL) the active administrators' rows are taken first, in
+    id order: of two transactions demoting the last two, the second waits, then finds
+    the first's demotion and counts one fewer."""
+    if tx.dialect == "postgresql":
+        await tx.fetchall(
+            "SELECT id FROM users WHERE role = 'administrator' AND is_active = 1"
+            " ORDER BY id FOR UPDATE"
+        )
     return int(
         await tx.fetchval(
             "SELECT count(*) FROM users WHERE role = 'administrator' AND is_active = 1 AND id <> ?",

@@ -418,8 +418,9 @@ def last_administrator(user: User) -> ServiceError:
 
 async def _keep_an_administrator(tx: Tx, user_id: int, fields: dict[str, Any]) -> None:
     """Refuse to demote or deactivate the last active administrator. Checked inside the
-    write transaction (one writer at a time), so two concurrent demotions of the last
-    two administrators cannot both pass."""
+    write transaction (SQLite: one writer at a time; PostgreSQL: the administrators'
+    rows are locked first), so two concurrent demotions of the last two administrators
+    cannot both pass."""
     row = await user_sql.by_id(tx, user_id)
     if row is None or row["role"] != "administrator" or not row["is_active"]:
         return

@@ -141,7 +141,8 @@ def apply(sql: SyncSql, user_id: int, token_id: str, event: WebhookEvent, now: s
             content_updated_at=now,
             created_at=now,
         )
-        sql.insert_product(fields)
+        if not sql.insert_product(fields):  # stored meanwhile by another process
+            return apply(sql, user_id, token_id, event, now)
         return Applied("processed", "created", product_id)
     if stored["content_hash"] != content_hash:
         fields["content_updated_at"] = now

@@ -40,7 +40,7 @@ from service.integrations.sync_log import (
 )
 from service.integrations.token_auth import TokenAuth, require_type
 from service.integrations.webhook_payload import WebhookEvent, parse_event
-from store.sync_writer import SyncSql, is_data_error
+from store.sync_writer import SyncSql, hold_owners, is_data_error
 
 if TYPE_CHECKING:
     from service.app.context import Context
@@ -141,7 +141,10 @@ def new_batcher(ctx: Context) -> sync_batcher.Batcher:
     async def committing(tx: Tx, jobs: list[_Job], outcomes: list[EventOutcome]) -> None:
         await _record_group(ctx, tx, jobs, outcomes)
 
-    return sync_batcher.Batcher(ctx, _process, _not_stored, committing)
+    async def opening(tx: Tx, jobs: list[_Job]) -> None:
+        await hold_owners(tx, (job.auth.user_id for job in jobs))
+
+    return sync_batcher.Batcher(ctx, _process, _not_stored, committing, opening)
 
 
 async def _record_group(

@@ -36,6 +36,8 @@ Processor = Callable[[sync_writer.SyncSql, Any, str], Any]
 Failure = Callable[[Any, Exception], Any]
 # (the transaction, the group's jobs, their outcomes), awaited before the commit
 Committing = Callable[["Tx", list[Any], list[Any]], Awaitable[None]]
+# (the transaction, the group's jobs), awaited before the first job
+Opening = Callable[["Tx", list[Any]], Awaitable[None]]
 
 
 @dataclass
@@ -53,11 +55,13 @@ class Batcher:
         process: Processor,
         failed: Failure,
         committing: Committing | None = None,
+        opening: Opening | None = None,
     ) -> None:
         self._ctx = ctx
         self._process = process
         self._failed = failed
         self._committing = committing  # last word in the group's transaction (the audit)
+        self._opening = opening  # first word: the locks the group's jobs need
         self._queue: list[_Pending] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -87,6 +91,8 @@ class Batcher:
         now = iso(self._ctx.clock.now()) or ""
         try:
             async with self._ctx.store.transaction() as tx:
+                if self._opening is not None:
+                    await self._opening(tx, jobs)
                 outcomes = await sync_writer.run(tx, lambda sql: self._run_jobs(sql, jobs, now))
                 if self._committing is not None:
                     await self._committing(tx, jobs, outcomes)

@@ -138,6 +138,7 @@ async def activate(
             ctx, row, target, approved_url, label=label, client=client
         )
     async with ctx.store.transaction() as tx:
+        await tx.lock("licenses", row["id"])  # held until commit: see seats.py
         row = existing(await sql.license_by_id(tx, row["id"]), "license")
         opened = await open_activation(
             tx,

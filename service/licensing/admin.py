@@ -24,6 +24,7 @@ from service.licensing import rules
 from store import catalog as catalog_sql
 from store import licenses as sql
 from store import users as user_sql
+from store.db import Conflict
 from store.licenses import LicenseQuery
 
 if TYPE_CHECKING:
@@ -231,12 +232,21 @@ def _action(values: dict[str, Any]) -> str:
 
 
 async def insert_with_key(tx: Tx, values: dict[str, Any], key: str | None = None) -> int:
-    """Insert a license; a generated key that collides is drawn again."""
+    """Insert a license; a generated key that collides is drawn again. The key's UNIQUE
+    constraint decides: another process may store the same key between our check and
+    our insert (then a given key is refused as taken, a generated one drawn again)."""
     for _ in range(KEY_ATTEMPTS):
         candidate = key or rules.generate_key()
         if key is None and await sql.key_taken(tx, candidate):
             continue
-        return await sql.insert_license(tx, {**values, "license_key": candidate})
+        try:
+            async with tx.savepoint("license_key"):
+                return await sql.insert_license(tx, {**values, "license_key": candidate})
+        except Conflict:
+            if not await sql.key_taken(tx, candidate):
+                raise
+            if key is not None:
+                raise invalid_params({"license_key": "license_key is already in use."}) from None
     raise ServiceError("license_key_exhausted", "Could not generate a unique license key.", 500)
 
 

@@ -213,6 +213,7 @@ async def _decide(
         )
     if decision not in DECISIONS:
         raise ServiceError("rest_invalid_param", "decision is not one of approve, deny.", 400)
+    await tx.lock("licenses", request["license_id"])
     row = await sql.license_by_id(tx, request["license_id"])
     stamp = iso(now)
     if decision == "deny":
@@ -250,8 +251,8 @@ async def _consume(
     tx: Tx, request: Any, status: str, stamp: str, by: int | None, activation_id: int | None
 ) -> None:
     if await sql.consume_request(tx, request["id"], status, stamp, by, activation_id) != 1:
-        # Transactions are serialised and the request was checked in this one, so this
-        # only guards against a clock that went backwards; fail closed.
+        # Another process approved or denied it first (the UPDATE waited for its commit
+        # and found it no longer pending), or the clock went backwards: fail closed.
         raise ServiceError("oauth_state_used", "This activation request was already used.", 409)
 
 

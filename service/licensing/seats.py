@@ -1,10 +1,12 @@
 """Opening and closing a license's activations: the one place the limit is enforced.
 
 Call inside ``ctx.store.transaction()`` with the license row read in that same
-transaction. Transactions are serialised (one writer behind a lock, BEGIN
-IMMEDIATE), so re-counting the active rows here and inserting in the same
-transaction cannot over-activate; the UNIQUE (license_id, domain) index is the
-backstop that keeps one row per site.
+transaction. Both functions first take the license's row (``Tx.lock``): on SQLite
+transactions are serialised anyway (one writer, BEGIN IMMEDIATE); on PostgreSQL, with
+many writers in many processes, a second activation of the same license waits there
+until the first commits, then counts the active rows it wrote (READ COMMITTED reads
+afresh per statement), so counting and inserting cannot over-activate. The UNIQUE
+(license_id, domain) index is the backstop that keeps one row per site.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ async def open_activation(
     if problem is not None:
         raise problem
     license_id = license_row["id"]
+    await tx.lock("licenses", license_id)
     stamp = iso(now)
     existing = await sql.activation_for_domain(tx, license_id, target.domain)
     if existing is not None and existing["status"] == "active":
@@ -127,6 +130,7 @@ def _new_activation(target: Site, client: Client, label: str, stamp: str | None)
 
 async def close_activation(tx: Tx, activation: Any, now: datetime) -> Any:
     """Deactivate one site (its row is kept, as history); returns the row after."""
+    await tx.lock("licenses", activation["license_id"])
     stamp = iso(now)
     await sql.update_activation(
         tx, activation["id"], {"status": "deactivated", "deactivated_at": stamp}

@@ -293,6 +293,7 @@ async def update_order(
     follows TRANSITIONS. All of it, or nothing. A status change is recorded as
     ``actor``'s (the console passes its own), else as the system's."""
     async with ctx.store.transaction() as tx:
+        await tx.lock("orders", order_id)
         before = await order_state(tx, order_id)
         await update_order_in(ctx, tx, order_id, data, actor=actor)
         after = await order_state(tx, order_id)
@@ -314,6 +315,9 @@ async def update_order_in(
 ) -> None:
     """``update_order`` inside the caller's transaction; ``at`` (ISO UTC) dates the
     change instead of the clock (a payment confirmed later, the demo's history)."""
+    # The order is taken first: of two processes paying it at once, the second waits
+    # and then finds it paid (stock and coupon uses are taken once).
+    await tx.lock("orders", order_id)
     row = await order_row(tx, order_id)
     if row["status"] == "trash":
         raise ServiceError(
@@ -396,6 +400,7 @@ async def delete_order(ctx: Context, order_id: int, force: bool = False) -> dict
     it was. Neither gives stock back: cancel or refund the order for that."""
     previous = await get_order(ctx, order_id)
     async with ctx.store.transaction() as tx:
+        await tx.lock("orders", order_id)
         row = await order_row(tx, order_id)
         summary = {"status": row["status"], "email": row["billing_email"], "total": row["total"]}
         if force:

@@ -21,6 +21,7 @@ async def order_coupons(ctx: Context, order_id: int) -> list[dict[str, Any]]:
 
 
 async def _codes(tx: Tx, order_id: int) -> list[str]:
+    await tx.lock("orders", order_id)  # read, then rewritten by update_order_in
     await order_row(tx, order_id)
     items = await order_sql.items_of(tx, [order_id])
     return [i["name"] for i in items if i["item_type"] == "coupon"]

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from service.catalog.stock import change_stock, record_sale, sellable_item
@@ -91,6 +92,9 @@ async def enter_status(
     ``actor`` when a person (or the console) made the change, else the system."""
     old = None if created else order["status"]
     lines = [i for i in items if i["item_type"] == "line_item"]
+    # Rows are taken in one order everywhere (order, cart, coupons, products; ids
+    # ascending), so two transactions never wait for each other.
+    await lock_coupons(tx, _coupon_ids(items))
     updates: dict[str, Any] = {"status": new, "date_modified": when}
     if new in PAID_STATUSES and not order["stock_reduced"]:
         await _move_stock(tx, order["id"], lines, when, take=True)
@@ -143,6 +147,7 @@ async def _move_stock(tx: Tx, order_id: int, lines: list[Any], when: str, *, tak
     assert now is not None
     sign = -1 if take else 1
     changes = []
+    await _lock_stock(tx, lines)
     for line in lines:
         product_id, variation_id, quantity = (
             line["product_id"], line["variation_id"], line["quantity"],
@@ -165,12 +170,37 @@ async def _move_stock(tx: Tx, order_id: int, lines: list[Any], when: str, *, tak
         await add_system_note(tx, order_id, f"Stock levels {verb}: {', '.join(changes)}", when)
 
 
+async def _lock_stock(tx: Tx, lines: list[Any]) -> None:
+    """Take the rows whose stock the lines draw from (a variation's parent too) before
+    reading any quantity: a concurrent order of the same product (another process on
+    PostgreSQL) waits until this one commits, then reads the quantity it left, so
+    stock that does not allow backorders never goes below zero. In id order, so two
+    orders never wait for each other."""
+    ids = {line[column] for line in lines for column in ("product_id", "variation_id")}
+    for row_id in sorted(i for i in ids if i):
+        await tx.lock("products", row_id)
+
+
+def _coupon_ids(items: list[Any]) -> set[int]:
+    lines = [i for i in items if i["item_type"] == "coupon"]
+    return {json.loads(line["details"]).get("coupon_id", 0) for line in lines}
+
+
+async def lock_coupons(tx: Tx, coupon_ids: Iterable[int]) -> None:
+    """Take the coupons' rows, in id order, before their uses are counted."""
+    for coupon_id in sorted(i for i in coupon_ids if i):
+        await tx.lock("coupons", coupon_id)
+
+
 async def hold_coupon_uses(tx: Tx, order: Any, items: list[Any], when: str) -> None:
-    """Take one use of each of the order's coupons, re-checking their usage limits."""
+    """Take one use of each of the order's coupons, re-checking their usage limits. Each
+    coupon's row is taken first (in id order), so concurrent orders (other processes on
+    PostgreSQL) count the uses one after another, never the same count twice."""
     coupon_lines = [i for i in items if i["item_type"] == "coupon"]
     user_id = order["customer_id"] or None
     email = order["billing_email"]
     uses = []
+    await lock_coupons(tx, _coupon_ids(items))
     for line in coupon_lines:
         coupon_id = json.loads(line["details"]).get("coupon_id", 0)
         coupon = await coupon_sql.by_id(tx, coupon_id) if coupon_id else None

@@ -104,7 +104,9 @@ async def _claim_guest_cart(tx: Tx, user_id: int, guest_id: int, when: str) -> A
     """The customer's cart after taking the guest cart, if it is still nobody's.
 
     Read again inside the transaction: of two customers sending one guest token at
-    once, the first takes the cart and the second finds it taken."""
+    once, the first takes the cart and the second finds it taken (on PostgreSQL the
+    second waits for the cart's row, so two processes never both take it)."""
+    await tx.lock("carts", guest_id)
     guest = await cart_sql.by_id(tx, guest_id)
     own = await cart_sql.by_customer(tx, user_id)
     if guest is None or guest["customer_id"] is not None:
@@ -157,8 +159,11 @@ async def _write_cart(tx: Tx, ctx: Context, session: CartSession) -> int:
         return row["id"]
     cutoff = iso(ctx.clock.now() - cart_tokens.TTL - KEEP_ALIVE) or ""
     await cart_sql.purge_anonymous_before(tx, cutoff)
-    session.cart_id = await cart_sql.insert(tx, session.session_key, session.customer_id, when)
-    return session.cart_id
+    cart_id = await cart_sql.insert_unless_taken(tx, session.session_key, session.customer_id, when)
+    if cart_id is None:  # a concurrent request (another process) created it first
+        return await _write_cart(tx, ctx, session)
+    session.cart_id = cart_id
+    return cart_id
 
 
 async def keep_alive(ctx: Context, session: CartSession) -> None:

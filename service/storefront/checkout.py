@@ -3,8 +3,10 @@
 The order is created by ``orders.create_order_in`` inside the transaction that reads
 the cart and empties it, so it is priced by the same engine from the same items,
 coupons, address and shipping rate the cart showed, and stock and coupon limits are
-checked where they cannot change underneath (a concurrent checkout waits for the
-writer lock). A cart with problems is refused with the Store API's 409s and the cart.
+checked where they cannot change underneath: the cart's row is taken first, so a
+second checkout of the same cart (another process on PostgreSQL) waits and then finds it
+empty, and stock and coupons are taken under their own row locks (orders.status).
+A cart with problems is refused with the Store API's 409s and the cart.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from service.audit.origin import ANONYMOUS, Actor, Who
 from service.common.clock import iso
 from service.common.errors import ServiceError
 from service.common.validation import Payload, invalid_params
+from service.orders import coupons
 from service.orders import crud as orders
+from service.orders.status import lock_coupons
 from service.settings import shop_settings as store_settings
 from service.storefront.cart import CartSession, read_addresses
 from service.storefront.cart_view import CartState, PricedCart, load_state, price_cart, render
@@ -116,7 +120,12 @@ async def _addressed_state(
     tx: Tx, session: CartSession, addresses: dict[str, dict[str, str]]
 ) -> CartState:
     """The cart to check out, with the addresses sent at checkout over its own."""
+    if session.cart_id:
+        await tx.lock("carts", session.cart_id)
     state = await load_state(tx, session.cart_id, session.customer_id)
+    if state.codes:  # before pricing: a coupon used up meanwhile is then taken off (409)
+        found = await coupons.find_by_codes(tx, state.codes)
+        await lock_coupons(tx, (row["id"] for row in found.values()))
     if not state.lines:
         raise ServiceError(
             "woocommerce_rest_cart_empty", "Cannot place an order, your cart is empty.", 400

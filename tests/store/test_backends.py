@@ -40,18 +40,30 @@ async def test_a_nested_transaction_is_a_savepoint_of_the_outer_one(fresh_store)
     assert "outer" in keys and "inner" not in keys
 
 
-async def test_writers_of_one_process_take_turns(fresh_store):
+async def test_a_read_modify_write_under_a_row_lock_loses_no_update(fresh_store):
+    # SQLite: one writer at a time. PostgreSQL: writers run at once (in this process
+    # or others); Tx.lock makes each wait for the row, then read what the last wrote.
     async with fresh_store.transaction() as tx:
-        await tx.execute("INSERT INTO meta (key, value) VALUES ('n', '0')")
+        product = await tx.insert(
+            "INSERT INTO products (type, status, name, stock_quantity, created_at, modified_at)"
+            " VALUES ('simple', 'publish', 'P', 0, '2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z')"
+        )
 
     async def bump() -> None:
         async with fresh_store.transaction() as tx:
-            value = int(await tx.fetchval("SELECT value FROM meta WHERE key = 'n'"))
+            await tx.lock("products", product)
+            sql = "SELECT stock_quantity FROM products WHERE id = ?"
+            value = await tx.fetchval(sql, (product,))
             await asyncio.sleep(0)
-            await tx.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(value + 1),))
+            await tx.execute(
+                "UPDATE products SET stock_quantity = ? WHERE id = ?", (value + 1, product)
+            )
 
     await asyncio.gather(*(bump() for _ in range(20)))
-    assert await fresh_store.fetchval("SELECT value FROM meta WHERE key = 'n'") == "20"
+    assert (
+        await fresh_store.fetchval("SELECT stock_quantity FROM products WHERE id = ?", (product,))
+        == 20
+    )
 
 
 async def test_commit_hooks_run_once_per_outer_commit(fresh_store):

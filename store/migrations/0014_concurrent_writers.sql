@@ -1,0 +1,3 @@
+-- Many writers (PostgreSQL only). On PostgreSQL this step gives each ``seq`` column its
+-- own sequence (0014_concurrent_writers.pg.sql); SQLite has one writer at a time, so
+-- ``next_seq``'s max(seq) + 1 is already safe here and nothing changes.
