@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from service.app.assembly import build_registry, create_app
-from service.app.context import Context
+from service.app.context import Context, StartupError
 from service.audit import log as audit
 from service.common.clock import Clock
 from service.common.config import Settings
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shopkeep.runtime")
 RETENTION_INTERVAL_S = 24 * 3600.0
-
-
-class StartupError(Exception):
-    """An expected failure to start, reported as one line."""
 
 
 class Runtime:

@@ -75,7 +75,7 @@ async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
                 known.put(digest, entry, version)
     now = iso_now(ctx.clock)
     if entry is None or not entry.usable(now):
-        throttle.fail(ip)
+        await throttle.fail(ip)
         raise invalid_token()
     if not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
