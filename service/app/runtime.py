@@ -12,6 +12,7 @@ import asyncio
 import errno
 import logging
 import signal
+import socket
 import ssl
 from collections.abc import Callable
 from contextlib import suppress
@@ -87,7 +88,9 @@ class Runtime:
             except Exception:  # the store is busy or closing: try again tomorrow
                 log.exception("audit log retention failed")
 
-    async def start_api(self) -> str:
+    async def start_api(self, sock: socket.socket | None = None) -> str:
+        """Serve the API on ``--host``/``--port``, or on ``sock`` (a listening socket
+        shared by ``serve --workers``)."""
         assert self.ctx is not None
         app = create_app(self.ctx)
         self.runner = web.AppRunner(
@@ -99,7 +102,11 @@ class Runtime:
         )
         tls = self._tls_context()
         await self.runner.setup()
-        site = web.TCPSite(self.runner, self.settings.host, self.settings.port, ssl_context=tls)
+        site: web.BaseSite
+        if sock is not None:
+            site = web.SockSite(self.runner, sock, ssl_context=tls)
+        else:
+            site = web.TCPSite(self.runner, self.settings.host, self.settings.port, ssl_context=tls)
         try:
             await site.start()
         except OSError as exc:
