@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from support import REPO, start_server
+from test_console_pty import Terminal, wait_for
 from test_run_serve import get
 
 from service.accounts.api_key_crypto import new_key_text
@@ -97,3 +98,35 @@ def test_postgresql_needs_the_sealing_key_from_outside(pg_database, tmp_path):
     done = run("serve", "--db", pg_database, "--log-file", log, "--secret-key-file", str(missing))
     assert done.returncode == 1
     assert done.stderr.startswith(f"shopkeep: --secret-key-file {missing} does not exist")
+
+
+def test_an_admin_console_attaches_to_a_running_deployment(pg_database, tmp_path):
+    key = tmp_path / "shopkeep.key"
+    key.write_text(new_key_text() + "\n")
+    server = start_server(
+        pg_database, "--workers", "2", "--secret-key-file", str(key),
+        "--log-file", str(tmp_path / "serve.log"), timeout=60,
+    )  # fmt: skip
+    terminal = Terminal()
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "run.py"), "console", "--no-api", "--db", pg_database,
+         "--secret-key-file", str(key), "--log-file", str(tmp_path / "console.log")],
+        cwd=REPO, stdin=terminal.slave, stdout=terminal.slave, stderr=terminal.slave,
+        env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(terminal.slave)
+    terminal.reader.start()
+    try:
+        wait_for(lambda: b"not served here" in terminal.seen() or proc.poll() is not None, "it")
+        assert proc.poll() is None, terminal.seen()[-2000:]
+        os.write(terminal.master, b"q")
+        wait_for(lambda: proc.poll() is not None, "the console to quit")
+        assert proc.returncode == 0
+        assert get(server.url + "/wp-json/")[0] == 200  # the deployment goes on
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+        terminal.close()
+    assert server.stop(signal.SIGTERM, timeout=60) == 0
