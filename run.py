@@ -43,8 +43,19 @@ def common_flags(top: bool) -> argparse.ArgumentParser:
         default=default(env["port"]),
         help="port to listen on, 0 for a free one (SHOPKEEP_PORT)",
     )
-    add("--db", default=default(env["db"]), help="SQLite database file (SHOPKEEP_DB)")
+    add(
+        "--db",
+        default=default(env["db"]),
+        help="SQLite database file or postgresql:// URL (SHOPKEEP_DB)",
+    )
     add("--log-file", default=default(None), help="log file (default: beside the database)")
+    add(
+        "--secret-key-file",
+        default=default(None),
+        metavar="FILE",
+        help="the API-key sealing key (default: SHOPKEEP_SECRET_KEY, else beside a SQLite "
+        "database; on PostgreSQL one of the two is required)",
+    )
     add("--demo", action="store_true", default=default(False), help="seed realistic demo data")
     add(
         "--cors-origin",
@@ -75,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     command = _command_adder(common_flags(top=False))
     serve = command(sub, "serve", "Run the API headless until SIGTERM or SIGINT.")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes sharing the port (PostgreSQL only; default %(default)s)",
+    )
     tls_flags(serve)
     ssh_flags(serve)
     retention_flag(serve)
@@ -288,6 +306,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         settings.cors_origins = tuple(args.cors_origins)
     if args.trusted_proxies:
         settings.trusted_proxies = tuple(args.trusted_proxies)
+    settings.secret_key_path = args.secret_key_file
     settings.tls_cert = getattr(args, "tls_cert", None)
     settings.tls_key = getattr(args, "tls_key", None)
     settings.ssh_port = getattr(args, "ssh_port", None)
@@ -302,6 +321,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def fail(message: str, code: int = 1) -> int:
     print(f"shopkeep: {message}", file=sys.stderr)
     return code
+
+
+def cmd_serve_workers(settings: Settings, workers: int) -> int:
+    from service.app import workers as pool
+
+    refusal = pool.refusal(settings, workers)
+    if refusal:
+        return fail(refusal, 2)
+    if workers == 1:
+        return asyncio.run(cmd_serve(settings))
+    return pool.serve(settings, workers, lambda line: print(line, file=sys.stderr, flush=True))
 
 
 async def cmd_serve(settings: Settings) -> int:
@@ -574,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"cannot write log file {settings.log_path}: {exc.strerror or exc}")
     try:
         if command == "serve":
-            return asyncio.run(cmd_serve(settings))
+            return cmd_serve_workers(settings, getattr(args, "workers", 1))
         if command == "console":
             return asyncio.run(
                 cmd_console(

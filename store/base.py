@@ -9,7 +9,7 @@ databases accept; where they must differ they ask ``db.dialect``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
@@ -134,6 +134,20 @@ class Tx(Queries):
         one writer at a time is the rule already: SQLite)."""
 
 
+class Listening(Protocol):
+    """Notifications from every process of a deployment (store/notify.py)."""
+
+    @property
+    def listening(self) -> bool: ...
+
+    def changed(self) -> None:
+        """This process committed: tell the other processes (coalesced)."""
+
+    async def notify(self, channel: str, payload: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class Store(Queries):
     """Owns the connections. Open with ``await Store.open(url_or_path)``."""
 
@@ -164,6 +178,15 @@ class Store(Queries):
     @abstractmethod
     async def data_version(self) -> int:
         """A number that moves whenever another connection or process has committed."""
+
+    async def listen(
+        self, handlers: Mapping[str, Callable[[str], object]], on_lost: Callable[[], object]
+    ) -> Listening | None:
+        """Call ``handlers[channel](payload)`` for each notification any process's
+        committed transaction sent; ``on_lost()`` when some may have been missed. None
+        where one process owns the data (SQLite: its writers tell its caches directly,
+        and ``data_version`` shows the commits of a console beside it)."""
+        return None
 
     @abstractmethod
     async def close(self) -> None: ...

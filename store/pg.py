@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -41,6 +41,7 @@ from store.base import (
 )
 from store.errors import StoreError
 from store.migrations import latest_version, pg_migration_files
+from store.notify import Listener
 
 T = TypeVar("T")
 
@@ -326,6 +327,7 @@ class PgStore(_PgQueries, Store):
 
     def __init__(self, url: str, pool: Any, serialize_writes: bool = False) -> None:
         self.path = redacted(url)
+        self._url = url
         self._pool = pool
         self._lock: asyncio.Lock | None = asyncio.Lock() if serialize_writes else None
         self.closed = False
@@ -413,6 +415,13 @@ class PgStore(_PgQueries, Store):
         """The next transaction id of the cluster: it moves whenever any transaction
         that writes has started (in this process or another)."""
         return int(await self.fetchval("SELECT pg_snapshot_xmax(pg_current_snapshot())::text"))
+
+    async def listen(
+        self, handlers: Mapping[str, Callable[[str], object]], on_lost: Callable[[], object]
+    ) -> Listener:
+        listener = Listener(self._url, handlers, on_lost)
+        await listener.start()
+        return listener
 
     async def close(self) -> None:
         if self.closed:

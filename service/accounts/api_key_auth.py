@@ -107,14 +107,14 @@ async def _basic(ctx: Context, req: KeyRequest) -> User | None:
         return None
     if not (from_query or key.startswith("ck_")):
         return None  # a user name and application password: not ours
-    attempt = ctx.guesses.begin(REALM, key, req.ip)
+    attempt = await ctx.guesses.begin(REALM, key, req.ip)
     row = await key_sql.by_consumer_key(ctx.store, wc_api_hash(key))
     if row is None:
         raise auth_error("Consumer key is invalid.", basic=True)
     expected = await _secret(ctx, row)
     if expected is None or not _same(expected, secret):
         raise auth_error("Consumer secret is invalid.", basic=True)
-    ctx.guesses.succeeded(attempt)
+    await ctx.guesses.succeeded(attempt)
     return await _as_user(ctx, row, req.method)
 
 
@@ -144,7 +144,7 @@ async def _oauth(ctx: Context, req: KeyRequest) -> User | None:
             f"Missing OAuth parameter{plural} {', '.join(absent)}",
             401,
         )
-    attempt = ctx.guesses.begin(REALM, params["oauth_consumer_key"], req.ip)
+    attempt = await ctx.guesses.begin(REALM, params["oauth_consumer_key"], req.ip)
     row = await key_sql.by_consumer_key(ctx.store, wc_api_hash(params["oauth_consumer_key"]))
     if row is None:
         raise auth_error("Consumer key is invalid.")
@@ -155,7 +155,7 @@ async def _oauth(ctx: Context, req: KeyRequest) -> User | None:
         req.http_method, req.base_uris, params, secret
     ):
         raise auth_error("Invalid signature - provided signature does not match.")
-    ctx.guesses.succeeded(attempt)
+    await ctx.guesses.succeeded(attempt)
     now = ctx.clock.now().timestamp()
     stamp = params["oauth_timestamp"]
     if not oauth1.timestamp_ok(stamp, now) or not ctx.api_key_nonces.above_floor(

@@ -223,13 +223,13 @@ async def authenticate(ctx: Context, email: str, password: str, ip: str | None =
     throttled alike per account and client IP (429 even for the right password)."""
     email = email if isinstance(email, str) else ""
     limiter = ctx.guesses
-    attempt = limiter.begin(throttle.PASSWORD, email, ip)
+    attempt = await limiter.begin(throttle.PASSWORD, email, ip)
     row = await user_sql.by_email(ctx.store, email)
     encoded = row["password_hash"] if row else passwords.dummy_hash(ctx.settings.password_hash_cost)
     ok = await asyncio.to_thread(passwords.verify_password, str(password or ""), encoded)
     if not (row and ok and row["is_active"]):
         raise invalid_credentials()
-    limiter.succeeded(attempt)
+    await limiter.succeeded(attempt)
     return User.from_row(row)
 
 
@@ -245,7 +245,8 @@ async def login(ctx: Context, email: str, password: str, ip: str | None = None) 
 class UserCache:
     """Users read for authentication, kept briefly so a request with a JWT costs no
     database round trip. Writes in this process drop the entry at once; a write from
-    another process (``console --no-api``) is seen within ``ttl`` seconds."""
+    another process is seen within ``ttl`` seconds on SQLite (``console --no-api``), at
+    once on PostgreSQL (a notification from the users table, service/app/shared.py)."""
 
     def __init__(self, ttl: float = 2.0) -> None:
         self.ttl = ttl
@@ -268,6 +269,10 @@ class UserCache:
         self._users.pop(user_id, None)
         for listener in self.on_forget:
             listener(user_id)
+
+    def clear(self) -> None:
+        """Forget everyone (changes may have been missed)."""
+        self._users.clear()
 
 
 def forget_user(ctx: Context, user_id: int) -> None:
@@ -401,7 +406,7 @@ async def unlock_sign_in(ctx: Context, user: User, *, actor: Actor | None = None
     address locked for guessing many accounts stays locked."""
     require_admin(actor, *CANNOT_EDIT)
     for name in (user.email, user.display_name):
-        ctx.guesses.unlock(name)
+        await ctx.guesses.unlock(name)
     async with ctx.store.transaction() as tx:
         summary = {"email": user.email}
         await audit.record(ctx, tx, "user.unlock", "user", user.id, actor=actor, summary=summary)
@@ -479,7 +484,7 @@ async def authenticate_app_password(
     """Throttled per user name given and client IP, like the login password but
     counted apart (it is another secret)."""
     limiter = ctx.guesses
-    attempt = limiter.begin(throttle.APP_PASSWORD, login or "", ip)
+    attempt = await limiter.begin(throttle.APP_PASSWORD, login or "", ip)
     row = await user_sql.by_login(ctx.store, login or "")
     if row is None:
         raise ServiceError("invalid_username", "Unknown username or email address.", 401)
@@ -490,7 +495,7 @@ async def authenticate_app_password(
         raise ServiceError(
             "incorrect_password", "The provided password is an invalid application password.", 401
         )
-    limiter.succeeded(attempt)
+    await limiter.succeeded(attempt)
     async with ctx.store.transaction() as tx:
         await user_sql.touch_app_password(tx, match["uuid"], iso(ctx.clock.now()))
     return User.from_row(row)

@@ -139,14 +139,14 @@ async def delete_license(req: RestRequest) -> dict[str, Any]:
 
 
 # -- public, by key -----------------------------------------------------------------------
-def _admit(req: RestRequest) -> Client:
+async def _admit(req: RestRequest) -> Client:
     ip = request_ip(req.http, req.ctx)
-    req.ctx.license_limits.admit(ip, clean_key(req.params["license_key"]))
+    await req.ctx.license_limits.admit(ip, clean_key(req.params["license_key"]))
     return Client(ip, header_text(req.http, "User-Agent"))
 
 
 async def validate(req: RestRequest) -> dict[str, Any]:
-    _admit(req)
+    await _admit(req)
     p = req.params
     verdict = await license_activation.validate(
         req.ctx,
@@ -159,7 +159,7 @@ async def validate(req: RestRequest) -> dict[str, Any]:
 
 
 async def activate(req: RestRequest) -> RestResponse:
-    client = _admit(req)
+    client = await _admit(req)
     p = req.params
     result = await license_activation.activate(
         req.ctx,
@@ -178,7 +178,7 @@ async def activate(req: RestRequest) -> RestResponse:
 
 
 async def deactivate(req: RestRequest) -> dict[str, Any]:
-    _admit(req)
+    await _admit(req)
     p = req.params
     return await license_activation.deactivate(
         req.ctx,

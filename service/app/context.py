@@ -7,6 +7,7 @@ user cache's changes), so nothing is created lazily on first use.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,24 +18,57 @@ from service.accounts.api_keys import AccessTracker
 from service.accounts.jwt import JwtCodec
 from service.accounts.oauth1 import NonceRegistry
 from service.accounts.users import UserCache
+from service.app import shared
 from service.catalog.cache import RenderCache
 from service.common.changes import Changes
 from service.common.clock import Clock
 from service.common.config import Settings
 from service.common.stats import RequestStats
-from service.common.throttle import FailureThrottle, GuessLimiter, GuessLimits, GuessThrottle
+from service.common.throttle import (
+    FailureLimiter,
+    FailureThrottle,
+    GuessLimiter,
+    GuessLimits,
+    GuessThrottle,
+)
 from service.integrations import sync
 from service.integrations.sync_batcher import Batcher
 from service.integrations.token_cache import TokenCache
 from service.integrations.usage import UsageTracker
 from service.licensing import order_listener
-from service.licensing.throttle import LicenseRateLimits
+from service.licensing.throttle import LicenseLimiter, LicenseRateLimits
 from service.storefront.hooks import Extension
 from store import meta
+from store.base import Listening, is_postgres_url
 from store.db import Store
 
 if TYPE_CHECKING:
     from service.http.registry import RouteRegistry
+
+
+class StartupError(Exception):
+    """An expected failure to start, reported as one line."""
+
+
+KEY_HINT = "python3 -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+
+
+def secret_key_problem(settings: Settings) -> str | None:
+    """Why the API-key sealing key is unusable, or None. On SQLite it may be created
+    beside the database; on PostgreSQL every process (every worker, every machine)
+    must use the same one, so it is never made up: SHOPKEEP_SECRET_KEY or an existing
+    --secret-key-file."""
+    if settings.secret_key or not is_postgres_url(settings.db):
+        return None
+    path = settings.secret_key_path
+    if path is None:
+        return (
+            "on PostgreSQL every process needs the same API-key sealing key: set "
+            f"SHOPKEEP_SECRET_KEY or give --secret-key-file (make one with {KEY_HINT})"
+        )
+    if not os.path.isfile(path):
+        return f"--secret-key-file {path} does not exist (make one with {KEY_HINT} > {path})"
+    return None
 
 
 @dataclass
@@ -52,8 +86,8 @@ class Context:
     changes: Changes = field(default_factory=Changes)
     users: UserCache = field(default_factory=UserCache)
     token_cache: TokenCache = field(default_factory=TokenCache)
-    token_failures: FailureThrottle = field(default_factory=FailureThrottle)
-    license_limits: LicenseRateLimits = field(default_factory=LicenseRateLimits)
+    token_failures: FailureLimiter = field(default_factory=FailureThrottle)
+    license_limits: LicenseLimiter = field(default_factory=LicenseRateLimits)
     hook_extensions: list[Extension] = field(default_factory=list)
     api_key_nonces: NonceRegistry = field(default_factory=NonceRegistry)
     # Rendered products until they change (the catalog read path).
@@ -63,10 +97,15 @@ class Context:
     guesses: GuessLimiter = field(init=False)
     usage: UsageTracker = field(init=False)
     sync_batcher: Batcher = field(init=False)
+    # Other processes' changes (PostgreSQL); None on SQLite.
+    listening: Listening | None = None
 
     @classmethod
     async def open(cls, settings: Settings, clock: Clock | None = None) -> Context:
         clock = clock or Clock()
+        problem = secret_key_problem(settings)
+        if problem:
+            raise StartupError(problem)
         order_listener.register()
         store = await Store.open(settings.db)
         secret = await meta.get_or_create(store, "jwt_secret", lambda: secrets.token_urlsafe(48))
@@ -86,6 +125,8 @@ class Context:
         store.on_commit.append(ctx.changes.bump)
         await ctx.changes.poll()  # the starting point: later writes elsewhere are changes
         ctx.guesses = GuessThrottle(GuessLimits.from_settings(settings))
+        if shared.shared(ctx):
+            shared.use_shared_counts(ctx)
         ctx.usage = UsageTracker(ctx)
         ctx.closers.append(ctx.usage.close)
         ctx.usage.listeners.append(ctx.token_cache.flushed)
@@ -95,6 +136,7 @@ class Context:
         ctx.api_key_access = AccessTracker(ctx)
         ctx.closers.append(ctx.api_key_access.close)
         ctx.closers.append(ctx.sync_batcher.close)
+        await shared.listen(ctx)
         return ctx
 
     @property

@@ -12,6 +12,7 @@ import asyncio
 import errno
 import logging
 import signal
+import socket
 import ssl
 from collections.abc import Callable
 from contextlib import suppress
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from service.app.assembly import build_registry, create_app
-from service.app.context import Context
+from service.app.context import Context, StartupError
 from service.audit import log as audit
 from service.common.clock import Clock
 from service.common.config import Settings
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shopkeep.runtime")
 RETENTION_INTERVAL_S = 24 * 3600.0
-
-
-class StartupError(Exception):
-    """An expected failure to start, reported as one line."""
 
 
 class Runtime:
@@ -91,7 +88,9 @@ class Runtime:
             except Exception:  # the store is busy or closing: try again tomorrow
                 log.exception("audit log retention failed")
 
-    async def start_api(self) -> str:
+    async def start_api(self, sock: socket.socket | None = None) -> str:
+        """Serve the API on ``--host``/``--port``, or on ``sock`` (a listening socket
+        shared by ``serve --workers``)."""
         assert self.ctx is not None
         app = create_app(self.ctx)
         self.runner = web.AppRunner(
@@ -103,7 +102,11 @@ class Runtime:
         )
         tls = self._tls_context()
         await self.runner.setup()
-        site = web.TCPSite(self.runner, self.settings.host, self.settings.port, ssl_context=tls)
+        site: web.BaseSite
+        if sock is not None:
+            site = web.SockSite(self.runner, sock, ssl_context=tls)
+        else:
+            site = web.TCPSite(self.runner, self.settings.host, self.settings.port, ssl_context=tls)
         try:
             await site.start()
         except OSError as exc:

@@ -50,6 +50,9 @@ class Settings:
     # The key sealing API key secrets (URL-safe base64 of 32 bytes); when unset, the
     # file beside the database (``secret_key_file``) holds it.
     secret_key: str | None = field(default_factory=lambda: os.environ.get("SHOPKEEP_SECRET_KEY"))
+    # --secret-key-file: the key's file, instead of the one beside a SQLite database (on
+    # PostgreSQL there is no such place: this or SHOPKEEP_SECRET_KEY is required).
+    secret_key_path: str | None = None
     # The console over SSH (service.ssh): off unless a port is given; the host defaults to
     # the API's. At most ``ssh_max_sessions`` consoles at once; a console without a key
     # press for ``ssh_idle_timeout_s`` seconds is closed (0: never).
@@ -65,13 +68,22 @@ class Settings:
     def log_path(self) -> str:
         if self.log_file:
             return self.log_file
+        if self.db == ":memory:" or self.on_postgres:
+            return "shopkeep.log"
         db = Path(self.db)
-        return str(db.with_name(db.stem + ".log")) if self.db != ":memory:" else "shopkeep.log"
+        return str(db.with_name(db.stem + ".log"))
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
 
     @property
     def secret_key_file(self) -> str | None:
-        """``shopkeep.db.key`` beside the database; none for an in-memory database."""
-        return None if self.db == ":memory:" else self.db + ".key"
+        """``--secret-key-file``, else ``shopkeep.db.key`` beside a SQLite database; none
+        for an in-memory database or PostgreSQL."""
+        if self.secret_key_path:
+            return self.secret_key_path
+        return None if self.db == ":memory:" or self.on_postgres else self.db + ".key"
 
     @property
     def ssh_host_key_file(self) -> str | None:

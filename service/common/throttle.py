@@ -1,4 +1,6 @@
-"""Counting failures in sliding windows, in memory, per process.
+"""Counting failures in sliding windows, in memory, per process (one SQLite process;
+a deployment of several processes on PostgreSQL counts in the database instead:
+service.common.shared_throttle, chosen by ``Context.open``).
 
 ``SlidingWindow`` is the one counter; on it:
 
@@ -131,8 +133,15 @@ class FailureThrottle:
         if retry is not None:
             raise throttled(retry, "authentication attempts")
 
-    def fail(self, key: str | None) -> None:
+    async def fail(self, key: str | None) -> None:
         self._window.hit(key or "")
+
+
+class FailureLimiter(Protocol):
+    """Where token failures are counted: in memory (one process) or the database."""
+
+    def check(self, key: str | None) -> None: ...
+    async def fail(self, key: str | None) -> None: ...
 
 
 # -- password guessing --------------------------------------------------------------------
@@ -180,12 +189,12 @@ class AccountLock:
 
 
 class GuessLimiter(Protocol):
-    """Where guesses are counted; in memory today, the database later."""
+    """Where guesses are counted: in memory (one process) or the database."""
 
-    def begin(self, realm: str, account: str, ip: str | None) -> Attempt: ...
-    def succeeded(self, attempt: Attempt) -> None: ...
-    def locks(self) -> dict[str, AccountLock]: ...
-    def unlock(self, account: str) -> None: ...
+    async def begin(self, realm: str, account: str, ip: str | None) -> Attempt: ...
+    async def succeeded(self, attempt: Attempt) -> None: ...
+    async def locks(self) -> dict[str, AccountLock]: ...
+    async def unlock(self, account: str) -> None: ...
 
 
 def account_name(account: str) -> str:
@@ -218,7 +227,7 @@ class GuessThrottle:
             (self._ip, attempt.ip),
         )
 
-    def begin(self, realm: str, account: str, ip: str | None) -> Attempt:
+    async def begin(self, realm: str, account: str, ip: str | None) -> Attempt:
         """Admit an attempt (counted as a failure) or raise 429 ``throttled``."""
         attempt = Attempt(realm, account_name(account), ip or "unknown", self._clock())
         windows = self._windows(attempt)
@@ -229,13 +238,13 @@ class GuessThrottle:
             window.hit(key, attempt.at)
         return attempt
 
-    def succeeded(self, attempt: Attempt) -> None:
+    async def succeeded(self, attempt: Attempt) -> None:
         pair, account, ip = self._windows(attempt)
         pair[0].clear(pair[1])
         account[0].unhit(account[1], attempt.at)
         ip[0].unhit(ip[1], attempt.at)
 
-    def locks(self) -> dict[str, AccountLock]:
+    async def locks(self) -> dict[str, AccountLock]:
         """Accounts locked for everyone or for some addresses, by normalised name."""
         addresses: dict[str, int] = {}
         for pair in self._pair.tracked():
@@ -253,7 +262,7 @@ class GuessThrottle:
             for name in {*addresses, *wide}
         }
 
-    def unlock(self, account: str) -> None:
+    async def unlock(self, account: str) -> None:
         """Forget every failure counted against ``account`` (the console's unlock)."""
         name = account_name(account)
         for pair in list(self._pair.tracked()):

@@ -64,29 +64,32 @@ async def authenticate(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
 
 
 def authenticate_cached(ctx: Context, secret: str, ip: str | None) -> TokenAuth | None:
-    """``authenticate`` when the answer needs no database read (a cached token, or a
-    secret that cannot be one); None when it does."""
+    """``authenticate`` when the answer needs no await (a cached, usable token); None
+    when it does (a store read, or a refusal, which is counted)."""
     ctx.token_failures.check(ip)
     if not looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
-        return _accept(ctx, None, ip)
+        return None
     entry = ctx.token_cache.get(passwords.digest(secret))
-    return None if entry is None else _accept(ctx, entry, ip)
+    if entry is None or not entry.usable(iso_now(ctx.clock)):
+        return None
+    return _accept(ctx, entry, ip)
 
 
 async def _authenticate_read(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
-    return _accept(ctx, await _read(ctx, passwords.digest(secret)), ip)
-
-
-def _accept(ctx: Context, entry: token_cache.CachedToken | None, ip: str | None) -> TokenAuth:
-    """The use of ``entry`` from ``ip``, counted; or the refusal."""
-    now = iso_now(ctx.clock)
-    if entry is None or not entry.usable(now):
-        ctx.token_failures.fail(ip)
+    entry = await _read(ctx, passwords.digest(secret)) if looks_like_token(secret) else None
+    if entry is None or not entry.usable(iso_now(ctx.clock)):
+        await ctx.token_failures.fail(ip)
         raise invalid_token()
+    return _accept(ctx, entry, ip)
+
+
+def _accept(ctx: Context, entry: token_cache.CachedToken, ip: str | None) -> TokenAuth:
+    """The use of a usable ``entry`` from ``ip``, counted; or the refusal by address."""
     if entry.allowed_ips and not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
             "ip_not_allowed", "This token may not be used from your IP address.", 403
         )
+    now = iso_now(ctx.clock)
     count, last = ctx.usage.record_use(entry.token_id, now, entry.usage_count, entry.last_used_at)
     return TokenAuth(
         entry.token_id,

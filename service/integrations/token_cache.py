@@ -4,8 +4,9 @@ A plugin calls with the same token again and again; keeping what authentication
 needs for ``ttl`` seconds saves a database round trip per request. Changes made in
 this process (update, regenerate, revoke, and any change to the owner's account)
 drop the entry at once, and a read that a change overtook is not cached; a change
-from another process on the same database (``console --no-api``) is seen within
-``ttl`` seconds. Expiry is checked against the clock on every request, so it is
+from another process on the same database is seen within ``ttl`` seconds on SQLite
+(``console --no-api``), at once on PostgreSQL (a notification from the tokens table,
+service/app/shared.py). Expiry is checked against the clock on every request, so it is
 exact. Stored usage counts are kept in step with the usage tracker's flushes.
 """
 
@@ -94,6 +95,12 @@ class TokenCache:
         digest = self._digest_of.pop(token_id, None)
         if digest is not None:
             self._by_digest.pop(digest, None)
+
+    def clear(self) -> None:
+        """Forget every token (changes may have been missed)."""
+        self.version += 1
+        self._by_digest.clear()
+        self._digest_of.clear()
 
     def forget_user(self, user_id: int) -> None:
         """The owner changed (deactivated, new password): drop their tokens."""

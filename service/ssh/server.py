@@ -151,12 +151,12 @@ class ConsoleServer(asyncssh.SSHServer):
             log.info("ssh sign-in failed from %s as %s", self.peer, ", ".join(self._attempts))
 
     # -- authentication ------------------------------------------------------------------
-    def begin_auth(self, username: str) -> bool:
+    async def begin_auth(self, username: str) -> bool:
         name = throttle.account_name(username)
         if name in self._attempts or name in self._locked:
             return True
         try:
-            self._attempts[name] = self.ctx.guesses.begin(REALM, username, self.peer)
+            self._attempts[name] = await self.ctx.guesses.begin(REALM, username, self.peer)
         except ServiceError as err:
             self._locked.add(name)
             retry = err.data.get("retry_after", "some")
@@ -193,7 +193,7 @@ class ConsoleServer(asyncssh.SSHServer):
         user, fingerprint = self._found[name]
         attempt = self._attempts.get(name)
         if attempt is not None:
-            self.ctx.guesses.succeeded(attempt)
+            await self.ctx.guesses.succeeded(attempt)
         self.user = user
         await ssh_keys.mark_used(self.ctx, user.id, fingerprint)
         log.info("ssh %s signed in from %s with %s", user.email, self.peer, fingerprint)

@@ -21,49 +21,51 @@ def throttle(now: list[float], **limits) -> GuessThrottle:
     return GuessThrottle(GuessLimits(**limits), clock=lambda: now[0])
 
 
-def fail(t: GuessThrottle, account: str, ip: str, realm: str = PASSWORD, times: int = 1) -> None:
+async def fail(
+    t: GuessThrottle, account: str, ip: str, realm: str = PASSWORD, times: int = 1
+) -> None:
     for _ in range(times):
-        t.begin(realm, account, ip)  # never succeeded: a failure
+        await t.begin(realm, account, ip)  # never succeeded: a failure
 
 
-def refused(t: GuessThrottle, account: str, ip: str, realm: str = PASSWORD) -> int | None:
+async def refused(t: GuessThrottle, account: str, ip: str, realm: str = PASSWORD) -> int | None:
     try:
-        t.succeeded(t.begin(realm, account, ip))
+        await t.succeeded(await t.begin(realm, account, ip))
     except ServiceError as err:
         assert (err.status, err.code) == (429, "throttled")
         return int(err.headers["Retry-After"])
     return None
 
 
-def test_locks_report_the_account_wide_lock_and_the_locked_addresses():
+async def test_locks_report_the_account_wide_lock_and_the_locked_addresses():
     now = [0.0]
     t = throttle(now, per_account_ip=2, per_account=5, per_ip=100, window_s=600)
-    fail(t, "Alice@Example.com", "192.0.2.1", times=2)
-    assert t.locks() == {"alice@example.com": AccountLock(None, 1)}
-    fail(t, "alice@example.com", "192.0.2.2", times=2)
+    await fail(t, "Alice@Example.com", "192.0.2.1", times=2)
+    assert (await t.locks()) == {"alice@example.com": AccountLock(None, 1)}
+    await fail(t, "alice@example.com", "192.0.2.2", times=2)
     now[0] = 60.0
-    fail(t, "alice@example.com", "192.0.2.3", APP_PASSWORD)
-    fail(t, "alice@example.com", "192.0.2.3")
-    assert t.locks() == {"alice@example.com": AccountLock(541, 2)}
-    assert refused(t, "alice@example.com", "192.0.2.9") == 541
+    await fail(t, "alice@example.com", "192.0.2.3", APP_PASSWORD)
+    await fail(t, "alice@example.com", "192.0.2.3")
+    assert (await t.locks()) == {"alice@example.com": AccountLock(541, 2)}
+    assert await refused(t, "alice@example.com", "192.0.2.9") == 541
     # Application passwords are another secret, counted apart.
-    assert refused(t, "alice@example.com", "192.0.2.9", APP_PASSWORD) is None
+    assert await refused(t, "alice@example.com", "192.0.2.9", APP_PASSWORD) is None
     now[0] = 601.0
-    assert t.locks() == {}
+    assert (await t.locks()) == {}
 
 
-def test_unlock_forgets_the_account_but_not_the_address():
+async def test_unlock_forgets_the_account_but_not_the_address():
     now = [0.0]
     t = throttle(now, per_account_ip=2, per_account=3, per_ip=4, window_s=600)
-    fail(t, "bob@example.com", "192.0.2.1", times=2)
-    fail(t, "bob@example.com", "192.0.2.2", times=1)
-    fail(t, "eve@example.com", "192.0.2.1", times=2)
-    assert refused(t, "bob@example.com", "192.0.2.3") == 601
-    t.unlock(" BOB@example.com")
-    assert "bob@example.com" not in t.locks()
-    assert refused(t, "bob@example.com", "192.0.2.2") is None
+    await fail(t, "bob@example.com", "192.0.2.1", times=2)
+    await fail(t, "bob@example.com", "192.0.2.2", times=1)
+    await fail(t, "eve@example.com", "192.0.2.1", times=2)
+    assert await refused(t, "bob@example.com", "192.0.2.3") == 601
+    await t.unlock(" BOB@example.com")
+    assert "bob@example.com" not in (await t.locks())
+    assert await refused(t, "bob@example.com", "192.0.2.2") is None
     # 192.0.2.1 made 4 failures in all: still locked for every account.
-    assert refused(t, "carol@example.com", "192.0.2.1") == 601
+    assert await refused(t, "carol@example.com", "192.0.2.1") == 601
 
 
 def test_memory_is_bounded():

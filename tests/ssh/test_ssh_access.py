@@ -110,10 +110,10 @@ async def test_failed_sign_ins_are_throttled_like_passwords(ssh_runtime, admin_k
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(ssh_runtime, "admin@example.com", admin_key.key, client_factory=Client)
     assert banners and "too many failed sign-in attempts" in banners[0]
-    locks = ssh_runtime.ctx.guesses.locks()
+    locks = await ssh_runtime.ctx.guesses.locks()
     assert "admin@example.com" in locks
     # the console's Unlock forgets them
-    ssh_runtime.ctx.guesses.unlock("admin@example.com")
+    await ssh_runtime.ctx.guesses.unlock("admin@example.com")
     async with await connect(ssh_runtime, "admin@example.com", admin_key.key):
         pass
 

@@ -79,4 +79,4 @@ async def test_users_screen_shows_the_lock_and_unlocks(runtime):
         assert any(n.message == f"Unlocked {EMAIL}." for n in app._notifications)
         user = await accounts.authenticate(ctx, EMAIL, PASSWORD, "192.0.2.1")
         assert user.email == EMAIL
-    assert limiter.locks() == {}
+    assert await limiter.locks() == {}

@@ -90,7 +90,7 @@ class UsersScreen(ConsoleScreen):
         table = self.query_one("#user-table", DataTable)
         selected = self.selected()
         users = await accounts.list_users(self.ctx, actor=self.actor)
-        locks = self.ctx.guesses.locks()
+        locks = await self.ctx.guesses.locks()
         table.clear()
         self.users = {u.id: u for u in users}
         for u in users:
