@@ -47,10 +47,13 @@ SECRET = "YmVuY2gtb25seS1zZWNyZXQta2V5LWZvci1wZy1iZW5jaCE="
 Prepare = Callable[[Shopkeep, Path], tuple[str, dict, str | None]]
 
 
+LOG = Path(tempfile.gettempdir()) / "shopkeep-pg-bench.log"
+
+
 def _run(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SHOPKEEP_SECRET_KEY": SECRET}
     return subprocess.run(
-        [sys.executable, str(REPO / "run.py"), *args, "--db", db],
+        [sys.executable, str(REPO / "run.py"), *args, "--db", db, "--log-file", str(LOG)],
         capture_output=True,
         text=True,
         env=env,
@@ -74,7 +77,7 @@ def start(db: str, workers: int | None = None) -> Shopkeep | str:
     flags = ["--workers", str(workers)] if workers else []
     serve = [sys.executable, str(REPO / "run.py"), "serve", "--demo", "--port", str(free_port())]
     proc = subprocess.Popen(
-        [*serve, *flags, "--db", db],
+        [*serve, *flags, "--db", db, "--log-file", str(LOG)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -65,8 +65,10 @@ class Settings:
     def log_path(self) -> str:
         if self.log_file:
             return self.log_file
+        if self.db == ":memory:" or self.db.startswith(("postgresql://", "postgres://")):
+            return "shopkeep.log"  # no file to sit beside (a URL is not a path)
         db = Path(self.db)
-        return str(db.with_name(db.stem + ".log")) if self.db != ":memory:" else "shopkeep.log"
+        return str(db.with_name(db.stem + ".log"))
 
     @property
     def secret_key_file(self) -> str | None:
