@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from service.common.config import Settings, env_defaults
@@ -100,7 +101,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_users(sub, command)
     _add_routes(sub, command)
     _add_audit(sub, command)
+    _add_db(sub, command)
     return parser
+
+
+def _add_db(sub: Any, command: AddCommand) -> None:
+    db = command(sub, "db", "Database tools.", flags=False)
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=OneLineParser)
+    copy = command(
+        db_sub,
+        "copy",
+        "Copy every table of SRC into the empty DST (a SQLite file or a postgresql:// URL), "
+        "ids kept, verified by row counts and checksums.",
+        flags=False,
+    )
+    copy.add_argument("source", metavar="SRC")
+    copy.add_argument("target", metavar="DST")
+
+
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    from store.copy import CopyRefused, copy_database, report
+    from store.errors import StoreError
+
+    try:
+        checks = asyncio.run(copy_database(args.source, args.target))
+    except CopyRefused as exc:
+        return fail(f"db copy refused: {exc}", 2)
+    except StoreError as exc:
+        return fail(f"db copy failed: {exc}")
+    print(report(checks))
+    key_file = Path(args.source.removeprefix("sqlite:") + ".key")
+    if key_file.exists():
+        print(
+            f"note: API key secrets are sealed with the key in {key_file}; give the new "
+            "deployment the same key (SHOPKEEP_SECRET_KEY)",
+            file=sys.stderr,
+        )
+    return 0
 
 
 AddCommand = Callable[..., argparse.ArgumentParser]
@@ -590,6 +627,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from(args)
     if command == "routes":
         return cmd_routes(args)
+    if command == "db":
+        return cmd_db_copy(args)
 
     from service.app.runtime import StartupError
     from service.common.errors import ServiceError

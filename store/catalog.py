@@ -117,6 +117,26 @@ VARIATION_MATCH = (
 )
 
 
+PG_SEARCH_MIN = 3  # shorter than a trigram, a pattern cannot narrow a pg_trgm index
+
+
+def like_union(
+    key: str, sources: Sequence[tuple[str, ...]], text: str, params: dict[str, Any]
+) -> str | None:
+    """PostgreSQL: ``key IN (...)`` the rows where ``text`` is a substring of one of the
+    sources (``(id column, table, expression[, condition])``), one pg_trgm index lookup
+    each (migration 0016), the same rows as ``expression LIKE '%text%'`` ORed together.
+    None when ``text`` is too short to use the indexes."""
+    if len(text) < PG_SEARCH_MIN:
+        return None
+    params["q"] = like(text)
+    parts = []
+    for column, table, expression, *condition in sources:
+        where = " AND ".join([f"{expression} LIKE :q ESCAPE '\\'", *condition])
+        parts.append(f"SELECT {column} FROM {table} WHERE {where}")
+    return f"{key} IN ({' UNION ALL '.join(parts)})"
+
+
 def indexed_search(
     text: str,
     params: dict[str, Any],
@@ -127,9 +147,14 @@ def indexed_search(
 ) -> str | None:
     """The condition (and its parameters) of a product search through the trigram
     indexes: ``text`` in the name or SKU, the descriptions, a variation's SKU. None when
-    ``text`` cannot use them (or the database has no such index: PostgreSQL)."""
-    if dialect != "sqlite":
-        return None
+    ``text`` cannot use them. On PostgreSQL: the pg_trgm indexes (like_union)."""
+    if dialect == "postgresql":
+        sources: list[tuple[str, ...]] = [("id", "products", "name"), ("id", "products", "sku")]
+        if descriptions:
+            sources += [("id", "products", "short_description"), ("id", "products", "description")]
+        if variations:
+            sources.append(("parent_id", "products", "sku", "parent_id IS NOT NULL"))
+        return like_union("p.id", sources, text, params)
     names = trigram_match(text, ("name", "sku"))
     if names is None:
         return None

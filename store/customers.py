@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from store.catalog import in_list, like
+from store.base import Dialect
+from store.catalog import in_list, like, like_union
 from store.db import Row, Store, Tx
 
 SELECT = (
@@ -34,7 +35,23 @@ class CustomerQuery:
     order: str = "asc"
 
 
-def _search(params: dict[str, Any], text: str) -> str:
+def _search(params: dict[str, Any], text: str, dialect: Dialect) -> str:
+    if dialect == "postgresql":
+        found = like_union(
+            "u.id",
+            [
+                ("id", "users", "email"),
+                ("id", "users", "display_name"),
+                ("user_id", "customer_profiles", "username"),
+                ("user_id", "customer_profiles", "first_name"),
+                ("user_id", "customer_profiles", "last_name"),
+                ("user_id", "customer_profiles", "(first_name || ' ' || last_name)"),
+            ],
+            text,
+            params,
+        )
+        if found is not None:
+            return found
     params["q"] = like(text)
     fields = (
         "u.email",
@@ -51,7 +68,7 @@ async def list_customers(db: Store | Tx, q: CustomerQuery) -> tuple[list[Row], i
     params: dict[str, Any] = {}
     clauses = ["u.role = 'customer'"]
     if q.search:
-        clauses.append(_search(params, q.search))
+        clauses.append(_search(params, q.search, db.dialect))
     if q.email:
         params["email"] = q.email.strip().lower()
         clauses.append("u.email_key = :email")
@@ -87,7 +104,7 @@ async def search(db: Store | Tx, text: str, limit: int) -> list[Row]:
     where = "u.role = 'customer'"
     if text:
         params["id"] = int(text) if text.isascii() and text.isdigit() and len(text) < 16 else -1
-        where += f" AND (u.id = :id OR {_search(params, text)})"
+        where += f" AND (u.id = :id OR {_search(params, text, db.dialect)})"
     return await db.fetchall(
         f"{SELECT} WHERE {where} ORDER BY u.display_name COLLATE NOCASE, u.id LIMIT :limit",
         params,

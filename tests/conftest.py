@@ -31,6 +31,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _sendable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A report whose captured text holds a lone surrogate (hostile input echoed in a
+    log line or an assertion) cannot cross to xdist's controller, which encodes it as
+    UTF-8: the worker dies with an internal error. Shown escaped instead."""
+    report.sections = [(title, _sendable(text)) for title, text in report.sections]
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        if _sendable(text) != text:
+            report.longrepr = _sendable(text)
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The database the ``settings`` (so ``ctx`` and ``client``) fixtures use."""

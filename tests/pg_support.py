@@ -1,5 +1,11 @@
 """PostgreSQL for the tests: a server, a migrated template, a fresh database per test.
 
+"Fresh" is cheap: a test's database, handed back, is kept for the next test of the same
+process and reset there with one TRUNCATE (identities restarted, the rows migrations
+write put back), unless its schema no longer matches the template's (a test changed
+it), when it is dropped and a new copy of the template made. Admin statements run on
+one background event loop over one connection kept open.
+
 The server is ``SHOPKEEP_TEST_PG`` (a DSN of a role that may create databases) or, when
 ``initdb`` and ``pg_ctl`` are installed, a throwaway cluster started once per test
 process: initdb into a temporary folder, listening on a unix socket there only,
@@ -42,24 +48,37 @@ def _tool(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
+class _Runner:
+    """One event loop on a daemon thread, for admin work: fixtures may be called while
+    the test's own loop runs, and a connection opened here stays usable."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+
+_runner: _Runner | None = None
+
+
 def _run_sync(coro: Coroutine[Any, Any, Any]) -> Any:
-    """Run ``coro`` to the end on its own loop and thread (fixtures may be called while
-    the test's loop runs)."""
-    result: list[Any] = []
-    error: list[BaseException] = []
+    """Run ``coro`` to the end on the admin loop (see _Runner)."""
+    global _runner
+    if _runner is None:
+        _runner = _Runner()
+    return _runner.run(coro)
 
-    def main() -> None:
-        try:
-            result.append(asyncio.run(coro))
-        except BaseException as exc:
-            error.append(exc)
 
-    thread = threading.Thread(target=main)
-    thread.start()
-    thread.join()
-    if error:
-        raise error[0]
-    return result[0]
+# What tells a database's schema from the template's: a test that changed it (a newer
+# schema version, a table or trigger of its own) gets a new copy, not a reset.
+_FINGERPRINT = """
+SELECT (SELECT max(version) FROM schema_migrations),
+       (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace),
+       (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal),
+       (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)
+"""
 
 
 def with_database(dsn: str, name: str) -> str:
@@ -156,6 +175,12 @@ class PgServer:
         self.cluster = cluster
         self.template = f"shopkeep_tpl_{_WORKER}"
         self._template_ready = False
+        self._admin: Any = None  # the admin connection, on the admin loop
+        self._spare: str | None = None  # a migrated database handed back, to reset and reuse
+        self._copies: set[str] = set()  # the migrated databases made here
+        self._fingerprint: tuple[Any, ...] = ()
+        self._reset_sql = ""
+        self._seed: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
 
     @classmethod
     def start(cls) -> PgServer:
@@ -173,12 +198,10 @@ class PgServer:
 
     def admin(self, *statements: str) -> None:
         async def run() -> None:
-            conn = await asyncpg.connect(self.admin_dsn)
-            try:
-                for statement in statements:
-                    await conn.execute(statement)
-            finally:
-                await conn.close()
+            if self._admin is None or self._admin.is_closed():
+                self._admin = await asyncpg.connect(self.admin_dsn)
+            for statement in statements:
+                await self._admin.execute(statement)
 
         _run_sync(run())
 
@@ -189,27 +212,93 @@ class PgServer:
         self.admin(f"CREATE DATABASE {self.template}")
 
         async def migrate() -> None:
-            store = await Store.open(with_database(self.admin_dsn, self.template))
+            dsn = with_database(self.admin_dsn, self.template)
+            store = await Store.open(dsn)
             await store.close()
+            conn = await asyncpg.connect(dsn)
+            try:
+                await self._learn_template(conn)
+            finally:
+                await conn.close()
 
         _run_sync(migrate())
         self._template_ready = True
 
+    async def _learn_template(self, conn: Any) -> None:
+        """The template's fingerprint, the TRUNCATE that empties a copy of it, and the
+        rows its migrations wrote (put back after the TRUNCATE)."""
+        self._fingerprint = tuple(await conn.fetchrow(_FINGERPRINT))
+        tables = [
+            row[0]
+            for row in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'schema_migrations' ORDER BY tablename"
+            )
+        ]
+        self._reset_sql = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        for table in tables:
+            rows = await conn.fetch(f"SELECT * FROM {table}")
+            if rows:
+                self._seed[table] = (list(rows[0].keys()), [tuple(r) for r in rows])
+
+    async def _reset(self, name: str) -> bool:
+        """Empty ``name`` back to the template's state; False when it cannot be (its
+        schema changed, or something still holds it)."""
+        try:
+            conn = await asyncpg.connect(with_database(self.admin_dsn, name))
+        except (OSError, asyncpg.PostgresError):
+            return False
+        try:
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if tuple(await conn.fetchrow(_FINGERPRINT)) != self._fingerprint:
+                return False
+            async with conn.transaction():
+                await conn.execute("SET LOCAL lock_timeout = '5s'")
+                await conn.execute(self._reset_sql)
+                for table, (columns, rows) in self._seed.items():
+                    await conn.copy_records_to_table(table, records=rows, columns=columns)
+            return True
+        except asyncpg.PostgresError:
+            return False
+        finally:
+            await conn.close()
+
     def create_database(self, migrated: bool = True) -> str:
         """A new database (a copy of the migrated template, or empty); its DSN."""
+        if migrated and self._spare is not None:
+            name, self._spare = self._spare, None
+            if _run_sync(self._reset(name)):
+                return with_database(self.admin_dsn, name)
+            self._copies.discard(name)
+            self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         name = f"shopkeep_t_{_WORKER}_{os.getpid()}_{next(_names)}"
         if migrated:
             self._ensure_template()
             self.admin(f"CREATE DATABASE {name} TEMPLATE {self.template} STRATEGY FILE_COPY")
+            self._copies.add(name)
         else:
             self.admin(f"CREATE DATABASE {name}")
         return with_database(self.admin_dsn, name)
 
     def drop_database(self, dsn: str) -> None:
+        """Done with ``dsn``: a migrated copy is kept for the next test (reset then)."""
         name = urlsplit(dsn).path.lstrip("/")
+        if name in self._copies and self._spare is None:
+            self._spare = name
+            return
+        self._copies.discard(name)
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def stop(self) -> None:
+        if self._spare is not None:
+            self.admin(f"DROP DATABASE IF EXISTS {self._spare} WITH (FORCE)")
+            self._spare = None
+        if self._admin is not None:
+            _run_sync(self._admin.close())
+            self._admin = None
         if self._template_ready:
             self.admin(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)")
         if self.cluster is not None:

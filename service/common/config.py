@@ -69,7 +69,7 @@ class Settings:
         if self.log_file:
             return self.log_file
         if self.db == ":memory:" or self.on_postgres:
-            return "shopkeep.log"
+            return "shopkeep.log"  # no file to sit beside (a URL is not a path)
         db = Path(self.db)
         return str(db.with_name(db.stem + ".log"))
 

@@ -2,7 +2,9 @@
 
 JSON is decoded strictly: UTF-8 only, no NaN or Infinity, at most ``MAX_DEPTH`` levels
 of nesting, and no lone UTF-16 surrogates (``"\\ud800"`` decodes in Python but SQLite
-cannot bind it). The body must arrive within ``Settings.body_read_timeout_s``. Each
+cannot bind it). No text anywhere in a request (body, form, query, path) may hold U+0000:
+PostgreSQL cannot store it, so both backends refuse it here, naming the field
+(:class:`NulInText`). The body must arrive within ``Settings.body_read_timeout_s``. Each
 surface renders a :class:`BodyError` in its own shape.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -22,6 +24,7 @@ from service.common.validation import is_text
 from service.http.keys import CTX
 
 MAX_DEPTH = 64
+NUL = "\x00"
 
 
 class BodyError(Exception):
@@ -32,6 +35,35 @@ class BodyError(Exception):
         super().__init__(message)
         self.message = message
         self.json_error_code = json_error_code
+
+
+class NulInText(Exception):
+    """Text holding U+0000 (NUL) in the request's ``field`` (its top-level name). Not a
+    BodyError: the error middleware (or the WordPress dispatch) renders it as a bad
+    value of that field, whichever reader found it."""
+
+    def __init__(self, field: str) -> None:
+        field = field.replace(NUL, "\ufffd")  # a name holding one is shown, not echoed
+        self.message = f"{field} must not contain a NUL character (U+0000)."
+        super().__init__(self.message)
+        self.field = field
+
+
+def refuse_nul(values: Iterable[tuple[str, object]]) -> None:
+    """A NulInText for the first name or text value holding U+0000."""
+    for name, value in values:
+        if NUL in name or (isinstance(value, str) and NUL in value):
+            raise NulInText(name)
+
+
+def refuse_nul_in_url(request: web.Request) -> None:
+    """The decoded path and query hold no U+0000 (it only arrives percent-encoded, so
+    the raw URL is searched first and nothing else is paid on a clean request)."""
+    if "%00" not in request.raw_path:
+        return
+    refuse_nul(request.query.items())
+    if NUL in request.path:
+        raise NulInText("path")
 
 
 def timed_out() -> ServiceError:
@@ -61,6 +93,7 @@ async def read_form(request: web.Request) -> MultiDictProxy[Any]:
         raise BodyError(f"Malformed form body: {exc}") from None
     if not all(is_text(key) and (not isinstance(v, str) or is_text(v)) for key, v in form.items()):
         raise BodyError("The form body is not valid UTF-8.", 5)
+    refuse_nul(form.items())
     return form
 
 
@@ -76,21 +109,30 @@ def _no_constant(name: str) -> Any:
 
 
 def _check_decoded(value: Any) -> None:
-    """Depth and lone surrogates, measured without recursion."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
+    """Depth, lone surrogates and NULs, measured without recursion. Each item carries
+    the top-level field it is in ("" for the body itself), which a NUL's error names.
+    A body that is not valid JSON at all is refused as such before a NUL in it."""
+    nul_in: str | None = None
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
-        item, level = stack.pop()
+        item, level, field = stack.pop()
         if isinstance(item, str):
             if not is_text(item):
                 raise BodyError("Single unpaired UTF-16 surrogate in unicode escape", 10)
+            if nul_in is None and NUL in item:
+                nul_in = field or "body"
         elif isinstance(item, dict | list):
             if level >= MAX_DEPTH:
                 raise BodyError(f"Maximum stack depth exceeded (more than {MAX_DEPTH} levels)", 1)
             if isinstance(item, dict):
-                stack.extend((key, level) for key in item)
-                stack.extend((v, level + 1) for v in item.values())
+                for key, v in item.items():
+                    top = field or (key if isinstance(key, str) else "")
+                    stack.append((key, level + 1, top))
+                    stack.append((v, level + 1, top))
             else:
-                stack.extend((v, level + 1) for v in item)
+                stack.extend((v, level + 1, field) for v in item)
+    if nul_in is not None:
+        raise NulInText(nul_in)
 
 
 def decode_json(raw: bytes) -> Any:

@@ -6,13 +6,14 @@ import re
 
 from aiohttp import web
 
-# aiohttp hands header bytes that are not UTF-8 over as lone surrogates.
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# aiohttp hands header bytes that are not UTF-8 over as lone surrogates; U+0000 cannot be
+# stored on PostgreSQL. Both become U+FFFD.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def header_text(request: web.Request, name: str, default: str = "") -> str:
-    """The header's value with every undecodable byte shown as U+FFFD."""
+    """The header's value with every undecodable byte (and NUL) shown as U+FFFD."""
     value = request.headers.get(name)
     if value is None:
         return default
-    return _SURROGATE.sub("\ufffd", value)
+    return _UNSTORABLE.sub("\ufffd", value)

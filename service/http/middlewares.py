@@ -27,13 +27,16 @@ from service.common.errors import ServiceError
 from service.common.logs import loggable
 from service.common.stats import RequestStats
 from service.http.auth import request_ip
+from service.http.body import NulInText, refuse_nul_in_url
 from service.http.keys import CTX, REST_USER, STATS, WP_REST
 from service.http.responses import (
     error_response,
     http_status_error,
     is_platform,
+    nul_refused,
     unstorable_input,
 )
+from store.base import DataError
 
 log = logging.getLogger("shopkeep.http")
 
@@ -68,7 +71,10 @@ def guarded(handler: Handler, stats: RequestStats) -> Handler:
         if request.method == "OPTIONS" and _is_platform_preflight(request):
             return web.Response(status=204 if _platform_origin(request) else 403)
         try:
+            refuse_nul_in_url(request)
             return await handler(request)
+        except NulInText as nul:
+            return error_response(nul_refused(nul.field, nul.message, request.path), request.path)
         except ServiceError as err:
             return error_response(err, request.path)
         except web.HTTPException as exc:
@@ -77,7 +83,7 @@ def guarded(handler: Handler, stats: RequestStats) -> Handler:
             return error_response(http_status_error(exc.status, exc.reason), request.path)
         except asyncio.CancelledError:
             raise
-        except (UnicodeEncodeError, OverflowError):
+        except (UnicodeEncodeError, OverflowError, DataError):
             # The readers reject lone surrogates and out-of-range integers at the edge; one
             # that still reaches SQLite's binding is the client's input, not a server fault.
             log.warning("unstorable input on %s %s", request.method, request.path, exc_info=True)

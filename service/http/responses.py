@@ -8,7 +8,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from service.common.errors import ServiceError
+from service.common.errors import ServiceError, invalid
+from service.common.validation import invalid_params
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 # orjson writes what _encoder writes (UTF-8, keys in order, compact; dates and dataclasses
@@ -99,3 +100,13 @@ def unstorable_input(path: str) -> ServiceError:
         "or an integer out of range.",
         400,
     )
+
+
+def nul_refused(field: str, message: str, path: str) -> ServiceError:
+    """Text with U+0000, which PostgreSQL cannot store, refused on both backends as a
+    bad value of the field that holds it: WordPress's ``rest_invalid_param`` naming it
+    (PHP's json_decode accepts ``\\u0000``, so the body is valid JSON and the refusal is
+    of a value), the platform's ``invalid`` with the field's error."""
+    if is_platform(path):
+        return invalid({field: message}, "The request holds text with a NUL character.")
+    return invalid_params({field: message})

@@ -27,10 +27,17 @@ from service.accounts.users import User
 from service.common.errors import ServiceError
 from service.common.schema import index_entry, validate_args
 from service.http import auth
-from service.http.body import BodyError, decode_json, read_bytes, read_form
+from service.http.body import (
+    BodyError,
+    NulInText,
+    decode_json,
+    read_bytes,
+    read_form,
+    refuse_nul,
+)
 from service.http.keys import CTX, REST_USER, WP_REST
 from service.http.registry import Match, Route, RouteRegistry
-from service.http.responses import dumps, wp_error_body
+from service.http.responses import dumps, nul_refused, wp_error_body
 from service.http.wp_globals import embed_param, fields_param, filter_fields
 from service.http.wp_route import rest_route
 
@@ -192,6 +199,8 @@ async def rest_dispatch(call: Call) -> RestResponse:
             response, params = await _respond(call, match)
         except ServiceError as err:
             response = _error(err)
+        except NulInText as nul:  # an embedded or batched request's own answer
+            response = _error(nul_refused(nul.field, nul.message, call.path))
     allow = allowed_methods(route, call.user) if route is not None else ""
     if allow:
         response.headers["Allow"] = allow
@@ -219,6 +228,7 @@ async def _respond(call: Call, match: Match) -> tuple[RestResponse, dict[str, An
     # WordPress's precedence is JSON > body > query > URL; we let the URL win for
     # the named URL parameters so a body cannot redirect an update to another id.
     supplied: dict[str, Any] = {**call.query, **body_params, **match.params}
+    refuse_nul(supplied.items())  # an embedded link's query and URL were not read at the edge
     params = validate_args(match.endpoint.args, supplied, saturate=match.params.keys())
     rest = RestRequest(
         method=call.method,

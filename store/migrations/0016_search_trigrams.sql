@@ -1,0 +1,2 @@
+-- PostgreSQL only (0016_search_trigrams.pg.sql: pg_trgm indexes for the searches).
+-- SQLite's searches use the FTS5 trigram tables of migration 0010; nothing to do here.
