@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -77,6 +78,11 @@ def run_audit(settings: Settings, *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run(
         [sys.executable, str(REPO / "run.py"), "audit", "--db", settings.db, *args],
         cwd=REPO,
+        # On PostgreSQL every process needs the deployment's sealing key.
+        env={
+            **os.environ,
+            **({"SHOPKEEP_SECRET_KEY": settings.secret_key} if settings.secret_key else {}),
+        },
         capture_output=True,
         text=True,
         timeout=60,
