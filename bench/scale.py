@@ -782,9 +782,8 @@ def print_table(sizes: list[Size], rows: list[dict[str, Any]]) -> None:
 
 def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
     """The statements the list, search and overview cases run, as the store builds them."""
-    from store import analytics, orders, shop
-    from store.catalog import PRICE_SQL, ProductQuery
-    from store.catalog import _where as product_where
+    from store import analytics, catalog, orders, shop
+    from store.catalog import ProductQuery
 
     now = ANCHOR.strftime("%Y-%m-%dT%H:%M:%SZ")
     out: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -794,7 +793,7 @@ def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
         ("orders search", orders.OrderQuery(search="kamali")),
     ):
         params: dict[str, Any] = {"limit": 10, "offset": 0}
-        where = orders._where(query, params)
+        where = orders._where(query, params, "sqlite")
         source = "orders o INDEXED BY orders_created" if "fts" in params else "orders o"
         out[f"{label}: page"] = (
             f"SELECT o.* FROM {source} WHERE {where}"
@@ -807,7 +806,7 @@ def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
     out["orders search: probe"] = (orders.PROBE_SQL, {"fts": fts, "dense": orders.DENSE})
     # Past DENSE matches (as at 100k): the page and the count in one statement.
     params = {"limit": 10, "offset": 0}
-    where = orders._where(orders.OrderQuery(search="kamali"), params)
+    where = orders._where(orders.OrderQuery(search="kamali"), params, "sqlite")
     out["orders search: dense page and count"] = (
         "WITH matched(id) AS MATERIALIZED"
         " (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
@@ -817,21 +816,23 @@ def _explained() -> dict[str, tuple[str, dict[str, Any]]]:
         " ORDER BY o.date_created DESC, o.id DESC LIMIT :limit OFFSET :offset",
         params,
     )
-    for label, search in (("products", ""), ("products search", "walnut mug")):
-        params = {"now": now}
-        where = product_where(ProductQuery(now=now, search=search), params)
-        out[f"{label}: count"] = (f"SELECT COUNT(*) FROM products p WHERE {where}", params)
-        out[f"{label}: page"] = (
-            f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where}"
-            " ORDER BY p.created_at DESC, p.id DESC LIMIT 10",
-            params,
+    # The served lists read ids and render versions, the total in the same statement.
+    for label, query in (
+        ("products", ProductQuery(now=now)),
+        ("products search", ProductQuery(now=now, search="walnut mug")),
+    ):
+        where, order, params = catalog._listing(query, "sqlite")
+        walk = "products_roots" if order.startswith("p.created_at ") else ""
+        out[f"{label}: page and count"] = (
+            catalog.refs_sql(where, order, params, walk),
+            {**params, "limit": 10, "offset": 0},
         )
-    params = {"now": now}
-    where = shop._where(shop.ShopQuery(now=now, visibilities=("visible", "catalog")), params)
-    out["shop: page"] = (
-        f"SELECT p.*, ({PRICE_SQL}) AS price FROM products p WHERE {where}"
-        " ORDER BY p.created_at DESC, p.id DESC LIMIT 10",
-        params,
+    where, order, params = shop._listing(
+        shop.ShopQuery(now=now, visibilities=("visible", "catalog")), "sqlite"
+    )
+    out["shop: page and count"] = (
+        catalog.refs_sql(where, order, params),
+        {**params, "limit": 10, "offset": 0},
     )
     params = {"after": "2025-01-02T00:00:00Z", "before": now}
     facts = analytics._facts(params["after"], params["before"], params)

@@ -25,12 +25,19 @@ class AuditQuery:
     before_id: int | None = None  # keyset paging: entries older than this one
 
 
+_WRITTEN = [name for name in _COLUMNS.split(", ") if name != "id"]
+INSERT_SQL = (
+    f"INSERT INTO audit_log ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+)
+
+
+def insert_params(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """INSERT_SQL's parameters for ``entry``."""
+    return tuple(entry.get(name) for name in _WRITTEN)
+
+
 async def insert(tx: Tx, entry: dict[str, Any]) -> int:
-    names = [name for name in _COLUMNS.split(", ") if name != "id"]
-    return await tx.insert(
-        f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [entry.get(name) for name in names],
-    )
+    return await tx.insert(INSERT_SQL, insert_params(entry))
 
 
 def _where(query: AuditQuery) -> tuple[str, list[Any]]:

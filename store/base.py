@@ -175,6 +175,13 @@ class Store(Queries):
         task, it is a savepoint of that one: the outer transaction commits both or
         neither, so every service write can run inside a caller's transaction."""
 
+    async def run_transaction(self, work: Callable[[SyncConnection], T]) -> T:
+        """``work(connection)`` in a write transaction of its own (``transaction()`` and
+        ``Tx.run_sync``), statements that do not await. SQLite begins, runs and commits
+        it in one trip to the writer's thread."""
+        async with self.transaction() as tx:
+            return await tx.run_sync(work)
+
     @abstractmethod
     async def data_version(self) -> int:
         """A number that moves whenever another connection or process has committed."""

@@ -243,7 +243,9 @@ async def list_products(db: Store | Tx, q: ProductQuery) -> tuple[list[Row], int
 async def list_refs(db: Store | Tx, q: ProductQuery) -> Refs:
     """The page of ``list_products`` as ids and render versions."""
     where, order, params = _listing(q, db.dialect)
-    return await page_refs(db, where, order, params, q.limit, q.offset)
+    # A search's matches in date order: walking the dates meets a page of many soon.
+    walk = "products_roots" if order.startswith("p.created_at ") else ""
+    return await page_refs(db, where, order, params, q.limit, q.offset, walk=walk)
 
 
 async def product_page(
@@ -275,14 +277,26 @@ class Refs:
 
 
 async def page_refs(
-    db: Store | Tx, where: str, order: str, params: dict[str, Any], limit: int, offset: int
+    db: Store | Tx,
+    where: str,
+    order: str,
+    params: dict[str, Any],
+    limit: int,
+    offset: int,
+    *,
+    walk: str = "",
 ) -> Refs:
-    """``product_page`` as ids and versions: one query (two past the last page)."""
-    price = f", ({PRICE_SQL}) AS price" if "price" in order else ""
+    """``product_page`` as ids and versions: one query (two past the last page).
+
+    Without a search the total is an uncorrelated subquery, run once: a window count
+    (``COUNT(*) OVER ()``) would read and sort every match before the first row, where
+    the page alone walks an ordering index (``products_roots``, ``products_shop``). A
+    search through the trigram indexes (SQLite) is run once, its matches kept in
+    ``matched`` for the total and the page; ``walk`` names the index whose order is the
+    page's, walked instead of sorting every match. A search on PostgreSQL keeps the
+    window count (its pg_trgm union, run once)."""
     rows = await db.fetchall(
-        f"SELECT p.id, p.version, COUNT(*) OVER () AS total, {SETTINGS_VERSION_SQL} AS sv"
-        f"{price} FROM products p WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset",
-        {**params, "limit": limit, "offset": offset},
+        refs_sql(where, order, params, walk), {**params, "limit": limit, "offset": offset}
     )
     if rows:
         return Refs([(r[0], r[1]) for r in rows], rows[0][2], int(rows[0][3] or 0))
@@ -290,6 +304,25 @@ async def page_refs(
         return Refs([], 0, 0)
     total = await db.fetchval(f"SELECT COUNT(*) FROM products p WHERE {where}", params)
     return Refs([], int(total or 0), 0)
+
+
+def refs_sql(where: str, order: str, params: dict[str, Any], walk: str = "") -> str:
+    """page_refs's statement."""
+    price = f", ({PRICE_SQL}) AS price" if "price" in order else ""
+    head, source, found = "", "products p", where
+    if "fts_names" in params:
+        head = f"WITH matched(id) AS MATERIALIZED (SELECT p.id FROM products p WHERE {where}) "
+        total = "(SELECT COUNT(*) FROM matched)"
+        source += f" INDEXED BY {walk}" if walk else ""
+        found = "p.parent_id IS NULL AND p.id IN matched"
+    elif "q" in params:
+        total = "COUNT(*) OVER ()"
+    else:
+        total = f"(SELECT COUNT(*) FROM products p WHERE {where})"
+    return (
+        f"{head}SELECT p.id, p.version, {total} AS total, {SETTINGS_VERSION_SQL} AS sv{price}"
+        f" FROM {source} WHERE {found} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
 
 
 async def ref_by_id(db: Store | Tx, product_id: int) -> Row | None:

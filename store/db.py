@@ -236,6 +236,47 @@ class SqliteStore(_Queries, Store):
             for committed in self.on_commit:
                 committed()
 
+    async def run_transaction(self, work: Callable[[SyncConnection], T]) -> T:
+        """``work(connection)`` in a transaction of its own: BEGIN, the work and COMMIT
+        (or ROLLBACK if it raises) in one trip to the writer's thread, where
+        ``transaction()`` and ``run_sync`` take three. Inside a transaction of this
+        task it joins that one (a savepoint), as ``transaction()`` does."""
+        held = _open_tx.get()
+        if held is not None and held[0] is self and held[2] is asyncio.current_task():
+            return await super().run_transaction(work)
+        raw = self._writer_raw
+
+        def whole() -> T:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(raw)
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:  # a failed COMMIT (a deferred constraint) too
+                    raw.execute("ROLLBACK")
+                raise
+            return result
+
+        async with self._lock:
+            # Once queued the work runs to its end: a cancelled caller waits for it, so
+            # a commit is followed by the commit hooks (the caches) whatever happens.
+            job = asyncio.ensure_future(_on_connection_thread(self._writer, whole))
+            cancelled = False
+            while not job.done():
+                try:
+                    await asyncio.shield(job)
+                except asyncio.CancelledError:
+                    cancelled = True
+                except BaseException:
+                    break
+            with _conflicts():
+                result: T = job.result()
+        for committed in self.on_commit:
+            committed()
+        if cancelled:
+            raise asyncio.CancelledError
+        return result
+
     async def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version`` on the reader: it moves whenever another
         connection (this store's writer, or another process) has committed."""

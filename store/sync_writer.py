@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from store import audit as audit_sql
 from store.base import Conflict, DataError, Dialect, SyncConnection
-from store.db import Tx, next_seq
+from store.db import Store, Tx, next_seq
 
 T = TypeVar("T")
 
@@ -27,23 +28,14 @@ async def run(tx: Tx, work: Callable[[SyncSql], T]) -> T:
     return await tx.run_sync(lambda conn: work(SyncSql(conn, tx.dialect)))
 
 
+async def run_transaction(store: Store, work: Callable[[SyncSql], T]) -> T:
+    """Run ``work(SyncSql)`` in a transaction of its own: on SQLite the BEGIN, the work
+    and the COMMIT are one trip to the writer's thread."""
+    return await store.run_transaction(lambda conn: work(SyncSql(conn, store.dialect)))
+
+
 # The advisory-lock namespace of webhook owners (PostgreSQL; two int4 keys).
 _OWNER_LOCKS = 0x5359_4E43
-
-
-async def hold_owners(tx: Tx, user_ids: Iterable[int]) -> None:
-    """Before a group's events: hold each owner's lock until the commit (PostgreSQL).
-
-    Two processes' groups holding the same owner's events (a plugin retrying against
-    both) would otherwise claim them in different orders and deadlock on the event
-    log's unique key; taken in id order first, one group waits for the other and then
-    finds its claims (``skipped``). Owners are independent, so other tenants' groups
-    do not wait. SQLite has one writer: nothing to do."""
-    if tx.dialect != "postgresql":
-        return
-    for user_id in sorted(set(user_ids)):
-        key = user_id & 0x7FFF_FFFF  # int4; two owners sharing a key only wait more
-        await tx.execute("SELECT pg_advisory_xact_lock(?, ?)", (_OWNER_LOCKS, key))
 
 
 def _insert(conn: SyncConnection, table: str, row: dict[str, Any], conflict: str = "") -> int:
@@ -79,6 +71,7 @@ class SyncSql:
 
     def __init__(self, conn: SyncConnection, dialect: Dialect = "sqlite") -> None:
         self._conn = conn
+        self._dialect = dialect
         # With many writers (PostgreSQL) a product is read FOR UPDATE: two events for
         # one product, in two processes, apply one after the other, each checking
         # staleness against what the other stored.
@@ -109,6 +102,24 @@ class SyncSql:
             self._conn.execute("RELEASE sync_event")
             raise
         self._conn.execute("RELEASE sync_event")
+
+    def hold_owners(self, user_ids: Iterable[int]) -> None:
+        """Before a group's events: hold each owner's lock until the commit (PostgreSQL).
+
+        Two processes' groups holding the same owner's events (a plugin retrying against
+        both) would otherwise claim them in different orders and deadlock on the event
+        log's unique key; taken in id order first, one group waits for the other and
+        then finds its claims (``skipped``). Owners are independent, so other tenants'
+        groups do not wait. SQLite has one writer: nothing to do."""
+        if self._dialect != "postgresql":
+            return
+        for user_id in sorted(set(user_ids)):
+            key = user_id & 0x7FFF_FFFF  # int4; two owners sharing a key only wait more
+            self._conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (_OWNER_LOCKS, key))
+
+    def audit(self, entry: dict[str, Any]) -> None:
+        """One audit log entry (store/audit.py's ``insert``), in this transaction."""
+        self._conn.execute(audit_sql.INSERT_SQL, audit_sql.insert_params(entry))
 
     # -- the event log -----------------------------------------------------------------
 

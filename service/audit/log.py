@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from service.audit.origin import ANONYMOUS, Actor, Face, Who, current
+from service.audit.origin import ANONYMOUS, Actor, Face, Origin, Who, current
 from service.common.clock import iso
 from store import audit as audit_sql
 from store.audit import AuditQuery
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from service.app.context import Context
     from store.db import Tx
 
-__all__ = ["AuditEntry", "AuditQuery", "latest", "prune", "record", "redact", "search"]
+__all__ = [
+    "AuditEntry", "AuditQuery", "entry", "latest", "prune", "record", "redact", "search",
+]  # fmt: skip
 
 Outcome = Literal["ok", "denied", "failed"]
 
@@ -67,8 +69,8 @@ def redact(value: Any, depth: int = 0) -> Any:
     return redact(str(value), depth)
 
 
-def _who(actor: Actor | None) -> Who:
-    origin_who = current().who
+def _who(actor: Actor | None, origin: Origin) -> Who:
+    origin_who = origin.who
     if actor is None:
         return origin_who or ANONYMOUS
     who = actor.audit_identity()
@@ -92,26 +94,41 @@ async def record(
     """Write one entry in ``tx``, the transaction of the change itself: the entry
     exists exactly when the change does. ``actor`` is whoever the service acted for;
     the face, address (and token, for a token call) come from the current origin."""
-    origin = current()
-    who = _who(actor)
-    await audit_sql.insert(
-        tx,
-        {
-            "at": iso(ctx.clock.now()),
-            "actor_kind": who.kind,
-            "actor_name": who.name,
-            "actor_user_id": who.user_id,
-            "actor_email": who.email,
-            "actor_token_id": who.token_id,
-            "face": origin.face,
-            "address": origin.address,
-            "action": action,
-            "target_type": target_type,
-            "target_id": None if target_id is None else str(target_id),
-            "summary": json.dumps(redact(dict(summary or {})), ensure_ascii=False),
-            "outcome": outcome,
-        },
-    )
+    row = entry(ctx, action, target_type, target_id, summary=summary, actor=actor, outcome=outcome)
+    await audit_sql.insert(tx, row)
+
+
+def entry(
+    ctx: Context,
+    action: str,
+    target_type: str,
+    target_id: object = None,
+    *,
+    summary: Mapping[str, Any] | None = None,
+    actor: Actor | None = None,
+    outcome: Outcome = "ok",
+    origin: Origin | None = None,
+) -> dict[str, Any]:
+    """The row ``record`` writes, for a writer that inserts it itself (the webhook's
+    group commit, on the writer's thread, where ``origin`` is given: the current
+    origin is the event loop's)."""
+    origin = origin or current()
+    who = _who(actor, origin)
+    return {
+        "at": iso(ctx.clock.now()),
+        "actor_kind": who.kind,
+        "actor_name": who.name,
+        "actor_user_id": who.user_id,
+        "actor_email": who.email,
+        "actor_token_id": who.token_id,
+        "face": origin.face,
+        "address": origin.address,
+        "action": action,
+        "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id),
+        "summary": json.dumps(redact(dict(summary or {})), ensure_ascii=False),
+        "outcome": outcome,
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from service.audit import log as audit
-from service.audit.origin import Origin, Who, acting
+from service.audit.origin import Origin, Who
 from service.common.errors import ServiceError, invalid
 from service.common.logs import loggable
 from service.integrations import messages as lang
@@ -40,11 +40,10 @@ from service.integrations.sync_log import (
 )
 from service.integrations.token_auth import TokenAuth, require_type
 from service.integrations.webhook_payload import WebhookEvent, parse_event
-from store.sync_writer import SyncSql, hold_owners, is_data_error
+from store.sync_writer import SyncSql, is_data_error
 
 if TYPE_CHECKING:
     from service.app.context import Context
-    from store.db import Tx
 
 __all__ = [
     "STATUSES",
@@ -138,21 +137,22 @@ class _Job:
 def new_batcher(ctx: Context) -> sync_batcher.Batcher:
     """The process's group commit for webhook events (built once, by ``Context.open``)."""
 
-    async def committing(tx: Tx, jobs: list[_Job], outcomes: list[EventOutcome]) -> None:
-        await _record_group(ctx, tx, jobs, outcomes)
+    def committing(sql: SyncSql, jobs: list[_Job], outcomes: list[EventOutcome]) -> None:
+        _record_group(ctx, sql, jobs, outcomes)
 
-    async def opening(tx: Tx, jobs: list[_Job]) -> None:
-        await hold_owners(tx, (job.auth.user_id for job in jobs))
+    def opening(sql: SyncSql, jobs: list[_Job]) -> None:
+        sql.hold_owners(job.auth.user_id for job in jobs)
 
     return sync_batcher.Batcher(ctx, _process, _not_stored, committing, opening)
 
 
-async def _record_group(
-    ctx: Context, tx: Tx, jobs: list[_Job], outcomes: list[EventOutcome]
+def _record_group(
+    ctx: Context, sql: SyncSql, jobs: list[_Job], outcomes: list[EventOutcome]
 ) -> None:
     """One audit entry per token per group commit, with counts, for the events that
     changed data: the webhook's hot path writes one row per group, not per event. The
-    group mixes callers, so each entry names its token and address itself."""
+    group mixes callers, so each entry names its token and address itself. (On the
+    writer's thread, in the group's transaction.)"""
     by_token: dict[str, tuple[_Job, Counter[str], list[int]]] = {}
     for job, outcome in zip(jobs, outcomes, strict=True):
         if outcome.status != "processed":
@@ -165,8 +165,12 @@ async def _record_group(
         auth = job.auth
         who = Who("token", auth.name, auth.user_id, auth.user_email, token_id)
         summary = {"events": sum(counts.values()), **counts, "source_product_ids": products}
-        with acting(Origin("token", job.meta.source_ip, who)):
-            await audit.record(ctx, tx, "product_sync.events", "token", token_id, summary=summary)
+        origin = Origin("token", job.meta.source_ip, who)
+        sql.audit(
+            audit.entry(
+                ctx, "product_sync.events", "token", token_id, summary=summary, origin=origin
+            )
+        )
 
 
 async def handle_webhook(

@@ -1,8 +1,9 @@
 """Group commit for webhook events.
 
 Events that arrive while a transaction is being written wait and go together into
-the next one: one BEGIN/COMMIT and one trip to the writer thread for the whole
-group instead of several per event. Each caller is answered only after the
+the next one: one BEGIN/COMMIT for the whole group, and on SQLite one trip to the
+writer thread (the BEGIN, the events, the group's audit entries and the COMMIT)
+instead of several per event. Each caller is answered only after the
 transaction holding its event has committed, so an acknowledgement still means the
 event is durable.
 
@@ -16,7 +17,7 @@ caller in the group.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,6 @@ from store import sync_writer
 
 if TYPE_CHECKING:
     from service.app.context import Context
-    from store.db import Tx
 
 MAX_GROUP = 200
 
@@ -34,10 +34,10 @@ MAX_GROUP = 200
 Processor = Callable[[sync_writer.SyncSql, Any, str], Any]
 # (job, exception) -> the outcome of a job that raised (its writes already undone)
 Failure = Callable[[Any, Exception], Any]
-# (the transaction, the group's jobs, their outcomes), awaited before the commit
-Committing = Callable[["Tx", list[Any], list[Any]], Awaitable[None]]
-# (the transaction, the group's jobs), awaited before the first job
-Opening = Callable[["Tx", list[Any]], Awaitable[None]]
+# (sql, the group's jobs, their outcomes), run on the writer thread after the last job
+Committing = Callable[[sync_writer.SyncSql, list[Any], list[Any]], None]
+# (sql, the group's jobs), run on the writer thread before the first job
+Opening = Callable[[sync_writer.SyncSql, list[Any]], None]
 
 
 @dataclass
@@ -90,12 +90,9 @@ class Batcher:
         jobs = [job for item in group for job in item.jobs]
         now = iso(self._ctx.clock.now()) or ""
         try:
-            async with self._ctx.store.transaction() as tx:
-                if self._opening is not None:
-                    await self._opening(tx, jobs)
-                outcomes = await sync_writer.run(tx, lambda sql: self._run_jobs(sql, jobs, now))
-                if self._committing is not None:
-                    await self._committing(tx, jobs, outcomes)
+            outcomes = await sync_writer.run_transaction(
+                self._ctx.store, lambda sql: self._run_group(sql, jobs, now)
+            )
         except BaseException as exc:
             for item in group:
                 if not item.future.done():
@@ -108,8 +105,18 @@ class Batcher:
             item.future.set_result(outcomes[position : position + len(item.jobs)])
             position += len(item.jobs)
 
+    def _run_group(self, sql: sync_writer.SyncSql, jobs: list[Any], now: str) -> list[Any]:
+        """On the writer thread, the group's whole transaction: the opening word, every
+        job in its own savepoint, the last word."""
+        if self._opening is not None:
+            self._opening(sql, jobs)
+        outcomes = self._run_jobs(sql, jobs, now)
+        if self._committing is not None:
+            self._committing(sql, jobs, outcomes)
+        return outcomes
+
     def _run_jobs(self, sql: sync_writer.SyncSql, jobs: list[Any], now: str) -> list[Any]:
-        """On the writer thread: every job in its own savepoint."""
+        """Every job in its own savepoint."""
         outcomes = []
         for job in jobs:
             try:

@@ -475,11 +475,16 @@ async def test_batch_of_100_is_fine(client, customer, token):
 async def test_a_failed_write_acknowledges_nothing(client, token, ctx, monkeypatch):
     from store import sync_writer
 
-    async def failing(tx, work):
-        await tx.execute("DELETE FROM sync_events")  # a write that must be rolled back too
-        raise OSError("disk I/O error")
+    run_transaction = sync_writer.run_transaction
 
-    monkeypatch.setattr(sync_writer, "run", failing)
+    async def failing(store, work):
+        def written_then_failing(sql):
+            work(sql)  # the group's writes, which must be rolled back too
+            raise OSError("disk I/O error")
+
+        return await run_transaction(store, written_then_failing)
+
+    monkeypatch.setattr(sync_writer, "run_transaction", failing)
 
     async def send(index: int) -> int:
         resp = await client.post(

@@ -255,3 +255,39 @@ async def test_a_search_matching_many_orders_pages_and_counts_as_one_matching_fe
     assert all(found[0][1] > 2 for found in few)  # each is dense below
     monkeypatch.setattr(order_sql, "DENSE", 2)
     assert [await pages(text) for text in texts] == few
+
+
+async def test_a_page_of_product_refs_is_the_page_and_total_a_scan_finds(shop, monkeypatch):
+    """The served listings (ids and versions, the total in the same statement: a search's
+    matches kept once, the newest walked in date order) answer what the scan answers."""
+    ctx = shop
+    now = "2030-01-01T00:00:00Z"
+    await catalog.create_product(ctx, {"name": "Mug rack", "sku": "RACK-1", "status": "draft"})
+
+    async def every_page() -> list[Any]:
+        found: list[Any] = []
+        for text in ["", "mug", "Mug", "tsh", "ماگ", "zzzzzz", "ar", "shirt"]:
+            for orderby, order, offset in [
+                ("date", "desc", 0), ("date", "asc", 3), ("date", "desc", 10_000),
+                ("title", "asc", 2), ("price", "desc", 0), ("id", "asc", 1),
+            ]:  # fmt: skip
+                paging = {"limit": 4, "offset": offset, "orderby": orderby, "order": order}
+                query = ProductQuery(now=now, search=text, **paging)
+                refs = await catalog_sql.list_refs(ctx.store, query)
+                rows, total = await catalog_sql.list_products(ctx.store, query)
+                assert [r[0] for r in refs.items] == [r["id"] for r in rows]
+                found.append(("products", text, orderby, refs.items, refs.total, total))
+                shop_query = ShopQuery(
+                    now=now, visibilities=("visible", "search"), search=text, **paging
+                )
+                refs = await shop_sql.list_refs(ctx.store, shop_query)
+                rows, total = await shop_sql.list_products(ctx.store, shop_query)
+                assert [r[0] for r in refs.items] == [r["id"] for r in rows]
+                found.append(("shop", text, orderby, refs.items, refs.total, total))
+        return found
+
+    indexed = await every_page()
+    assert all(hit[4] == hit[5] for hit in indexed)
+    assert any(hit[4] > 4 and hit[1] == "mug" for hit in indexed)  # more than a page
+    monkeypatch.setattr(catalog_sql, "trigram_match", lambda text, columns: None)
+    assert indexed == await every_page()

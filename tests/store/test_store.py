@@ -177,3 +177,34 @@ async def test_another_task_does_not_join_an_open_transaction(tmp_path):
     await task
     assert seen == [{"n1"}]
     await store.close()
+
+
+async def test_a_transaction_run_on_the_writer_thread_commits_or_leaves_nothing(fresh_store):
+    """``run_transaction``: the work commits with its value (and the commit hooks run),
+    a work that raises leaves nothing, and inside an open transaction it joins it."""
+    store = fresh_store
+    commits: list[int] = []
+    store.on_commit.append(lambda: commits.append(1))
+
+    def write(key: str, fail: bool = False) -> object:
+        def work(conn: object) -> str:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (key,))  # type: ignore[attr-defined]
+            if fail:
+                raise RuntimeError("the work gives up")
+            return key
+
+        return work
+
+    assert await store.run_transaction(write("r1")) == "r1"
+    assert commits == [1]
+    with pytest.raises(RuntimeError):
+        await store.run_transaction(write("r2", fail=True))
+    with pytest.raises(Conflict):
+        await store.run_transaction(write("r1"))  # the key exists: the work fails
+    assert commits == [1]
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            await store.run_transaction(write("r3"))  # part of the outer transaction
+            raise RuntimeError("the caller gives up")
+    rows = await store.fetchall("SELECT key FROM meta WHERE key LIKE 'r%'")
+    assert {r[0] for r in rows} == {"r1"}
