@@ -353,6 +353,7 @@ class _Held:
     def __init__(self, conn: _BlockingConnection, guess: int | None) -> None:
         self._conn = conn
         self.guess = guess
+        self.relied = False  # the work went on from the guess: check it when sent
         self.result: _SyncResult | None = None
 
     def _sent(self) -> _SyncResult:
@@ -364,6 +365,7 @@ class _Held:
     @property
     def rowcount(self) -> int:
         if self.result is None and self.guess is not None:
+            self.relied = True
             return self.guess
         return self._sent().rowcount
 
@@ -406,7 +408,7 @@ class _BlockingConnection:
         except Exception as exc:
             raise _Redo from exc
         for (_, _, cursor), result in zip(held, results, strict=True):
-            if cursor.guess is not None and result.rowcount != cursor.guess:
+            if cursor.relied and result.rowcount != cursor.guess:
                 raise _Redo  # the run went on from a wrong guess: redo it exactly
             cursor.result = result
 
