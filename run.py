@@ -287,6 +287,12 @@ def ssh_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ssh-host", metavar="HOST", help="address for SSH (default: --host)")
     parser.add_argument(
+        "--ssh-host-key",
+        metavar="FILE",
+        help="the SSH host key, made on first run (default: beside a SQLite database; "
+        "./shopkeep.ssh_host_ed25519_key on PostgreSQL)",
+    )
+    parser.add_argument(
         "--ssh-max-sessions",
         type=int,
         default=Settings.ssh_max_sessions,
@@ -348,6 +354,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.tls_key = getattr(args, "tls_key", None)
     settings.ssh_port = getattr(args, "ssh_port", None)
     settings.ssh_host = getattr(args, "ssh_host", None)
+    settings.ssh_host_key_path = getattr(args, "ssh_host_key", None)
     settings.ssh_max_sessions = getattr(args, "ssh_max_sessions", settings.ssh_max_sessions)
     settings.ssh_idle_timeout_s = getattr(args, "ssh_idle_timeout", settings.ssh_idle_timeout_s)
     if getattr(args, "audit_retention_days", None) is not None:

@@ -270,11 +270,39 @@ class PgTx(_PgQueries, Tx):
         await self._conn.execute(f"SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE", row_id)
 
     async def run_sync(self, work: Callable[[SyncConnection], T]) -> T:
-        """``work`` runs on a worker thread; each of its statements is sent by the event
-        loop on this transaction's connection and waited for. A cancelled caller waits
-        for ``work`` to finish before the transaction rolls back."""
-        blocking = _BlockingConnection(self, asyncio.get_running_loop())
-        job = asyncio.ensure_future(asyncio.to_thread(work, blocking))
+        """``work`` runs on a worker thread; its statements are sent by the event loop on
+        this transaction's connection, each through asyncpg's statement cache.
+
+        Each statement sent from the thread costs a thread round trip, so a batch is
+        first run *optimistically* (``_BlockingConnection(fast=True)``): its savepoints
+        are left out, and statements whose results it does not read yet are held and
+        sent together with the next one it reads (or at the end). The webhook's common
+        job then costs one round trip instead of eight (an INSERT's row count is
+        guessed, see ``_Held``). If anything in that run fails, would be undone (a
+        statement error, a ``ROLLBACK TO``) or was guessed wrong, the whole batch is
+        undone (``sync_batch``) and run again exactly, one statement at a time with
+        every savepoint, so a failing job is undone alone as before.
+
+        A cancelled caller waits for ``work`` to finish before the transaction rolls
+        back."""
+        await self._conn.execute("SAVEPOINT sync_batch")
+        try:
+            result = await self._on_thread(work, fast=True)
+        except _Redo:
+            await self._conn.execute("ROLLBACK TO sync_batch")
+            result = await self._on_thread(work, fast=False)
+        await self._conn.execute("RELEASE sync_batch")
+        return result
+
+    async def _on_thread(self, work: Callable[[SyncConnection], T], fast: bool) -> T:
+        blocking = _BlockingConnection(self, asyncio.get_running_loop(), fast)
+
+        def whole() -> T:
+            result = work(blocking)
+            blocking.flush()
+            return result
+
+        job = asyncio.ensure_future(asyncio.to_thread(whole))
         try:
             return await asyncio.shield(job)
         except asyncio.CancelledError:
@@ -283,15 +311,29 @@ class PgTx(_PgQueries, Tx):
                     await asyncio.shield(job)
             raise
 
-    async def _sync_execute(self, sql: str, params: Sequence[Any]) -> _SyncResult:
-        query, args = _bind(sql, params)
-        stmt = await _call(self._conn.prepare, self._conn, query, ())
+    async def _sync_send(self, statements: list[tuple[str, Sequence[Any]]]) -> list[_SyncResult]:
+        """Each statement in order, its result; the first error stops the rest."""
+        results = []
+        for sql, params in statements:
+            query, args = _bind(sql, params)
+            if not args:  # a savepoint: the simple protocol, nothing to prepare
+                status = await self._conn.execute(query)
+                results.append(_SyncResult(_rowcount(status), []))
+            elif _RETURNS_ROWS.match(query):
+                rows = await _call(self._conn.fetch, self._conn, query, args)
+                results.append(_SyncResult(len(rows), rows))
+            else:
+                status = await _call(self._conn.execute, self._conn, query, args)
+                results.append(_SyncResult(_rowcount(status), []))
+        return results
 
-        async def fetch(_query: str, *values: Any) -> Any:
-            return await stmt.fetch(*values)
 
-        rows = await _call(fetch, self._conn, query, args)
-        return _SyncResult(_rowcount(stmt.get_statusmsg() or ""), rows)
+_RETURNS_ROWS = re.compile(r"\s*(SELECT|WITH)\b|.*\bRETURNING\b", re.IGNORECASE | re.DOTALL)
+
+
+class _Redo(BaseException):
+    """The optimistic run of a batch met something it cannot undo alone: run it again
+    exactly. A BaseException, so the batch's own ``except Exception`` lets it through."""
 
 
 class _SyncResult:
@@ -303,17 +345,75 @@ class _SyncResult:
         return self._rows[0] if self._rows else None
 
 
-class _BlockingConnection:
-    """The connection ``run_sync`` work sees, on its worker thread."""
+class _Held:
+    """The cursor of a statement not sent yet: reading it sends everything held. An
+    INSERT's row count is taken to be ``guess`` (1) without sending: a claim that finds
+    its row already taken is the rare case; the count is checked when it is sent."""
 
-    def __init__(self, tx: PgTx, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, conn: _BlockingConnection, guess: int | None) -> None:
+        self._conn = conn
+        self.guess = guess
+        self.relied = False  # the work went on from the guess: check it when sent
+        self.result: _SyncResult | None = None
+
+    def _sent(self) -> _SyncResult:
+        if self.result is None:
+            self._conn.flush()
+        assert self.result is not None
+        return self.result
+
+    @property
+    def rowcount(self) -> int:
+        if self.result is None and self.guess is not None:
+            self.relied = True
+            return self.guess
+        return self._sent().rowcount
+
+    def fetchone(self) -> Any:
+        return self._sent().fetchone()
+
+
+_NOT_SENT = _SyncResult(0, [])
+
+
+class _BlockingConnection:
+    """The connection ``run_sync`` work sees, on its worker thread. ``fast``: savepoints
+    left out and statements held until a result is read (see ``PgTx.run_sync``)."""
+
+    def __init__(self, tx: PgTx, loop: asyncio.AbstractEventLoop, fast: bool) -> None:
         self._tx = tx
         self._loop = loop
+        self._fast = fast
+        self._held: list[tuple[str, Sequence[Any], _Held]] = []
 
     def execute(self, sql: str, parameters: tuple[Any, ...] = (), /) -> SyncCursor:
-        future = asyncio.run_coroutine_threadsafe(
-            self._tx._sync_execute(sql, parameters), self._loop
-        )
+        if not self._fast:
+            return self._send([(sql, parameters)])[0]
+        verb = sql.lstrip()[:9].upper()
+        if verb.startswith(("SAVEPOINT", "RELEASE")):
+            return _NOT_SENT
+        if verb.startswith("ROLLBACK"):
+            raise _Redo
+        guess = 1 if verb.startswith("INSERT") and "RETURNING" not in sql.upper() else None
+        cursor = _Held(self, guess)
+        self._held.append((sql, parameters, cursor))
+        return cursor
+
+    def flush(self) -> None:
+        held, self._held = self._held, []
+        if not held:
+            return
+        try:
+            results = self._send([(sql, params) for sql, params, _ in held])
+        except Exception as exc:
+            raise _Redo from exc
+        for (_, _, cursor), result in zip(held, results, strict=True):
+            if cursor.relied and result.rowcount != cursor.guess:
+                raise _Redo  # the run went on from a wrong guess: redo it exactly
+            cursor.result = result
+
+    def _send(self, statements: list[tuple[str, Sequence[Any]]]) -> list[_SyncResult]:
+        future = asyncio.run_coroutine_threadsafe(self._tx._sync_send(statements), self._loop)
         return future.result()
 
 

@@ -6,7 +6,9 @@ round trips, not SQLite, limit throughput. ``run`` hands a whole batch of events
 the writer thread in one go, inside the caller's open transaction. Events of several
 tenants share that transaction, so each runs in its own savepoint (``isolated``): one
 that fails is undone alone and the others still commit. (On PostgreSQL the batch runs
-on a worker thread that hands each statement to the event loop: store/pg.py.)
+on a worker thread that hands statements to the event loop, first optimistically
+without savepoints and held together, again exactly if a job fails: store/pg.py
+``PgTx.run_sync``.)
 """
 
 from __future__ import annotations

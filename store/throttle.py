@@ -84,5 +84,15 @@ async def keys_of(store: Store, scope: str, horizon: int) -> list[str]:
     return [row["key"] for row in rows]
 
 
+async def claim(store: Store, scope: str, key: str, expires_at: int) -> bool:
+    """Record ``key`` once (a nonce); False if any process recorded it already."""
+    row = await store.fetchone(
+        "INSERT INTO throttle_counts (scope, key, bucket, count, expires_at)"
+        " VALUES (?, ?, 0, 1, ?) ON CONFLICT (scope, key, bucket) DO NOTHING RETURNING 1",
+        (scope, key, expires_at),
+    )
+    return row is not None
+
+
 async def prune(store: Store, now: int) -> None:
     await store.fetchall("DELETE FROM throttle_counts WHERE expires_at < ?", (now,))

@@ -162,7 +162,7 @@ async def _oauth(ctx: Context, req: KeyRequest) -> User | None:
         row["id"], int(stamp)
     ):
         raise auth_error("Invalid timestamp.")
-    if not ctx.api_key_nonces.use(row["id"], params["oauth_nonce"], int(stamp), now):
+    if not await ctx.api_key_nonces.use(row["id"], params["oauth_nonce"], int(stamp), now):
         raise auth_error("Invalid nonce - nonce has already been used.")
     return await _as_user(ctx, row, req.method)
 

@@ -13,7 +13,8 @@ the official clients rely on, so the normalised parameter string is built here:
 - a nested name is ``encoded(top) + '%5B' + sub + '%5D'``, its sub-key left as is
   (``join_with_equals_sign``).
 
-Replayed nonces are refused by :class:`NonceRegistry`, kept in memory (see there).
+Replayed nonces are refused by :class:`NonceRegistry`, kept in memory (see there), or on
+PostgreSQL by :class:`SharedNonceRegistry`, kept in the database for every process.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, unquote_plus
 
 from oauthlib.oauth1.rfc5849 import signature as rfc5849  # type: ignore[import-untyped]
 from oauthlib.oauth1.rfc5849.utils import escape  # type: ignore[import-untyped]
+
+from store import throttle as counts_sql
+from store.base import Store
 
 REQUIRED = (
     "oauth_consumer_key",
@@ -134,8 +138,18 @@ def timestamp_ok(timestamp: str, now: float) -> bool:
     return now - WINDOW_S <= int(timestamp) <= now + WINDOW_S
 
 
+class Nonces(Protocol):
+    """Where used nonces are remembered for the timestamp window."""
+
+    def above_floor(self, key_id: int, timestamp: int) -> bool: ...
+
+    async def use(self, key_id: int, nonce: str, timestamp: int, now: float) -> bool: ...
+
+    def forget(self, key_id: int) -> None: ...
+
+
 class NonceRegistry:
-    """Nonces seen per key within the timestamp window, in memory.
+    """Nonces seen per key within the timestamp window, in memory (one process: SQLite).
 
     Memory is bounded: at most ``per_key`` nonces per key. When a key passes that,
     expired nonces go first; if that is not enough, the older half is dropped and
@@ -153,7 +167,7 @@ class NonceRegistry:
     def above_floor(self, key_id: int, timestamp: int) -> bool:
         return timestamp > self._floor.get(key_id, -1)
 
-    def use(self, key_id: int, nonce: str, timestamp: int, now: float) -> bool:
+    async def use(self, key_id: int, nonce: str, timestamp: int, now: float) -> bool:
         """Record ``nonce``; False if it was already used with this key."""
         seen = self._seen.setdefault(key_id, {})
         if nonce in seen:
@@ -176,3 +190,35 @@ class NonceRegistry:
     def forget(self, key_id: int) -> None:
         self._seen.pop(key_id, None)
         self._floor.pop(key_id, None)
+
+
+NONCE_SCOPE = "oauth.nonce"
+PRUNE_EVERY_S = 60.0
+
+
+class SharedNonceRegistry:
+    """Nonces in the database (``throttle_counts``), for every process of a PostgreSQL
+    deployment: a request captured on the wire cannot be replayed to another worker.
+
+    A nonce is claimed with one ``INSERT … ON CONFLICT DO NOTHING`` (committed on its
+    own, like the throttle counts): only the first claim in any process inserts. It is
+    kept until its timestamp leaves the window (``expires_at``); expired rows are pruned
+    once a minute by whichever process checks. Nothing is dropped early, so no floor.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._next_prune = 0.0
+
+    def above_floor(self, key_id: int, timestamp: int) -> bool:
+        return True
+
+    async def use(self, key_id: int, nonce: str, timestamp: int, now: float) -> bool:
+        if now >= self._next_prune:
+            self._next_prune = now + PRUNE_EVERY_S
+            await counts_sql.prune(self.store, int(now))
+        expires = max(timestamp, int(now)) + WINDOW_S + 1
+        return await counts_sql.claim(self.store, NONCE_SCOPE, f"{key_id} {nonce}", expires)
+
+    def forget(self, key_id: int) -> None:
+        """Nothing: key ids are never reused, and the rows expire with the window."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from service.accounts.api_key_crypto import SecretBox
 from service.accounts.api_keys import AccessTracker
 from service.accounts.jwt import JwtCodec
-from service.accounts.oauth1 import NonceRegistry
+from service.accounts.oauth1 import NonceRegistry, Nonces
 from service.accounts.users import UserCache
 from service.app import shared
 from service.catalog.cache import RenderCache
@@ -89,7 +89,7 @@ class Context:
     token_failures: FailureLimiter = field(default_factory=FailureThrottle)
     license_limits: LicenseLimiter = field(default_factory=LicenseRateLimits)
     hook_extensions: list[Extension] = field(default_factory=list)
-    api_key_nonces: NonceRegistry = field(default_factory=NonceRegistry)
+    api_key_nonces: Nonces = field(default_factory=NonceRegistry)
     # Rendered products until they change (the catalog read path).
     catalog_cache: RenderCache = field(default_factory=RenderCache)
     api_key_box: SecretBox = field(init=False)

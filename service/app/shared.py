@@ -2,6 +2,8 @@
 
 - Throttles and rate limits are counted in the database (service.common.shared_throttle,
   service.licensing.throttle), so a limit is a limit for the whole deployment.
+- Used OAuth 1.0a nonces are kept in the database too (service.accounts.oauth1), so a
+  captured request cannot be replayed to another process.
 - Cached users and integration tokens are dropped in every process the moment a change
   commits: triggers on their tables send a notification (migration 0015), one
   connection per process listens (store/notify.py). If that connection is lost, every
@@ -22,6 +24,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
+from service.accounts.oauth1 import SharedNonceRegistry
 from service.common.shared_throttle import SharedFailureThrottle, SharedGuessThrottle
 from service.common.throttle import FAILURE_LIMIT, WINDOW_S, GuessLimits
 from service.licensing.throttle import SharedLicenseRateLimits
@@ -46,6 +49,7 @@ def use_shared_counts(ctx: Context) -> None:
     ctx.guesses = SharedGuessThrottle(ctx.store, GuessLimits.from_settings(ctx.settings))
     ctx.token_failures = SharedFailureThrottle(ctx.store, FAILURE_LIMIT, WINDOW_S)
     ctx.license_limits = SharedLicenseRateLimits(ctx.store)
+    ctx.api_key_nonces = SharedNonceRegistry(ctx.store)
 
 
 def drop_caches(ctx: Context) -> None:

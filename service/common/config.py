@@ -58,6 +58,8 @@ class Settings:
     # press for ``ssh_idle_timeout_s`` seconds is closed (0: never).
     ssh_port: int | None = None
     ssh_host: str | None = None
+    # --ssh-host-key: the host key's file, instead of the default (``ssh_host_key_file``).
+    ssh_host_key_path: str | None = None
     ssh_max_sessions: int = 8
     ssh_idle_timeout_s: float = 30 * 60.0
     # The audit log keeps entries this many days (0: for ever); serve and console prune
@@ -87,8 +89,14 @@ class Settings:
 
     @property
     def ssh_host_key_file(self) -> str | None:
-        """``shopkeep.db.ssh_host_ed25519_key`` beside the database; none for an in-memory
-        database (the host key then lives as long as the process)."""
+        """``--ssh-host-key``, else ``shopkeep.db.ssh_host_ed25519_key`` beside a SQLite
+        database, ``./shopkeep.ssh_host_ed25519_key`` in the working directory on
+        PostgreSQL (a URL is not a place); none for an in-memory database (the host key
+        then lives as long as the process)."""
+        if self.ssh_host_key_path:
+            return self.ssh_host_key_path
+        if self.on_postgres:
+            return POSTGRES_SSH_HOST_KEY
         return None if self.db == ":memory:" else self.db + ".ssh_host_ed25519_key"
 
     @property
@@ -98,6 +106,7 @@ class Settings:
 
 
 RETENTION_ENV = "SHOPKEEP_AUDIT_RETENTION_DAYS"
+POSTGRES_SSH_HOST_KEY = "shopkeep.ssh_host_ed25519_key"
 
 
 def _env_int(name: str, default: int) -> int:

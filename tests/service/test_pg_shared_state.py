@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from db_support import test_settings as settings_for
+from oauthlib.oauth1 import SIGNATURE_TYPE_QUERY, Client
 from support import OPERATOR, PASSWORD, make_account
 
+from service.accounts import api_key_auth, api_keys
 from service.accounts import users as accounts
+from service.accounts.api_key_auth import KeyRequest
 from service.app.context import Context
 from service.common.errors import ServiceError
 from service.common.shared_throttle import SharedFailureThrottle, SharedGuessThrottle
@@ -203,3 +207,35 @@ async def test_a_lost_notification_connection_drops_the_caches_and_reconnects(pa
         return (await accounts.user_for_token(two, manager.access)).display_name == "Dave D."
 
     await eventually(renamed, "a change seen after reconnecting")
+
+
+async def test_an_oauth_nonce_used_through_one_process_is_refused_by_the_other(pair):
+    one, two = pair
+    owner = await make_account(one, "keys@example.com", "administrator")
+    key = await api_keys.create(one, owner.user, owner.user.id, "Shop sync", "read")
+    url = "http://shop.example/wp-json/wc/v3/products"
+    signer = Client(
+        key.consumer_key,
+        client_secret=key.consumer_secret,
+        signature_type=SIGNATURE_TYPE_QUERY,
+        timestamp=str(int(one.clock.now().timestamp())),
+    )
+    signed, _, _ = signer.sign(url, http_method="GET")
+    request = KeyRequest(
+        https=False,
+        http_method="GET",
+        method="GET",
+        query=parse_qsl(urlsplit(signed).query),
+        form=[],
+        authorization="",
+        basic=None,
+        base_uris=[url],
+        ip="192.0.2.7",
+    )
+    user = await api_key_auth.authenticate(one, request)
+    assert user is not None and user.id == owner.user.id
+
+    with pytest.raises(ServiceError) as replayed:
+        await api_key_auth.authenticate(two, request)
+    assert replayed.value.status == 401
+    assert replayed.value.message == "Invalid nonce - nonce has already been used."

@@ -65,3 +65,41 @@ async def test_a_taken_ssh_port_is_one_line(settings):
             await second.close()
     finally:
         await first.close()
+
+
+def _serve_settings(*flags: str):
+    import run
+
+    return run.settings_from(run.build_parser().parse_args(["serve", *flags]))
+
+
+def test_the_host_key_file_is_beside_sqlite_in_the_working_directory_on_postgresql_or_given():
+    assert _serve_settings("--db", "/srv/shop.db").ssh_host_key_file == (
+        "/srv/shop.db.ssh_host_ed25519_key"
+    )
+    on_postgres = _serve_settings("--db", "postgresql://shop@db.example/shopkeep")
+    assert on_postgres.ssh_host_key_file == "shopkeep.ssh_host_ed25519_key"
+    given = _serve_settings("--db", "postgresql://shop@db.example/shopkeep", "--ssh-host-key",
+                            "/etc/shopkeep/host_key")  # fmt: skip
+    assert given.ssh_host_key_file == "/etc/shopkeep/host_key"
+    assert _serve_settings("--db", ":memory:").ssh_host_key_file is None
+
+
+async def test_the_runtime_makes_the_host_key_at_the_file_given(settings, tmp_path):
+    settings.port = 0
+    settings.ssh_port = 0
+    settings.ssh_host_key_path = str(tmp_path / "host_key")
+    rt = Runtime(settings)
+    await rt.open()
+    try:
+        notice = await rt.start_ssh(console_factory(rt))
+        key, created = host_key.load_or_create(str(tmp_path / "host_key"))
+        assert not created
+        assert f"host key ED25519 {host_key.fingerprint(key)} (new)" in notice
+        assert not _exists(settings.db + ".ssh_host_ed25519_key")
+    finally:
+        await rt.close()
+
+
+def _exists(path: str) -> bool:
+    return Path(path).exists()

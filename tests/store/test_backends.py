@@ -118,6 +118,44 @@ async def test_run_sync_writes_belong_to_the_transaction(fresh_store):
     assert await fresh_store.fetchval("SELECT value FROM meta WHERE key = 'sync'") == "1"
 
 
+async def test_run_sync_counts_a_claim_that_finds_its_row_and_undoes_a_failed_job_alone(
+    fresh_store,
+):
+    """What the webhook's batch relies on, whichever way a backend sends it (PostgreSQL:
+    optimistically, then again exactly when a claim finds its row or a job fails)."""
+    claim = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+
+    def job(sql: sync_writer.SyncSql, key: str, value: str) -> str:
+        if sql._conn.execute(claim, (key, value)).rowcount != 1:
+            return "taken"
+        if value == "bad":
+            sql._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, "again"))
+        return "claimed"
+
+    def work(sql: sync_writer.SyncSql) -> list[str]:
+        outcomes = []
+        for key, value in (("a", "1"), ("b", "1"), ("a", "2"), ("c", "bad"), ("d", "1")):
+            try:
+                outcomes.append(sql.isolated(lambda k=key, v=value: job(sql, k, v)))
+            except sync_writer.JobFailed as failed:
+                assert sync_writer.is_data_error(failed.cause)
+                outcomes.append("failed")
+        return outcomes
+
+    async with fresh_store.transaction() as tx:
+        assert await sync_writer.run(tx, work) == [
+            "claimed",
+            "claimed",
+            "taken",
+            "failed",
+            "claimed",
+        ]
+    rows = await fresh_store.fetchall(
+        "SELECT key, value FROM meta WHERE key IN ('a', 'b', 'c', 'd')"
+    )
+    assert sorted((r["key"], r["value"]) for r in rows) == [("a", "1"), ("b", "1"), ("d", "1")]
+
+
 async def test_the_data_version_moves_when_another_connection_commits(fresh_url):
     watcher = await Store.open(fresh_url)
     writer = await Store.open(fresh_url)
