@@ -7,7 +7,7 @@ that task, and in the tasks it starts, carries it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -45,15 +45,39 @@ class Origin:
     who: Who | None = None  # None until the face knows its caller
 
 
+class Pending:
+    """A request's origin before anything is recorded: the address and the caller are
+    worked out only if an entry is written (most requests write none, and the API's
+    hot paths should not pay for it). One per request, changed only by its own task."""
+
+    __slots__ = ("address_of", "face", "who_of")
+
+    def __init__(self, face: Face, address_of: Callable[[], str | None]) -> None:
+        self.face: Face = face
+        self.address_of = address_of
+        self.who_of: Callable[[], Who] | None = None
+
+    def resolve(self) -> Origin:
+        return Origin(self.face, self.address_of(), self.who_of() if self.who_of else None)
+
+
 # Origin is frozen, so one shared default is safe.
-_current: ContextVar[Origin] = ContextVar(
+_current: ContextVar[Origin | Pending] = ContextVar(
     "audit_origin",
     default=Origin("system", who=SYSTEM),  # noqa: B039
 )
 
 
 def current() -> Origin:
-    return _current.get()
+    origin = _current.get()
+    return origin.resolve() if isinstance(origin, Pending) else origin
+
+
+def begin_request(face: Face, address_of: Callable[[], str | None]) -> Pending:
+    """Start a request's origin; its address is read only if an entry is written."""
+    pending = Pending(face, address_of)
+    _current.set(pending)
+    return pending
 
 
 @contextmanager
@@ -72,6 +96,20 @@ def begin(origin: Origin) -> None:
     _current.set(origin)
 
 
-def signed_in(who: Who) -> None:
-    """The face has authenticated its caller: the rest of this task acts as ``who``."""
-    _current.set(replace(_current.get(), who=who))
+def signed_in(who: Who | Actor) -> None:
+    """The face has authenticated its caller: the rest of this task acts as ``who``
+    (an actor's identity is taken only if an entry is written)."""
+    origin = _current.get()
+    if isinstance(origin, Pending):
+        origin.who_of = (lambda: who) if isinstance(who, Who) else who.audit_identity
+    else:
+        _current.set(replace(origin, who=who if isinstance(who, Who) else who.audit_identity()))
+
+
+def acting_as_token(who_of: Callable[[], Who]) -> None:
+    """An integration-token call: the face is ``token`` and the caller the token."""
+    origin = _current.get()
+    if isinstance(origin, Pending):
+        origin.face, origin.who_of = "token", who_of
+    else:
+        _current.set(replace(origin, face="token", who=who_of()))

@@ -149,5 +149,5 @@ async def platform_user(request: web.Request, ctx: Context) -> User:
 
 def _signed_in(user: User) -> User:
     """The request's audit origin (started by the route guard) now names its caller."""
-    signed_in(user.audit_identity())
+    signed_in(user)
     return user

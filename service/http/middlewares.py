@@ -22,7 +22,7 @@ import logging
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from service.audit.origin import Face, Origin, begin
+from service.audit.origin import begin_request
 from service.common.errors import ServiceError
 from service.common.logs import loggable
 from service.common.stats import RequestStats
@@ -66,8 +66,10 @@ def guarded(handler: Handler, stats: RequestStats) -> Handler:
 
     async def guarded_handler(request: web.Request) -> web.StreamResponse:
         request[STATS] = stats
-        face: Face = "api" if is_platform(request.path) else "wp"
-        begin(Origin(face, request_ip(request, request.app[CTX])))
+        begin_request(
+            "api" if is_platform(request.path) else "wp",
+            lambda: request_ip(request, request.app[CTX]),
+        )
         if request.method == "OPTIONS" and _is_platform_preflight(request):
             return web.Response(status=204 if _platform_origin(request) else 403)
         try:

@@ -70,26 +70,28 @@ def authenticate_cached(ctx: Context, secret: str, ip: str | None) -> TokenAuth 
     if not looks_like_token(secret):  # first: only then is it ASCII (headers may not be)
         return None
     entry = ctx.token_cache.get(passwords.digest(secret))
-    if entry is None or not entry.usable(iso_now(ctx.clock)):
+    now = iso_now(ctx.clock)
+    if entry is None or not entry.usable(now):
         return None
-    return _accept(ctx, entry, ip)
+    return _accept(ctx, entry, ip, now)
 
 
 async def _authenticate_read(ctx: Context, secret: str, ip: str | None) -> TokenAuth:
     entry = await _read(ctx, passwords.digest(secret)) if looks_like_token(secret) else None
-    if entry is None or not entry.usable(iso_now(ctx.clock)):
+    now = iso_now(ctx.clock)
+    if entry is None or not entry.usable(now):
         await ctx.token_failures.fail(ip)
         raise invalid_token()
-    return _accept(ctx, entry, ip)
+    return _accept(ctx, entry, ip, now)
 
 
-def _accept(ctx: Context, entry: token_cache.CachedToken, ip: str | None) -> TokenAuth:
-    """The use of a usable ``entry`` from ``ip``, counted; or the refusal by address."""
+def _accept(ctx: Context, entry: token_cache.CachedToken, ip: str | None, now: str) -> TokenAuth:
+    """The use of a usable ``entry`` from ``ip`` at ``now``, counted; or the refusal by
+    address."""
     if entry.allowed_ips and not client_ip.allowed(ip, entry.allowed_ips):
         raise ServiceError(
             "ip_not_allowed", "This token may not be used from your IP address.", 403
         )
-    now = iso_now(ctx.clock)
     count, last = ctx.usage.record_use(entry.token_id, now, entry.usage_count, entry.last_used_at)
     return TokenAuth(
         entry.token_id,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from service.audit.origin import Who, begin, current
+from service.audit.origin import Who, acting_as_token
 from service.common.errors import ServiceError
 from service.http.auth import request_ip
 from service.http.platform import API_V1
@@ -42,8 +41,7 @@ async def token_auth(request: web.Request, ctx: Context) -> tokens.TokenAuth:
     secret, ip = credentials.strip(), request_ip(request, ctx)
     auth = tokens.authenticate_cached(ctx, secret, ip) or await tokens.authenticate(ctx, secret, ip)
     # the rest of this request acts as the token, for its owner (the audit origin)
-    who = Who("token", auth.name, auth.user_id, auth.user_email, auth.token_id)
-    begin(replace(current(), face="token", who=who))
+    acting_as_token(lambda: Who("token", auth.name, auth.user_id, auth.user_email, auth.token_id))
     return auth
 
 
