@@ -1,8 +1,8 @@
 """Who is acting, through which face and from where, for the task that acts.
 
-A face sets the origin once (an HTTP request when it has authenticated its caller,
-a console session when it starts, a CLI command) and every audit entry written in
-that task, and in the tasks it starts, carries it.
+A face sets the origin once (an HTTP request as it arrives, with its caller added
+when it authenticates; a console session when it starts; a CLI command) and every
+audit entry written in that task, and in the tasks it starts, carries it.
 """
 
 from __future__ import annotations
@@ -88,12 +88,6 @@ def acting(origin: Origin) -> Iterator[Origin]:
         yield origin
     finally:
         _current.reset(token)
-
-
-def begin(origin: Origin) -> None:
-    """Set the origin for the rest of the running task (a request's handler task,
-    a console session's task); tasks started afterwards inherit it."""
-    _current.set(origin)
 
 
 def signed_in(who: Who | Actor) -> None:

@@ -27,6 +27,7 @@ from service.common.throttle import (
     AccountLock,
     Attempt,
     GuessLimits,
+    account_locks,
     account_name,
     throttled,
 )
@@ -137,18 +138,12 @@ class SharedGuessThrottle:
         await self._counts.take_back([account, ip], attempt.at)
 
     async def locks(self) -> dict[str, AccountLock]:
-        addresses: dict[str, int] = {}
-        for key, _ in await self._counts.at_limit(PAIR, self.limits.per_account_ip):
-            name = json.loads(key)[1]
-            addresses[name] = addresses.get(name, 0) + 1
-        wide: dict[str, int] = {}
-        for key, retry in await self._counts.at_limit(ACCOUNT, self.limits.per_account):
-            name = json.loads(key)[1]
-            wide[name] = max(retry, wide.get(name, 0))
-        return {
-            name: AccountLock(wide.get(name), addresses.get(name, 0))
-            for name in {*addresses, *wide}
-        }
+        pairs = await self._counts.at_limit(PAIR, self.limits.per_account_ip)
+        accounts = await self._counts.at_limit(ACCOUNT, self.limits.per_account)
+        return account_locks(
+            (json.loads(key)[1] for key, _ in pairs),
+            ((json.loads(key)[1], retry) for key, retry in accounts),
+        )
 
     async def unlock(self, account: str) -> None:
         name = account_name(account)

@@ -19,7 +19,7 @@ longest is dropped first) and at most ``limit`` timestamps per key.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -188,6 +188,23 @@ class AccountLock:
     addresses: int
 
 
+def account_locks(
+    locked_pairs: Iterable[str], locked_accounts: Iterable[tuple[str, int]]
+) -> dict[str, AccountLock]:
+    """The lock of each account: ``locked_pairs`` names the account of every (account,
+    address) pair at its limit, ``locked_accounts`` every account at its own limit with
+    the seconds until it may try again."""
+    addresses: dict[str, int] = {}
+    for name in locked_pairs:
+        addresses[name] = addresses.get(name, 0) + 1
+    wide: dict[str, int] = {}
+    for name, retry in locked_accounts:
+        wide[name] = max(retry, wide.get(name, 0))
+    return {
+        name: AccountLock(wide.get(name), addresses.get(name, 0)) for name in {*addresses, *wide}
+    }
+
+
 class GuessLimiter(Protocol):
     """Where guesses are counted: in memory (one process) or the database."""
 
@@ -246,21 +263,13 @@ class GuessThrottle:
 
     async def locks(self) -> dict[str, AccountLock]:
         """Accounts locked for everyone or for some addresses, by normalised name."""
-        addresses: dict[str, int] = {}
-        for pair in self._pair.tracked():
-            if self._pair.retry_after(pair) is not None:
-                name = pair[1]
-                addresses[name] = addresses.get(name, 0) + 1
-        wide: dict[str, int] = {}
+        pairs = [p[1] for p in self._pair.tracked() if self._pair.retry_after(p) is not None]
+        accounts = []
         for key in self._account.tracked():
             retry = self._account.retry_after(key)
             if retry is not None:
-                name = key[1]
-                wide[name] = max(retry, wide.get(name, 0))
-        return {
-            name: AccountLock(wide.get(name), addresses.get(name, 0))
-            for name in {*addresses, *wide}
-        }
+                accounts.append((key[1], retry))
+        return account_locks(pairs, accounts)
 
     async def unlock(self, account: str) -> None:
         """Forget every failure counted against ``account`` (the console's unlock)."""

@@ -86,8 +86,9 @@ def guarded(handler: Handler, stats: RequestStats) -> Handler:
         except asyncio.CancelledError:
             raise
         except (UnicodeEncodeError, OverflowError, DataError):
-            # The readers reject lone surrogates and out-of-range integers at the edge; one
-            # that still reaches SQLite's binding is the client's input, not a server fault.
+            # The readers reject lone surrogates, U+0000 and out-of-range integers at the
+            # edge; one that still reaches the driver (SQLite's binding, PostgreSQL's
+            # DataError) is the client's input, not a server fault.
             log.warning("unstorable input on %s %s", request.method, request.path, exc_info=True)
             return error_response(unstorable_input(request.path), request.path)
         except Exception:
