@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from service.app import loop as event_loop
 from service.common.config import Settings, env_defaults
 
 if TYPE_CHECKING:
@@ -374,7 +375,7 @@ def cmd_serve_workers(settings: Settings, workers: int) -> int:
     if refusal:
         return fail(refusal, 2)
     if workers == 1:
-        return asyncio.run(cmd_serve(settings))
+        return event_loop.run(cmd_serve(settings))
     return pool.serve(settings, workers, lambda line: print(line, file=sys.stderr, flush=True))
 
 
@@ -392,6 +393,7 @@ async def cmd_serve(settings: Settings) -> int:
 
             print(await runtime.start_ssh(console_factory(runtime)), file=sys.stderr)
         runtime.install_signal_handlers()
+        event_loop.settle_heap()
         print(f"listening on {url}", file=sys.stderr, flush=True)
         await runtime.wait_for_stop()
     finally:
@@ -427,6 +429,7 @@ async def cmd_console(settings: Settings, with_api: bool, as_email: str | None =
 
             await runtime.start_ssh(console_factory(runtime))
         app = ConsoleApp(runtime, actor=user)
+        event_loop.settle_heap()
         code = await runtime.run_console(app)
     finally:
         await runtime.close()
@@ -636,6 +639,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_routes(args)
     if command == "db":
         return cmd_db_copy(args)
+    if command in ("serve", "console") and (problem := event_loop.problem()):
+        return fail(problem, 2)
 
     from service.app.runtime import StartupError
     from service.common.errors import ServiceError
@@ -652,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "serve":
             return cmd_serve_workers(settings, getattr(args, "workers", 1))
         if command == "console":
-            return asyncio.run(
+            return event_loop.run(
                 cmd_console(
                     settings,
                     with_api=not getattr(args, "no_api", False),

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
 
+from service.app import loop as event_loop
 from service.app.context import Context, StartupError
 from service.app.runtime import Runtime
 from service.common.config import Settings
@@ -85,6 +86,7 @@ async def _work(settings: Settings, sock: socket.socket, ready: int) -> None:
         await runtime.open()
         await runtime.start_api(sock=sock)
         runtime.install_signal_handlers()
+        event_loop.settle_heap()
         os.write(ready, b"+")
         os.close(ready)
         await runtime.wait_for_stop()
@@ -96,7 +98,7 @@ def _worker(settings: Settings, sock: socket.socket, ready: int) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
     try:
-        asyncio.run(_work(settings, sock, ready))
+        event_loop.run(_work(settings, sock, ready))
     except Exception as exc:
         print(f"shopkeep: worker {os.getpid()}: {exc}", file=sys.stderr, flush=True)
         return 1
