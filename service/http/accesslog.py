@@ -19,6 +19,9 @@ from service.common import logs
 from service.http.keys import STATS
 
 FLUSH_INTERVAL_S = 0.5
+# Lines formatted and written per turn of the loop. Half a busy second's 12,000 in one
+# go held every request back for 20 ms (the p99 of a token-authenticated route).
+FLUSH_CHUNK = 1000
 
 
 class AccessLogBuffer:
@@ -34,10 +37,28 @@ class AccessLogBuffer:
         self.entries.append((time.time(), remote, method, path, status, ms))
         if not self._scheduled:
             self._scheduled = True
-            asyncio.get_running_loop().call_later(FLUSH_INTERVAL_S, self.flush)
+            asyncio.get_running_loop().call_later(FLUSH_INTERVAL_S, self._drain)
+
+    def _drain(self, due: int | None = None) -> None:
+        """The periodic write: the lines buffered by now (``due``), FLUSH_CHUNK per turn
+        of the loop so requests are served in between; lines added meanwhile wait for
+        the next interval."""
+        if due is None:
+            due = len(self.entries)
+        count = min(due, FLUSH_CHUNK, len(self.entries))
+        if count:
+            chunk = self.entries[:count]
+            del self.entries[:count]
+            logs.write_lines(format_lines(chunk))
+        if count and due > count:
+            asyncio.get_running_loop().call_soon(self._drain, due - count)
+            return
+        self._scheduled = bool(self.entries)
+        if self._scheduled:
+            asyncio.get_running_loop().call_later(FLUSH_INTERVAL_S, self._drain)
 
     def flush(self) -> None:
-        self._scheduled = False
+        """Write every buffered line now (at shutdown)."""
         if self.entries:
             entries, self.entries = self.entries, []
             logs.write_lines(format_lines(entries))
@@ -45,18 +66,21 @@ class AccessLogBuffer:
 
 def format_lines(entries: list[tuple[float, str | None, str, str, int, float]]) -> list[str]:
     """The log lines of ``entries``, each second's stamp formatted once; client, method
-    and path escaped (``logs.loggable``)."""
+    and path escaped (``logs.loggable``) once per batch for each that repeats."""
     loggable = logs.loggable
     lines = []
     second, stamp = -1, ""
+    escaped: dict[tuple[str | None, str, str], str] = {}
     for now, remote, method, path, status, ms in entries:
         if int(now) != second:
             second = int(now)
             stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
-        client, request = loggable(remote), loggable(f"{method} {path}")
+        request = escaped.get((remote, method, path))
+        if request is None:
+            request = f'{loggable(remote)} "{loggable(f"{method} {path}")}"'
+            escaped[(remote, method, path)] = request
         lines.append(
-            f"{stamp},{int(now % 1 * 1000):03d} INFO shopkeep.access: "
-            f'{client} "{request}" {status} {ms:.1f}ms'
+            f"{stamp},{int(now % 1 * 1000):03d} INFO shopkeep.access: {request} {status} {ms:.1f}ms"
         )
     return lines
 
