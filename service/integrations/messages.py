@@ -6,6 +6,8 @@ these texts.
 
 from __future__ import annotations
 
+import functools
+
 SUPPORTED = ("fa", "en")
 DEFAULT = "fa"
 
@@ -41,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=128)  # a plugin sends the same header on every call
 def preferred_language(header: str | None) -> str:
     """The supported language the ``Accept-Language`` header prefers most.
 
