@@ -2,6 +2,7 @@
 
     python bench/http_bench.py                 # every case, headless serve
     python bench/http_bench.py --case me       # one case
+    python bench/http_bench.py --rounds 5      # median and spread of 5 alternating runs
     python bench/http_bench.py --console       # API throughput with the console open in tmux,
                                                # alternating with headless serve (--rounds 5)
 
@@ -28,6 +29,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -304,7 +306,29 @@ def start_bare() -> tuple[subprocess.Popen[bytes], str]:
     return bare, f"http://127.0.0.1:{port}"
 
 
-def run_cases(selected: list[Case], seconds: int) -> None:
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) process ``pid`` has used; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def loaded(pid: int, url: str, **load: Any) -> tuple[Result, float | None]:
+    """``run_wrk`` on ``url`` and the server's (``pid``) CPU microseconds per request."""
+    before = cpu_seconds(pid)
+    result = run_wrk(url, **load)
+    after = cpu_seconds(pid)
+    if before is None or after is None or not result.requests:
+        return result, None
+    return result, (after - before) * 1e6 / result.requests
+
+
+def run_cases(selected: list[Case], seconds: int, rounds: int) -> None:
+    """Each case ``rounds`` times, bare then Shopkeep in turn; the median ratio of
+    requests/s with its spread, and of the servers' CPU time per request (steadier
+    than requests/s on a shared machine: wrk's own scheduling drops out)."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bare, bare_url = start_bare()
@@ -312,33 +336,43 @@ def run_cases(selected: list[Case], seconds: int) -> None:
         try:
             wait_http(bare_url + "/")
             print(
-                f"{'case':<22} {'bare rps':>9} {'shopkeep':>9} {'ratio':>6} {'target':>7} "
-                f"{'p50 bare/sk ms':>16} {'p99 bare/sk ms':>16} {'non-2xx':>8}"
+                f"{'case':<15} {'bare rps':>9} {'shopkeep':>9} {'ratio':>6} {'spread':>10} "
+                f"{'target':>6} {'cpu us/req bare/sk':>19} {'cpu ratio':>9} "
+                f"{'p99 bare/sk ms':>15} {'non-2xx':>7}"
             )
             for case in selected:
                 path, headers, script = case.prepare(sk, workdir)
-                b = run_wrk(
-                    bare_url + path,
-                    connections=case.connections,
-                    seconds=seconds,
-                    script=script,
-                    headers=headers,
-                )
-                s = run_wrk(
-                    sk.url + path,
-                    connections=case.connections,
-                    seconds=seconds,
-                    script=script,
-                    headers=headers,
-                )
+                load = {
+                    "connections": case.connections,
+                    "seconds": seconds,
+                    "script": script,
+                    "headers": headers,
+                }
+                runs = []
+                for _ in range(rounds):
+                    b, b_cpu = loaded(bare.pid, bare_url + path, **load)
+                    s, s_cpu = loaded(sk.proc.pid, sk.url + path, **load)
+                    runs.append((s.rps / b.rps, b, s, b_cpu, s_cpu))
+                runs.sort(key=lambda run: run[0])
+                ratio, b, s, b_cpu, s_cpu = runs[len(runs) // 2]
+                spread = f"{runs[0][0]:.2f}-{runs[-1][0]:.2f}" if rounds > 1 else "-"
+                cpu = "-"
+                cpu_ratio = "-"
+                cpus = [(run[3], run[4]) for run in runs if run[3] and run[4]]
+                if cpus:
+                    b_cpu = statistics.median(c[0] for c in cpus)
+                    s_cpu = statistics.median(c[1] for c in cpus)
+                    cpu, cpu_ratio = f"{b_cpu:.0f}/{s_cpu:.0f}", f"{b_cpu / s_cpu:.2f}"
                 print(
-                    f"{case.name:<22} {b.rps:>9.0f} {s.rps:>9.0f} {s.rps / b.rps:>6.2f} "
-                    f"{case.target:>7} {b.p50_ms:>7.2f}/{s.p50_ms:<8.2f} "
-                    f"{b.p99_ms:>7.2f}/{s.p99_ms:<8.2f} {s.errors:>8}"
+                    f"{case.name:<15} {b.rps:>9.0f} {s.rps:>9.0f} {ratio:>6.2f} {spread:>10} "
+                    f"{case.target:>6} {cpu:>19} {cpu_ratio:>9} "
+                    f"{b.p99_ms:>6.2f}/{s.p99_ms:<8.2f} {s.errors:>7}"
                 )
                 for check in sk.extras.get("checks", []):
                     print("   ", check(s))
                 sk.extras["checks"] = []
+            if rounds > 1:
+                print(f"median of {rounds} alternating rounds; spread: lowest-highest ratio")
         finally:
             sk.stop()
             bare.terminate()
@@ -516,16 +550,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--console", action="store_true")
     parser.add_argument(
-        "--rounds", type=int, default=5, help="alternating headless/console runs (--console)"
+        "--rounds",
+        type=int,
+        default=None,
+        help="alternating runs per case: bare and Shopkeep (default 1), or headless and "
+        "console (--console, default 5)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("the benchmarks need wrk (apt-get install wrk)")
     if args.console:
-        run_console(args.seconds, args.rounds)
+        run_console(args.seconds, args.rounds or 5)
         return
     selected = [c for c in CASES if not args.case or c.name in args.case]
-    run_cases(selected, args.seconds)
+    run_cases(selected, args.seconds, args.rounds or 1)
 
 
 if __name__ == "__main__":
@@ -549,13 +587,19 @@ def collect(quick: bool) -> list:
             wait_http(bare_url + "/")
             for case in CASES:
                 path, headers, script = case.prepare(sk, workdir)
-                ratios, rps = [], []
+                ratios, rps, cpu_ratios = [], [], []
                 for _ in range(runs):
                     load = {"connections": case.connections, "seconds": seconds}
-                    b = run_wrk(bare_url + path, script=script, headers=headers, **load)
-                    s = run_wrk(sk.url + path, script=script, headers=headers, **load)
+                    b, b_cpu = loaded(
+                        bare.pid, bare_url + path, script=script, headers=headers, **load
+                    )
+                    s, s_cpu = loaded(
+                        sk.proc.pid, sk.url + path, script=script, headers=headers, **load
+                    )
                     ratios.append(s.rps / b.rps)
                     rps.append(s.rps)
+                    if b_cpu and s_cpu:
+                        cpu_ratios.append(b_cpu / s_cpu)
                 notes = [check(s) for check in sk.extras.get("checks", [])]
                 sk.extras["checks"] = []
                 target = None if case.target == "-" else float(case.target)
@@ -568,6 +612,8 @@ def collect(quick: bool) -> list:
                     note="; ".join(notes),
                 )
                 figure.detail = {"shopkeep_rps_median": sorted(rps)[len(rps) // 2]}
+                if cpu_ratios:
+                    figure.detail["cpu_per_request_ratio_median"] = statistics.median(cpu_ratios)
                 figures.append(figure)
         finally:
             sk.stop()
