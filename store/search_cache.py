@@ -29,6 +29,7 @@ R = TypeVar("R")
 
 SEARCHES = 256  # searches kept, the least recently used dropped first
 MOST_IDS = 50_000  # a search matching more is not kept (its ids would cost more to pass)
+TOTAL_IDS = 1_000_000  # ids kept in all (a few MB of JSON text), the oldest dropped first
 FILLS = 3  # reads of the ids per request before giving up on the cache (heavy writing)
 
 
@@ -45,10 +46,14 @@ class Matches:
 class SearchCache:
     """The matched ids of the most recently used searches (a bounded LRU)."""
 
-    def __init__(self, searches: int = SEARCHES, most_ids: int = MOST_IDS) -> None:
+    def __init__(
+        self, searches: int = SEARCHES, most_ids: int = MOST_IDS, total_ids: int = TOTAL_IDS
+    ) -> None:
         self._searches = searches
         self._most_ids = most_ids
+        self._total_ids = total_ids
         self._kept: OrderedDict[Hashable, Matches] = OrderedDict()
+        self._ids = 0  # ids kept in all
         self.served = 0  # pages answered from kept ids (a hit)
         self.filled = 0  # reads of a search's ids from the index (a miss)
 
@@ -62,15 +67,18 @@ class SearchCache:
         return found
 
     def put(self, key: Hashable, matches: Matches) -> None:
-        self._kept.pop(key, None)
+        old = self._kept.pop(key, None)
+        self._ids -= old.count if old is not None else 0
         if matches.count > self._most_ids:
             return
         self._kept[key] = matches
-        while len(self._kept) > self._searches:
-            self._kept.popitem(last=False)
+        self._ids += matches.count
+        while len(self._kept) > self._searches or self._ids > self._total_ids:
+            self._ids -= self._kept.popitem(last=False)[1].count
 
     def clear(self) -> None:
         self._kept.clear()
+        self._ids = 0
 
 
 def cache_of(db: Store | Tx) -> SearchCache | None:

@@ -1,5 +1,6 @@
 """The search cache (store/search_cache.py) on SQLite: a search read inside a transaction
-leaves nothing behind for a rollback to make stale, and the cache stays bounded."""
+leaves nothing behind for a rollback to make stale, and the cache stays within its
+bounds (searches, ids per search, ids in all)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def _matches(count: int) -> Matches:
     return Matches(1, "[" + ",".join(str(n) for n in range(count)) + "]", count)
 
 
-def test_the_cache_keeps_the_most_recently_used_searches_and_no_huge_one():
+def test_the_cache_keeps_the_most_recently_used_searches_within_its_bounds():
     cache = SearchCache(searches=2, most_ids=3)
     cache.put("a", _matches(1))
     cache.put("b", _matches(2))
@@ -59,3 +60,7 @@ def test_the_cache_keeps_the_most_recently_used_searches_and_no_huge_one():
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == (_matches(1), None, _matches(3))
     cache.put("a", _matches(4))  # too many ids to keep: the old entry goes too
     assert (cache.get("a"), len(cache)) == (None, 1)
+    few = SearchCache(searches=9, most_ids=5, total_ids=6)
+    for key, count in (("a", 2), ("b", 3), ("a", 1), ("c", 3)):  # 2 + 3, 3 + 1, 3 + 1 + 3
+        few.put(key, _matches(count))
+    assert [few.get(key) for key in "abc"] == [_matches(1), None, _matches(3)]
