@@ -120,7 +120,7 @@ async def through_cache(
     sql, params = fill
     for _ in range(FILLS):
         row = await db.fetchrow(sql, params)
-        if row["version"] is None:  # no version row (a database older than 0017's rows)
+        if row["version"] is None:  # the meta row is gone: search without the cache
             return None
         fresh = Matches(int(row["version"]), str(row["ids"]), int(row["matched"]))
         cache.filled += 1
