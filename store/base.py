@@ -12,9 +12,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from store.errors import StoreError
+
+if TYPE_CHECKING:
+    from store.search_cache import SearchCache
 
 Params = Sequence[Any] | dict[str, Any]
 Dialect = Literal["sqlite", "postgresql"]
@@ -155,6 +158,8 @@ class Store(Queries):
     closed: bool
     # Called after each committed (outermost) transaction: must not block or raise.
     on_commit: list[Callable[[], object]]
+    # Searches' matched ids (store/search_cache.py): SQLite's; None on PostgreSQL.
+    search_cache: SearchCache | None = None
 
     @classmethod
     async def open(cls, url: str | Path) -> Store:

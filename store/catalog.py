@@ -9,6 +9,8 @@ from typing import Any
 
 from store.base import Dialect
 from store.db import Row, Store, Tx
+from store.errors import StoreError
+from store.search_cache import Matches, filling_sql, through_cache
 
 WRITABLE = (
     "parent_id", "type", "status", "name", "slug", "sku", "description", "short_description",
@@ -115,6 +117,13 @@ VARIATION_MATCH = (
     "p.id IN (SELECT v.parent_id FROM products v WHERE v.id IN"
     " (SELECT rowid FROM products_search WHERE products_search MATCH :fts_sku))"
 )
+# The same products from the search's kept ids (store/search_cache.py), and the version
+# of the indexed text (migration 0017) they hold while it has not moved.
+KEPT_IDS = "p.id IN (SELECT value FROM json_each(:search_ids))"
+SEARCH_VERSION_SQL = (
+    "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'products_search_version')"
+)
+WALK_PAST = 500  # a search's kept matches past which a page walks its ordering index
 
 
 PG_SEARCH_MIN = 3  # shorter than a trigram, a pattern cannot narrow a pg_trgm index
@@ -159,14 +168,43 @@ def indexed_search(
     if names is None:
         return None
     params["fts_names"] = names
-    found = [NAMES_MATCH]
     if descriptions:
         params["fts_text"] = trigram_match(text, ("short_description", "description"))
-        found.append(TEXT_MATCH)
     if variations:
         params["fts_sku"] = trigram_match(text, ("sku",))
+    return _trigram_condition(params)
+
+
+def _trigram_condition(params: dict[str, Any]) -> str:
+    """The condition ``indexed_search`` made for the FTS5 queries in ``params``."""
+    found = [NAMES_MATCH]
+    if "fts_text" in params:
+        found.append(TEXT_MATCH)
+    if "fts_sku" in params:
         found.append(VARIATION_MATCH)
     return "(" + " OR ".join(found) + ")"
+
+
+def _filling(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement reading the products (not variations) a search through the trigram
+    indexes matches, whatever else filters them, and its parameters."""
+    matched = ["SELECT rowid FROM products_search WHERE products_search MATCH :fts_names"]
+    if "fts_text" in params:
+        matched.append(
+            "SELECT rowid FROM products_text_search WHERE products_text_search MATCH :fts_text"
+        )
+    if "fts_sku" in params:
+        matched.append(
+            "SELECT parent_id FROM products WHERE id IN"
+            " (SELECT rowid FROM products_search WHERE products_search MATCH :fts_sku)"
+        )
+    ids = (
+        f"SELECT id FROM products WHERE parent_id IS NULL AND id IN ({' UNION ALL '.join(matched)})"
+    )
+    fts: dict[str, Any] = {
+        k: params[k] for k in ("fts_names", "fts_text", "fts_sku") if k in params
+    }
+    return filling_sql(SEARCH_VERSION_SQL, ids), fts
 
 
 def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
@@ -294,7 +332,17 @@ async def page_refs(
     search through the trigram indexes (SQLite) is run once, its matches kept in
     ``matched`` for the total and the page; ``walk`` names the index whose order is the
     page's, walked instead of sorting every match. A search on PostgreSQL keeps the
-    window count (its pg_trgm union, run once)."""
+    window count (its pg_trgm union, run once). On a SQLite store a search's matches
+    come from its kept ids when it has them (store/search_cache.py)."""
+    if "fts_names" in params:
+        kept = await through_cache(
+            db,
+            ("products", params["fts_names"], params.get("fts_text"), params.get("fts_sku")),
+            _filling(params),
+            lambda matches: _kept_refs(db, where, order, params, (limit, offset), walk, matches),
+        )
+        if kept is not None:
+            return kept
     rows = await db.fetchall(
         refs_sql(where, order, params, walk), {**params, "limit": limit, "offset": offset}
     )
@@ -306,9 +354,56 @@ async def page_refs(
     return Refs([], int(total or 0), 0)
 
 
+async def _kept_refs(
+    db: Store | Tx,
+    where: str,
+    order: str,
+    params: dict[str, Any],
+    window: tuple[int, int],
+    walk: str,
+    matches: Matches,
+) -> Refs | None:
+    """``page_refs`` of a search from its kept ids: one statement that also reads the
+    search version (a second, without the page, past the last page); None when the
+    version is not the one the ids were read at. Few matches are read and sorted; many
+    walk ``walk``."""
+    if matches.count == 0:
+        version = await db.fetchval(f"SELECT {SEARCH_VERSION_SQL}")
+        return Refs([], 0, 0) if version == matches.version else None
+    found, values = kept_listing(where, params, matches)
+    limit, offset = window
+    values.update(limit=limit, offset=offset)
+    walked = walk if matches.count >= WALK_PAST else ""
+    rows = await db.fetchall(refs_sql(found, order, values, walked), values)
+    if not rows:
+        rows = await db.fetchall(
+            f"SELECT {SEARCH_VERSION_SQL} AS search_version,"
+            f" (SELECT COUNT(*) FROM products p WHERE {found}) AS total",
+            values,
+        )
+        if rows[0]["search_version"] != matches.version:
+            return None
+        return Refs([], int(rows[0]["total"]), 0)
+    if rows[0]["search_version"] != matches.version:
+        return None
+    return Refs([(r[0], r[1]) for r in rows], rows[0][2], int(rows[0][3] or 0))
+
+
+def kept_listing(
+    where: str, params: dict[str, Any], matches: Matches
+) -> tuple[str, dict[str, Any]]:
+    """``where`` and ``params`` of a search through the trigram indexes, reading its
+    matches from its kept ids instead."""
+    condition = _trigram_condition(params)
+    if condition not in where:
+        raise StoreError("a search's condition is not the one indexed_search made")
+    return where.replace(condition, KEPT_IDS), {**params, "search_ids": matches.ids}
+
+
 def refs_sql(where: str, order: str, params: dict[str, Any], walk: str = "") -> str:
-    """page_refs's statement."""
-    price = f", ({PRICE_SQL}) AS price" if "price" in order else ""
+    """page_refs's statement (with the search version when it reads kept ids)."""
+    extra = f", {SEARCH_VERSION_SQL} AS search_version" if "search_ids" in params else ""
+    extra += f", ({PRICE_SQL}) AS price" if "price" in order else ""
     head, source, found = "", "products p", where
     if "fts_names" in params:
         head = f"WITH matched(id) AS MATERIALIZED (SELECT p.id FROM products p WHERE {where}) "
@@ -320,7 +415,7 @@ def refs_sql(where: str, order: str, params: dict[str, Any], walk: str = "") -> 
     else:
         total = f"(SELECT COUNT(*) FROM products p WHERE {where})"
     return (
-        f"{head}SELECT p.id, p.version, {total} AS total, {SETTINGS_VERSION_SQL} AS sv{price}"
+        f"{head}SELECT p.id, p.version, {total} AS total, {SETTINGS_VERSION_SQL} AS sv{extra}"
         f" FROM {source} WHERE {found} ORDER BY {order} LIMIT :limit OFFSET :offset"
     )
 

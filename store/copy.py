@@ -7,8 +7,8 @@ migrated by a copy), DST is migrated first. The copy is one transaction on DST, 
 from one transaction on SRC (one consistent snapshot; on SQLite it holds SRC's write
 lock, so a running shop waits for the copy).
 
-Derived tables (the day totals, the first paid order per customer, the render versions
-kept by triggers) are copied verbatim with DST's triggers off, so they equal SRC's
+Derived tables (the day totals, the first paid order per customer, the render and
+search versions kept by triggers) are copied verbatim with DST's triggers off, so they equal SRC's
 exactly; letting the triggers fire would count each order again and move the versions.
 SQLite's FTS5 search tables are rebuilt from the copied rows with the migrations' own
 backfill statements. Identity sequences (PostgreSQL) and ``sqlite_sequence`` are set to
@@ -38,9 +38,10 @@ from store.errors import StoreError
 from store.migrations import latest_version, migration_files, split_statements
 
 BATCH = 2000
-# Rows a bare migration writes (meta's settings_version): not a user's, replaced by SRC's.
+# Rows a bare migration writes (meta's render and search versions): not a user's,
+# replaced by SRC's.
 SEEDED_TABLES = ("meta",)
-SEEDED_META_KEYS = ("settings_version",)
+SEEDED_META_KEYS = ("settings_version", "products_search_version", "orders_search_version")
 
 
 class CopyRefused(Exception):

@@ -33,6 +33,7 @@ from store.base import (
 )
 from store.errors import StoreError
 from store.migrations import apply_migrations
+from store.search_cache import SearchCache
 
 __all__ = [
     "Conflict",
@@ -175,6 +176,7 @@ class SqliteStore(_Queries, Store):
         self.closed = False
         # Called after each committed (outermost) transaction: must not block or raise.
         self.on_commit: list[Callable[[], object]] = []
+        self.search_cache: SearchCache | None = SearchCache()
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:

@@ -10,6 +10,7 @@ from store.base import Dialect
 from store.catalog import in_list, like, like_union, trigram_match
 from store.coupons import rescale_expr
 from store.db import Row, Store, Tx
+from store.search_cache import Matches, filling_sql, through_cache
 
 ORDER_COLUMNS = (
     "order_key", "status", "created_via", "currency", "prices_include_tax", "customer_id",
@@ -36,6 +37,14 @@ ORDER_BY = {
 
 DENSE = 500  # a search matching this many orders reads them in date order
 FTS_IDS = "o.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH :fts)"
+# The same orders from the search's kept ids (store/search_cache.py), and the version
+# of the indexed text (migration 0017) they hold while it has not moved.
+KEPT_IDS = "o.id IN (SELECT value FROM json_each(:search_ids))"
+SEARCH_VERSION_SQL = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'orders_search_version')"
+FILL_SQL = filling_sql(
+    SEARCH_VERSION_SQL,
+    "SELECT rowid AS id FROM orders_search WHERE orders_search MATCH :fts",
+)
 # The text columns of ``orders_search`` (migration 0010): what a search matches.
 SEARCHED = (
     "email", "txn", "billing_name", "phone", "company", "shipping_name", "item_names",
@@ -231,6 +240,15 @@ async def list_orders(db: Store | Tx, q: OrderQuery) -> tuple[list[Row], int]:
     else:
         order = ORDER_BY.get(q.orderby, ORDER_BY["date"]).format(dir=direction)
     by_date = order == ORDER_BY["date"].format(dir=direction)
+    if "fts" in params:
+        kept = await through_cache(
+            db,
+            ("orders", params["fts"]),
+            (FILL_SQL, {"fts": params["fts"]}),
+            lambda matches: _kept_search(db, q, where, order, params, by_date, matches),
+        )
+        if kept is not None:
+            return kept
     if "fts" in params and by_date and _searched_alone(q, params):
         total = int(await db.fetchval(PROBE_SQL, {"fts": params["fts"], "dense": DENSE}))
         if total >= DENSE:
@@ -268,6 +286,62 @@ async def _dense_search(
         return rows, int(rows[0]["matched_total"])
     count = "SELECT COUNT(*) FROM orders_search WHERE orders_search MATCH :fts"
     return rows, int(await db.fetchval(count, params))
+
+
+async def _kept_search(
+    db: Store | Tx,
+    q: OrderQuery,
+    where: str,
+    order: str,
+    params: dict[str, Any],
+    by_date: bool,
+    matches: Matches,
+) -> tuple[list[Row], int] | None:
+    """A search's page and total from its kept ids, in one statement that also reads the
+    search version (a second, without the page, past the last page); None when the
+    version is not the one the ids were read at."""
+    if matches.count == 0 and "search_id" not in params:
+        version = await db.fetchval(f"SELECT {SEARCH_VERSION_SQL}")
+        return ([], 0) if version == matches.version else None
+    sql, total, values = kept_page(q, where, order, params, by_date, matches)
+    rows = await db.fetchall(sql, values)
+    if not rows:  # past the last page
+        rows = await db.fetchall(
+            f"SELECT {total} AS matched_total, {SEARCH_VERSION_SQL} AS search_version", values
+        )
+        if rows[0]["search_version"] != matches.version:
+            return None
+        return [], int(rows[0]["matched_total"])
+    if rows[0]["search_version"] != matches.version:
+        return None
+    return rows, int(rows[0]["matched_total"])
+
+
+def kept_page(
+    q: OrderQuery,
+    where: str,
+    order: str,
+    params: dict[str, Any],
+    by_date: bool,
+    matches: Matches,
+) -> tuple[str, str, dict[str, Any]]:
+    """The statement of a search's page from its kept ids (its rows carry two columns
+    more, ``matched_total`` and ``search_version``), the total's expression and the
+    parameters. Few matches are read and sorted; many, in date order, are met walking
+    the dates (as ``_dense_search``) unless a customer, product or include filter
+    narrows them."""
+    found = where.replace(FTS_IDS, KEPT_IDS)
+    values = {**params, "search_ids": matches.ids, "search_count": matches.count}
+    alone = _searched_alone(q, params)
+    total = ":search_count" if alone else f"(SELECT COUNT(*) FROM orders o WHERE {found})"
+    narrow = q.customer_id is not None or q.product_id is not None or bool(q.include)
+    walk = by_date and matches.count >= DENSE and not narrow
+    source = "orders o INDEXED BY orders_created" if walk else "orders o"
+    sql = (
+        f"SELECT o.*, {total} AS matched_total, {SEARCH_VERSION_SQL} AS search_version"
+        f" FROM {source} WHERE {found} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
+    return sql, total, values
 
 
 # -- items -------------------------------------------------------------------------------
