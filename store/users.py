@@ -100,3 +100,28 @@ async def app_password_owner(db: Store | Tx, user_id: int, digest: str) -> Row |
 
 async def touch_app_password(tx: Tx, uuid: str, when: str) -> None:
     await tx.execute("UPDATE app_passwords SET last_used_at = ? WHERE uuid = ?", (when, uuid))
+
+
+_APP_PASSWORD_COLUMNS = "uuid, user_id, label, created_at, last_used_at"  # never the digest
+
+
+async def app_passwords_for_user(db: Store | Tx, user_id: int) -> list[Row]:
+    return await db.fetchall(
+        f"SELECT {_APP_PASSWORD_COLUMNS} FROM app_passwords WHERE user_id = ? "
+        "ORDER BY created_at, uuid",
+        (user_id,),
+    )
+
+
+async def app_password(db: Store | Tx, user_id: int, uuid: str) -> Row | None:
+    return await db.fetchone(
+        f"SELECT {_APP_PASSWORD_COLUMNS} FROM app_passwords WHERE user_id = ? AND uuid = ?",
+        (user_id, uuid),
+    )
+
+
+async def delete_app_password(tx: Tx, user_id: int, uuid: str) -> bool:
+    deleted = await tx.execute(
+        "DELETE FROM app_passwords WHERE user_id = ? AND uuid = ?", (user_id, uuid)
+    )
+    return deleted > 0

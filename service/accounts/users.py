@@ -167,6 +167,14 @@ CANNOT_APP_PASSWORD = (
     "rest_cannot_create_application_passwords",
     "Sorry, you are not allowed to create application passwords for this user.",
 )
+CANNOT_LIST_APP_PASSWORDS = (
+    "rest_cannot_list_application_passwords",
+    "Sorry, you are not allowed to list application passwords for this user.",
+)
+CANNOT_DELETE_APP_PASSWORD = (
+    "rest_cannot_delete_application_password",
+    "Sorry, you are not allowed to delete this application password.",
+)
 
 
 async def create_user(
@@ -476,6 +484,63 @@ async def create_app_password(
             summary={"user_id": user_id, "label": label},
         )
     return new_id, format_app_password(raw)
+
+
+@dataclass(frozen=True)
+class AppPasswordInfo:
+    """An application password as WordPress lists it: never the password (only its
+    digest is kept) nor the digest."""
+
+    uuid: str
+    user_id: int
+    label: str
+    created_at: str
+    last_used_at: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> AppPasswordInfo:
+        return cls(
+            uuid=row["uuid"],
+            user_id=row["user_id"],
+            label=row["label"],
+            created_at=row["created_at"],
+            last_used_at=row["last_used_at"],
+        )
+
+
+async def list_app_passwords(
+    ctx: Context, user_id: int, *, actor: Actor | None = None
+) -> list[AppPasswordInfo]:
+    """A user's application passwords, oldest first (their own, or anyone's for an
+    administrator)."""
+    require_self_or_admin(actor, user_id, *CANNOT_LIST_APP_PASSWORDS)
+    rows = await user_sql.app_passwords_for_user(ctx.store, user_id)
+    return [AppPasswordInfo.from_row(row) for row in rows]
+
+
+async def revoke_app_password(
+    ctx: Context, user_id: int, uuid: str, *, actor: Actor | None = None
+) -> AppPasswordInfo:
+    """Delete one of a user's application passwords for good (WordPress's DELETE
+    /users/{id}/application-passwords/{uuid}): the next request signed with it is
+    refused. Recorded in the audit log with its label, never the password."""
+    require_self_or_admin(actor, user_id, *CANNOT_DELETE_APP_PASSWORD)
+    async with ctx.store.transaction() as tx:
+        row = await user_sql.app_password(tx, user_id, uuid)
+        if row is None or not await user_sql.delete_app_password(tx, user_id, uuid):
+            raise not_found(
+                "rest_application_password_not_found", "Application password not found."
+            )
+        await audit.record(
+            ctx,
+            tx,
+            "app_password.revoke",
+            "app_password",
+            uuid,
+            actor=actor,
+            summary={"user_id": user_id, "label": row["label"]},
+        )
+    return AppPasswordInfo.from_row(row)
 
 
 async def authenticate_app_password(

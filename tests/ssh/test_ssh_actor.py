@@ -7,6 +7,7 @@ from ssh_support import Screen, connect
 from textual.worker import Worker
 from wait_support import until
 
+from service.accounts import api_keys
 from service.accounts import users as accounts
 from service.audit import log as audit
 from service.audit.log import AuditQuery
@@ -27,6 +28,32 @@ async def test_a_shop_manager_sees_only_their_own_account(ssh_runtime, admin_key
         term.press("q")
         await term.ended()
     assert (await accounts.get_user(ssh_runtime.ctx, manager_key.user.id)).role == "shop_manager"
+
+
+async def test_a_shop_manager_revokes_their_own_api_key_over_ssh(
+    ssh_runtime, admin_key, manager_key
+):
+    ctx = ssh_runtime.ctx
+    mine = await api_keys.create(ctx, manager_key.user, manager_key.user.id, "Mine", "read")
+    theirs = await api_keys.create(ctx, admin_key.user, admin_key.user.id, "Boss key", "read")
+    async with await connect(ssh_runtime, "manager@example.com", manager_key.key) as conn:
+        term = await Screen.open(conn, 140, 30)
+        await term.shows("signed in as manager@example.com")
+        term.press("3")
+        await term.shows("manager@example.com", what="the Users screen")
+        term.press("K")
+        await term.shows("API keys and application passwords of manager@example.com", "Mine")
+        assert "…" + mine.consumer_key[-7:] in term.text
+        assert mine.consumer_key not in term.text and "Boss key" not in term.text
+        term.press("d")
+        await term.shows("Revoke the API key")
+        term.press("y")
+        await term.shows("Revoked the API key Mine")
+    manager, admin = manager_key.user, admin_key.user
+    assert await api_keys.list_for_user(ctx, manager, manager.id) == []
+    assert [k.id for k in await api_keys.list_for_user(ctx, admin, admin.id)] == [theirs.info.id]
+    _, [entry] = await audit.search(ctx, AuditQuery(action="api_key.revoke"))
+    assert (entry.face, entry.actor.user_id) == ("ssh", manager_key.user.id)
 
 
 async def test_the_administrator_sees_everyone_and_the_admin_keys(

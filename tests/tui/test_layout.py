@@ -27,6 +27,7 @@ from service.orders import notes as order_notes
 from service.storefront import cart_support
 from tui.app import ConsoleApp
 from tui.modals.api_key_form import ApiKeyFormModal
+from tui.modals.api_keys import ApiKeysModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.license_activate import ActivateDomainModal
 from tui.modals.license_detail import LicenseDetailModal
@@ -187,6 +188,7 @@ async def dialogs(ctx: Any) -> list[tuple[str, Any]]:
         ("new user", CreateUserModal()),
         ("role", RoleModal(users[0])),
         ("api key", ApiKeyFormModal(users[0])),
+        ("api keys", ApiKeysModal(users[0])),
         ("route detail", RouteDetailModal(route, [])),
         ("product", ProductModal(products[0]["id"])),
         ("cart", CartModal(carts[0]["id"])),

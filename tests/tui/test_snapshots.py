@@ -27,6 +27,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, TabbedContent, TextArea
 from wait_support import settled, until
 
+from service.accounts import api_keys
+from service.accounts import users as accounts
+from service.common.clock import iso
+from tui.host import actor_of, context_of
 from tui.screens.licenses import LicenseList
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -230,6 +234,26 @@ def on_order(*keys: str) -> RunBefore:
     return run
 
 
+async def api_keys_of_the_manager(pilot: Pilot[Any]) -> None:
+    """The demo shop manager's API keys and application passwords (one of each used),
+    ``K`` on their row of the Users screen."""
+    ctx, actor = context_of(pilot.app), actor_of(pilot.app)
+    manager = await accounts.find_user(ctx, "manager@shopkeep.test")
+    assert manager is not None
+    sync = await api_keys.create(ctx, actor, manager.id, "Shop sync [staging]", "read_write")
+    await api_keys.create(ctx, actor, manager.id, "Monthly reports", "read")
+    ctx.api_key_access.record(sync.info.id, iso(ctx.clock.now()))  # used just now
+    await ctx.api_key_access.flush()
+    _, password = await accounts.create_app_password(
+        ctx, manager.id, "Phone (WooCommerce app)", actor=actor
+    )
+    await accounts.create_app_password(ctx, manager.id, "Old laptop", actor=actor)
+    await accounts.authenticate_app_password(ctx, manager.email, password)
+    await _go(pilot, "3", mode="users")
+    await _go(pilot, "down")
+    await _dialog(pilot, "K")
+
+
 SCREENS: dict[str, RunBefore] = {
     "dashboard": dashboard,
     "tokens": screen("tokens", "2"),
@@ -257,6 +281,7 @@ DIALOGS: dict[str, RunBefore] = {
     "license-extend": on_license("t"),
     "order-detail": on_order(),
     "order-status": on_order("s"),
+    "api-keys": api_keys_of_the_manager,
 }
 
 CASES = {**SCREENS, **DIALOGS}

@@ -1,5 +1,6 @@
 """Users: list, create, change role, deactivate; and the guide's admin flow, a new
-integration token (or application password) for a chosen user.
+integration token (or application password) for a chosen user; a user's API keys and
+application passwords, to revoke one (``K``).
 
 Everything is done as the console's actor: someone who is not an administrator (a shop
 manager over SSH) sees only their own account and none of the keys that manage others."""
@@ -19,6 +20,7 @@ from service.common.errors import ServiceError
 from tui.format import moment
 from tui.messages import DataChanged
 from tui.modals.api_key_form import API_KEY_STEPS, ApiKeyFormModal
+from tui.modals.api_keys import ApiKeysModal
 from tui.modals.app_password_form import AppPasswordModal
 from tui.modals.confirm import ConfirmModal
 from tui.modals.reveal import RevealSecretModal
@@ -50,6 +52,11 @@ class UsersScreen(ConsoleScreen):
         ScreenCommand("New token for a user", "an integration token, selected user", "token"),
         ScreenCommand("New WooCommerce API key", "for the selected user", "api_key"),
         ScreenCommand("New application password", "for the selected user", "app_password"),
+        ScreenCommand(
+            "Revoke an API key or application password",
+            "list the selected user's, revoke one",
+            "api_keys",
+        ),
     )
     BINDINGS = [
         Binding("c", "create", "New user", id="users.create"),
@@ -59,6 +66,13 @@ class UsersScreen(ConsoleScreen):
         Binding("p", "app_password", "App password", id="users.app_password"),
         Binding("u", "unlock", "Unlock sign-in", id="users.unlock"),
         Binding("k", "api_key", "WooCommerce API key", id="users.api_key"),
+        Binding(
+            "K",
+            "api_keys",
+            "Revoke keys",
+            tooltip="List and revoke the user's API keys, app passwords",
+            id="users.api_keys",
+        ),
         Binding("s", "ssh_keys", "SSH keys", id="users.ssh_keys"),
     ]
 
@@ -243,6 +257,12 @@ class UsersScreen(ConsoleScreen):
                 warning_fa=None,
             )
         )
+
+    def action_api_keys(self) -> None:
+        """The selected user's API keys and application passwords, to revoke one."""
+        user = self.selected()
+        if user is not None:
+            self.app.push_screen(ApiKeysModal(user))
 
     def action_ssh_keys(self) -> None:
         user = self.selected()
