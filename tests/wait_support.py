@@ -45,7 +45,7 @@ async def settled(pilot: Any, *, within: float = DEADLINE_S) -> None:
     quiet = 0
     while quiet < 2:  # two quiet looks in a row: nothing was about to start a worker
         await pilot.pause()
-        busy = _busy(app) + _pressed_buttons(app) + _unmeasured_tables(app)
+        busy = _busy(app) + _pressed_buttons(app) + _unmeasured_tables(app) + _unpainted(app)
         if busy:
             quiet = 0
             if loop.time() > deadline:
@@ -57,12 +57,28 @@ async def settled(pilot: Any, *, within: float = DEADLINE_S) -> None:
 
 
 def _unmeasured_tables(app: Any) -> list[Any]:
-    """Tables whose new rows are drawn but not yet measured: DataTable sizes its columns
-    on its next Idle, so a picture taken before then shows them at the header's width.
-    (Textual keeps this state private; these two attributes are all there is to read.)"""
+    """Tables whose new rows are drawn but not yet measured, or measured but not yet laid
+    out again: DataTable sizes its columns on its next Idle and then asks for a layout,
+    so a picture taken before both shows the rows cut at the header's width: rows drawn
+    before the measurement stay cached until the Resize that the new width brings.
+    (Textual keeps this state private; these attributes are all there is to read.)"""
     return [
-        t for t in app.screen.query(DataTable) if t._require_update_dimensions or t._updated_cells
+        t
+        for t in app.screen.query(DataTable)
+        if t._require_update_dimensions
+        or t._updated_cells
+        or t._new_rows
+        or t._layout_required
+        or t._repaint_required
+        or t.message_queue_size  # a Resize after the measurement clears its row cache
     ]
+
+
+def _unpainted(app: Any) -> list[Any]:
+    """The screen on view, when it still has a layout or a repaint to do."""
+    screen = app.screen
+    pending = screen._layout_required or screen._repaint_required or screen._dirty_widgets
+    return [screen] if pending else []
 
 
 def _pressed_buttons(app: Any) -> list[Any]:

@@ -66,15 +66,29 @@ def _steady_cursors(app: App[Any]) -> None:
             area.cursor_blink = False
 
 
+async def _steady_picture(pilot: Pilot[Any], looks: int = 20) -> str:
+    """The screen once two pictures taken a settle apart agree. Settling covers what the
+    console is known to be doing (workers, presses, tables to measure); a loaded machine
+    has once let a table be photographed between its rows' arrival and its new column
+    widths, which a second look after another settle does not repeat."""
+    picture = ""
+    for _ in range(looks):
+        await settled(pilot)
+        await pilot.wait_for_scheduled_animations()
+        again = pilot.app.export_screenshot()
+        if again == picture:
+            return picture
+        picture = again
+    raise AssertionError(f"the screen was still changing after {looks} looks")
+
+
 def take_screenshot(app: App[Any], size: tuple[int, int], run_before: RunBefore) -> str:
     """Run ``app`` headless at ``size``, drive it with ``run_before``, export the screen."""
 
     async def auto_pilot(pilot: Pilot[Any]) -> None:
         await run_before(pilot)
         _steady_cursors(pilot.app)
-        await settled(pilot)
-        await pilot.wait_for_scheduled_animations()
-        pilot.app.exit(pilot.app.export_screenshot())
+        pilot.app.exit(await _steady_picture(pilot))
 
     svg = app.run(headless=True, size=size, auto_pilot=auto_pilot)
     assert isinstance(svg, str), "the console stopped before its screenshot"

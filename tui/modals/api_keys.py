@@ -25,6 +25,7 @@ from tui.messages import DataChanged
 from tui.modals.confirm import ConfirmModal
 from tui.text import ELLIPSIS, Cell, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 API_KEY_TABLE = "api-key-table"
 APP_PASSWORD_TABLE = "app-password-table"
@@ -58,13 +59,13 @@ class ApiKeysModal(Guarded, UsesContext, Dialog[None]):
             yield Label("WooCommerce REST API keys", id="api-key-title")
             # Last access before created: at 80 columns the last column is the one
             # scrolled out of view (the description stays).
-            keys: DataTable[Cell] = DataTable(
+            keys: DataTable[Cell] = Table(
                 id=API_KEY_TABLE, cursor_type="row", zebra_stripes=True, fixed_columns=1
             )
             keys.add_columns("description", "key", "permissions", "last access", "created")
             yield keys
             yield Label("Application passwords", id="app-password-title")
-            passwords: DataTable[Cell] = DataTable(
+            passwords: DataTable[Cell] = Table(
                 id=APP_PASSWORD_TABLE, cursor_type="row", zebra_stripes=True, fixed_columns=1
             )
             passwords.add_columns("name", "last used", "created")

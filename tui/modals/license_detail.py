@@ -24,6 +24,7 @@ from tui.modals import license_actions
 from tui.modals.confirm import ConfirmModal
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 
 def sites_text(lic: dict[str, Any]) -> str:
@@ -55,7 +56,7 @@ class LicenseDetailModal(Guarded, UsesContext, Dialog[bool]):
         with Vertical(classes="modal-box modal-wide", id="license-detail"):
             yield Static("", id="license-facts")
             yield Static("[b]Activations[/b]")
-            table: DataTable[Cell] = DataTable(
+            table: DataTable[Cell] = Table(
                 id="activation-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
             )
             table.add_columns(

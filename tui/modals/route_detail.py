@@ -16,6 +16,7 @@ from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.text import Cell, block, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 SURFACE = {"wp": "served by the WordPress dispatcher", "platform": "platform API (aiohttp router)"}
 
@@ -58,7 +59,7 @@ class RouteDetailModal(Guarded, UsesContext, Dialog[None]):
                     surface=SURFACE[route.surface],
                 )
             )
-            endpoints: DataTable[Cell] = DataTable(id="route-endpoints", cursor_type="row")
+            endpoints: DataTable[Cell] = Table(id="route-endpoints", cursor_type="row")
             endpoints.add_columns(
                 "methods", "permission", "owner", "arg", "type", "required", "default / enum"
             )
@@ -90,7 +91,7 @@ class RouteDetailModal(Guarded, UsesContext, Dialog[None]):
                     block(f"[{f.severity}] {f.rule}: {f.message}{witness}"), classes="finding"
                 )
             yield Static("[b]Try it[/b] (t): which route answers each witness", id="try-title")
-            tried: DataTable[Cell] = DataTable(id="route-try", cursor_type="row")
+            tried: DataTable[Cell] = Table(id="route-try", cursor_type="row")
             tried.add_columns("method", "path", "answered by", "owner")
             yield tried
 

@@ -18,6 +18,7 @@ from tui.host import UsesContext
 from tui.modals.confirm import ConfirmModal
 from tui.text import Cell, block, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 
 class SshKeysModal(Guarded, UsesContext, Dialog[None]):
@@ -39,7 +40,7 @@ class SshKeysModal(Guarded, UsesContext, Dialog[None]):
                 else "Only active administrators and shop managers may open the console.",
                 classes="" if ssh_keys.may_open_console(self._user) else "warning",
             )
-            table: DataTable[Cell] = DataTable(
+            table: DataTable[Cell] = Table(
                 id="ssh-key-table", cursor_type="row", zebra_stripes=True
             )
             table.add_columns("fingerprint", "type", "comment", "added", "last used")

@@ -13,6 +13,7 @@ from tui.format import ago, moment
 from tui.host import UsesContext
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 RECENT = 15
 
@@ -61,7 +62,7 @@ class TokenDetailModal(Guarded, UsesContext, Dialog[None]):
                 id="token-facts",
             )
             yield Static("[b]Recent webhook events[/b]")
-            table: DataTable[Cell] = DataTable(id="token-events", cursor_type="row")
+            table: DataTable[Cell] = Table(id="token-events", cursor_type="row")
             table.add_columns("received", "event", "status", "product", "event id")
             yield table
 

@@ -24,6 +24,7 @@ from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.table import Table
 
 PAGE = 100
 DENIED = "Only administrators can read the audit log."
@@ -90,7 +91,7 @@ class AuditScreen(ConsoleScreen):
             for name, hint in FILTERS:
                 yield Input(placeholder=hint, id=f"audit-{name}", compact=True)
         yield Static("", id="audit-count", classes="bar-info")
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="audit-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
         table.add_columns(*COLUMNS)

@@ -12,6 +12,7 @@ from tui.failures import Guarded
 from tui.text import Cell, cell
 from tui.widgets.dialog import Dialog
 from tui.widgets.keys import KeyRow
+from tui.widgets.table import Table
 
 
 class HelpScreen(Guarded, Dialog[None]):
@@ -30,7 +31,7 @@ class HelpScreen(Guarded, Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(cell(self._title), classes="title")
-            table: DataTable[Cell] = DataTable(id="help-keys", cursor_type="row")
+            table: DataTable[Cell] = Table(id="help-keys", cursor_type="row")
             table.add_columns("key", "does", "where")
             for row in self._rows:
                 table.add_row(cell(row.key), cell(row.does), cell(row.where))

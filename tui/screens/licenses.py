@@ -34,6 +34,7 @@ from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.table import Table
 
 PAGE = 100
 
@@ -82,7 +83,7 @@ class LicenseList(Guarded, UsesContext, Vertical):
                 compact=True,
             )
             yield Static("", id="license-count")
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="license-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
         table.add_columns(*LICENSE_COLUMNS)
@@ -224,7 +225,7 @@ class PendingRequests(Guarded, UsesContext, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pending-count", classes="bar-info")
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="pending-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
         for label in PENDING_COLUMNS:

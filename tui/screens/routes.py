@@ -20,6 +20,7 @@ from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.table import Table
 
 ALL = "all"
 # The position and the pattern stay put when the table scrolls sideways; the findings
@@ -77,13 +78,13 @@ class RoutesScreen(ConsoleScreen):
                 id="route-severity",
                 compact=True,
             )
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="route-table", cursor_type="row", zebra_stripes=True, fixed_columns=2
         )
         table.add_columns(*COLUMNS)
         yield table
         yield Static("Findings", id="findings-title", classes="caption")
-        findings: DataTable[Cell] = DataTable(id="finding-table", cursor_type="row")
+        findings: DataTable[Cell] = Table(id="finding-table", cursor_type="row")
         findings.add_columns("severity", "routes", "rule", "explanation")
         yield findings
         yield KeyFooter()

@@ -25,6 +25,7 @@ from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.table import Table
 
 PAGE = 100
 # The name stays put when the table scrolls sideways; what an admin decides on (status,
@@ -63,7 +64,7 @@ class TokensScreen(ConsoleScreen):
                 placeholder="filter by name, preview or owner (/)", id="token-filter", compact=True
             )
             yield Static("", id="token-count", classes="bar-info")
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="token-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
         table.add_columns(*COLUMNS)

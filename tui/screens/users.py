@@ -31,6 +31,7 @@ from tui.screens.base import ConsoleScreen, ScreenCommand
 from tui.text import Cell, cell, markup
 from tui.widgets.footer import KeyFooter
 from tui.widgets.nav import NavBar
+from tui.widgets.table import Table
 
 APP_PASSWORD_STEPS = (
     "Use it with HTTP Basic auth on /wp-json/: the user's email (or display name)\n"
@@ -82,7 +83,7 @@ class UsersScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar()
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             id="user-table", cursor_type="row", zebra_stripes=True, fixed_columns=1
         )
         table.add_columns(*COLUMNS)

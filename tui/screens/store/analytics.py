@@ -18,6 +18,7 @@ from tui.failures import Guarded
 from tui.format import money
 from tui.host import UsesContext
 from tui.text import Cell, cell, isolate, markup, visible
+from tui.widgets.table import Table
 
 PERIODS = [("Last 7 days", "7d"), ("Last 30 days", "30d"), ("Last 90 days", "90d")]
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -69,7 +70,7 @@ class AnalyticsTab(Guarded, UsesContext, Vertical):
         yield Static("", id="analytics-summary")
         yield Static("", id="analytics-chart")
         yield Sparkline([], id="analytics-orders")
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             cursor_type="row", zebra_stripes=True, classes="tab-table", fixed_columns=1
         )
         table.add_columns("top products", "net revenue", "units", "orders")

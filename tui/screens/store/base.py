@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from tui.failures import Guarded
 from tui.host import UsesContext
 from tui.text import Cell, number_search_error
+from tui.widgets.table import Table
 
 PAGE = 100
 
@@ -43,7 +44,7 @@ class TableTab(Guarded, UsesContext, Vertical):
         yield self.make_table()
 
     def make_table(self) -> DataTable[Cell]:
-        table: DataTable[Cell] = DataTable(
+        table: DataTable[Cell] = Table(
             cursor_type="row",
             zebra_stripes=True,
             classes="tab-table",

@@ -17,6 +17,7 @@ from tui.host import UsesContext
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 
 class CartsTab(TableTab):
@@ -65,7 +66,7 @@ class CartModal(Guarded, UsesContext, Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box", id="cart-detail"):
             yield Static("loading...", id="cart-facts")
-            table: DataTable[Cell] = DataTable(id="cart-items", cursor_type="row", fixed_columns=1)
+            table: DataTable[Cell] = Table(id="cart-items", cursor_type="row", fixed_columns=1)
             table.add_columns("product", "qty", "line total", "price", "variation")
             yield table
             yield Static("", id="cart-totals")

@@ -23,6 +23,7 @@ from tui.modals.text_view import TextModal
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, block, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 DESCRIPTION_PREVIEW = 400  # characters under the facts; v shows the whole text
 
@@ -159,7 +160,7 @@ class ProductModal(Guarded, UsesContext, Dialog[None]):
         with VerticalScroll(classes="modal-box modal-wide", id="product-detail"):
             yield Static("loading...", id="product-facts")
             yield Static("[b]Variations[/b]", id="variations-title")
-            table: DataTable[Cell] = DataTable(
+            table: DataTable[Cell] = Table(
                 id="product-variations", cursor_type="row", fixed_columns=2
             )
             table.add_columns("id", "attributes", "price", "stock", "sku")

@@ -31,6 +31,7 @@ from tui.modals.text_view import TextModal
 from tui.screens.store.base import PAGE, TableTab
 from tui.text import Cell, cell, markup
 from tui.widgets.dialog import Dialog
+from tui.widgets.table import Table
 
 STATUS_CHOICES = [(label, status) for status, label in STATUS_LABELS.items()]
 FINAL = frozenset(s for s, allowed in TRANSITIONS.items() if not allowed)  # no way back
@@ -136,14 +137,14 @@ class OrderModal(Guarded, UsesContext, Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-box modal-wide", id="order-detail"):
             yield Static("loading...", id="order-facts")
-            lines: DataTable[Cell] = DataTable(id="order-lines", cursor_type="row", fixed_columns=1)
+            lines: DataTable[Cell] = Table(id="order-lines", cursor_type="row", fixed_columns=1)
             lines.add_columns("product", "qty", "total", "subtotal", "tax", "sku")
             yield lines
             yield Static("", id="order-totals")
             yield Static(
                 "[b]Notes[/b]  (v: read a note in full, n: add a note, s: change the status)"
             )
-            notes: DataTable[Cell] = DataTable(id="order-notes", cursor_type="row")
+            notes: DataTable[Cell] = Table(id="order-notes", cursor_type="row")
             notes.add_columns("note", "by", "to customer", "date")
             yield notes
 
