@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     tls_flags(serve)
     ssh_flags(serve)
     retention_flag(serve)
+    access_log_flag(serve)
     _add_console(sub, command)
     _add_users(sub, command)
     _add_routes(sub, command)
@@ -162,6 +163,7 @@ def _add_console(sub: Any, command: AddCommand) -> None:
     tls_flags(console)
     ssh_flags(console)
     retention_flag(console)
+    access_log_flag(console)
     console.add_argument(
         "--no-api",
         action="store_true",
@@ -256,6 +258,17 @@ def _add_audit(sub: Any, command: AddCommand) -> None:
     audit.add_argument("--face", help="api, wp, token, console, ssh, cli or system")
     audit.add_argument("--limit", type=int, default=50, metavar="N", help="default %(default)s")
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def access_log_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        default=None,
+        help="no line per request in the log file (SHOPKEEP_ACCESS_LOG=0); the Dashboard "
+        "still counts them",
+    )
 
 
 def retention_flag(parser: argparse.ArgumentParser) -> None:
@@ -360,6 +373,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings.ssh_idle_timeout_s = getattr(args, "ssh_idle_timeout", settings.ssh_idle_timeout_s)
     if getattr(args, "audit_retention_days", None) is not None:
         settings.audit_retention_days = args.audit_retention_days
+    if getattr(args, "access_log", None) is False:
+        settings.access_log = False
     return settings
 
 

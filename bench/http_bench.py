@@ -3,6 +3,7 @@
     python bench/http_bench.py                 # every case, headless serve
     python bench/http_bench.py --case me       # one case
     python bench/http_bench.py --rounds 5      # median and spread of 5 alternating runs
+    python bench/http_bench.py --serve-flag=--no-access-log   # flags for run.py serve
     python bench/http_bench.py --console       # API throughput with the console open in tmux,
                                                # alternating with headless serve (--rounds 5)
 
@@ -325,16 +326,18 @@ def loaded(pid: int, url: str, **load: Any) -> tuple[Result, float | None]:
     return result, (after - before) * 1e6 / result.requests
 
 
-def run_cases(selected: list[Case], seconds: int, rounds: int) -> None:
+def run_cases(selected: list[Case], seconds: int, rounds: int, flags: list[str]) -> None:
     """Each case ``rounds`` times, bare then Shopkeep in turn; the median ratio of
     requests/s with its spread, and of the servers' CPU time per request (steadier
     than requests/s on a shared machine: wrk's own scheduling drops out)."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bare, bare_url = start_bare()
-        sk = start_shopkeep(workdir, "--demo")
+        sk = start_shopkeep(workdir, "--demo", *flags)
         try:
             wait_http(bare_url + "/")
+            if flags:
+                print("serve " + " ".join(flags))
             print(
                 f"{'case':<15} {'bare rps':>9} {'shopkeep':>9} {'ratio':>6} {'spread':>10} "
                 f"{'target':>6} {'cpu us/req bare/sk':>19} {'cpu ratio':>9} "
@@ -550,6 +553,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--console", action="store_true")
     parser.add_argument(
+        "--serve-flag",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="passed on to run.py serve, e.g. --serve-flag=--no-access-log (repeatable)",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=None,
@@ -563,7 +573,7 @@ def main() -> None:
         run_console(args.seconds, args.rounds or 5)
         return
     selected = [c for c in CASES if not args.case or c.name in args.case]
-    run_cases(selected, args.seconds, args.rounds or 1)
+    run_cases(selected, args.seconds, args.rounds or 1, args.serve_flag)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from service.common.clock import Clock
 from service.common.config import Settings
 from service.demo import seed as demo
 from service.http.accesslog import BUFFER as ACCESS_LOG
-from service.http.accesslog import BufferedAccessLogger
+from service.http.accesslog import BufferedAccessLogger, DashboardLogger
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -96,7 +96,9 @@ class Runtime:
         self.runner = web.AppRunner(
             app,
             access_log=logging.getLogger("shopkeep.access"),
-            access_log_class=BufferedAccessLogger,
+            access_log_class=(
+                BufferedAccessLogger if self.settings.access_log else DashboardLogger
+            ),
             shutdown_timeout=self.settings.shutdown_timeout_s,
             handle_signals=False,
         )

@@ -65,6 +65,9 @@ class Settings:
     # The audit log keeps entries this many days (0: for ever); serve and console prune
     # older ones at start-up and once a day.
     audit_retention_days: int = field(default_factory=lambda: _env_int(RETENTION_ENV, 365))
+    # One line per request in the log file (--no-access-log, SHOPKEEP_ACCESS_LOG=0: off,
+    # e.g. behind a proxy that keeps its own; the Dashboard still counts every request).
+    access_log: bool = field(default_factory=lambda: _env_switch(ACCESS_LOG_ENV, True))
 
     @property
     def log_path(self) -> str:
@@ -106,6 +109,18 @@ class Settings:
 
 
 RETENTION_ENV = "SHOPKEEP_AUDIT_RETENTION_DAYS"
+ACCESS_LOG_ENV = "SHOPKEEP_ACCESS_LOG"
+
+
+def _env_switch(name: str, default: bool) -> bool:
+    """An on/off environment variable: 0, off, false and no turn it off, anything else
+    set turns it on."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "off", "false", "no")
+
+
 POSTGRES_SSH_HOST_KEY = "shopkeep.ssh_host_ed25519_key"
 
 

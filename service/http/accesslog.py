@@ -88,13 +88,12 @@ def format_lines(entries: list[tuple[float, str | None, str, str, int, float]]) 
 BUFFER = AccessLogBuffer()
 
 
-class BufferedAccessLogger(AbstractAccessLogger):
-    """Also where the Dashboard's statistics are recorded: aiohttp calls ``log`` once the
+class DashboardLogger(AbstractAccessLogger):
+    """Where the Dashboard's statistics are recorded: aiohttp calls ``log`` once the
     answer is written, with the time since it took the request (a request
-    ``middlewares.guarded`` marked)."""
+    ``middlewares.guarded`` marked). With ``--no-access-log`` this is all it does."""
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        BUFFER.add(request.remote, request.method, request.path, response.status, time * 1000)
         stats = request.get(STATS)
         if stats is not None:
             stats.record(request.method, request.path, response.status, time * 1000)
@@ -102,3 +101,13 @@ class BufferedAccessLogger(AbstractAccessLogger):
     @property
     def enabled(self) -> bool:
         return True
+
+
+class BufferedAccessLogger(DashboardLogger):
+    """The Dashboard's record, and the request's line in the log file."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        BUFFER.add(request.remote, request.method, request.path, response.status, time * 1000)
+        stats = request.get(STATS)
+        if stats is not None:
+            stats.record(request.method, request.path, response.status, time * 1000)
