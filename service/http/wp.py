@@ -37,7 +37,7 @@ from service.http.body import (
 )
 from service.http.keys import CTX, REST_USER, WP_REST
 from service.http.registry import Match, Route, RouteRegistry
-from service.http.responses import dumps, nul_refused, wp_error_body
+from service.http.responses import dumps_bytes, nul_refused, wp_error_body
 from service.http.wp_globals import embed_param, fields_param, filter_fields
 from service.http.wp_route import rest_route
 
@@ -79,7 +79,7 @@ class RestResponse:
     data: Any
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    encoded: str | None = None  # the JSON body already encoded (cached responses)
+    encoded: bytes | None = None  # the JSON body already encoded (cached responses)
     links: dict[str, Any] | None = None  # the response's links (set by the dispatch)
 
     def decoded(self) -> Any:
@@ -249,6 +249,7 @@ async def _respond(call: Call, match: Match) -> tuple[RestResponse, dict[str, An
 
 
 # -- serving ---------------------------------------------------------------
+WP_JSON_TYPE = "application/json; charset=UTF-8"
 SITE_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Shopkeep</title>
 <link rel="https://api.w.org/" href="{api}"></head>
@@ -316,18 +317,15 @@ async def dispatch(request: web.Request) -> web.StreamResponse:
     if request.get(REST_USER) is not None:
         headers.update(NOCACHE)
     if method == "HEAD" or response.status == 204:
-        text = None
+        body = None
     elif response.encoded is not None and not response.links and not embed:
-        text = response.encoded
+        body = response.encoded
     else:
-        text = dumps(await _response_data(request, ctx, response, embed))
-    answer = web.Response(
-        text=text,
-        status=response.status,
-        headers=headers,
-        content_type="application/json",
-        charset="UTF-8",
-    )
+        body = dumps_bytes(await _response_data(request, ctx, response, embed))
+    # The encoded bytes and a ready Content-Type: aiohttp's text= path would decode and
+    # encode a 20 KB page again.
+    headers["Content-Type"] = WP_JSON_TYPE
+    answer = web.Response(body=body, status=response.status, headers=headers)
     if response.status == 408:  # the rest of a body that stalled is not worth waiting for
         answer.force_close()
     return answer
@@ -430,19 +428,19 @@ def route_data(route: Route, base_url: str) -> dict[str, Any] | None:
     return data
 
 
-_INDEX_CACHE: dict[tuple[int, int, str, str | None], str] = {}
+_INDEX_CACHE: dict[tuple[int, int, str, str | None], bytes] = {}
 
 
 def cached_index(
     registry: RouteRegistry, base_url: str, namespace: str | None, build: Callable[[], Any]
-) -> str:
+) -> bytes:
     """An index changes only when routes are registered: encode it once per version."""
     key = (id(registry), registry.version, base_url, namespace)
     encoded = _INDEX_CACHE.get(key)
     if encoded is None:
         if len(_INDEX_CACHE) > 64:
             _INDEX_CACHE.clear()
-        encoded = _INDEX_CACHE[key] = dumps(build())
+        encoded = _INDEX_CACHE[key] = dumps_bytes(build())
     return encoded
 
 
