@@ -108,6 +108,4 @@ class BufferedAccessLogger(DashboardLogger):
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         BUFFER.add(request.remote, request.method, request.path, response.status, time * 1000)
-        stats = request.get(STATS)
-        if stats is not None:
-            stats.record(request.method, request.path, response.status, time * 1000)
+        super().log(request, response, time)
